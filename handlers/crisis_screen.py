@@ -1,0 +1,514 @@
+"""Platform-neutral crisis screen: does a chat message disclose a crisis?
+
+``assess(text)`` answers with a :class:`CrisisAssessment`: whether the message looks like a
+crisis disclosure, which of :data:`CATEGORIES` it falls in, and the *name* of the phrase-list
+entry that matched (never the person's own words, so it is safe to log).
+
+The phrase lists are data, one TOML file per locale in ``handlers/data/crisis/``; the English
+file documents the format. They are compiled once per locale into one regex holding one group
+per category (plus one for idioms), so a message is scanned once.
+
+How a message is screened:
+
+1. It is normalised (see :func:`normalise`); sentence punctuation becomes a line break, and
+   every hit's context (negation, subject, past time) is read only within its own sentence and
+   a bounded distance of it, so work per hit stays constant however long the message is.
+2. Letter runs are squashed (``kill`` -> ``kil``, ``diiie`` -> ``die``) in the text and, at
+   compile time, in the patterns, so repeated letters and doubled-letter typos still match.
+3. Idioms ("the suspense is killing me") are skipped: they are alternatives tried before any
+   phrase, and a phrase hit that overlaps an idiom is dropped.
+4. Each hit is checked against its context, and dropped when
+   * a negation cue governs it ("I'm *not* suicidal"): a cue among the few words before it,
+     with no new subject or conjunction in between ("I'm not ok, I want to die" still fires);
+   * it is about someone else ("my sponsor's brother wanted to die"): the nearest subject
+     word before it is third person. Overdose and medical emergencies are exempt: "my friend
+     is overdosing" is an emergency whoever it happens to;
+   * it is talk *about* the topic ("suicide prevention training", "overdose awareness day");
+   * its sentence is set in the past ("five years ago I overdosed"), unless the message also
+     states present intent ("... and I want to do it again tonight"): safety first.
+5. Any surviving hit makes the message a crisis; when several categories survive, the one
+   earliest in the file's ``[screen].order`` is reported (overdose first).
+
+Nothing here does I/O after the first call for a locale, and nothing is platform specific.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+__all__ = ["CATEGORIES", "DEFAULT_LOCALE", "CrisisAssessment", "assess", "normalise"]
+
+CATEGORIES: Final[tuple[str, ...]] = (
+    "explicit",
+    "indirect",
+    "overdose",
+    "self_harm",
+    "abuse",
+    "slang",
+)
+"""Every category an assessment can report."""
+
+DEFAULT_LOCALE: Final = "en"
+"""The locale used when the requested one has no phrase file."""
+
+DATA_DIR: Final = Path(__file__).resolve().parent / "data" / "crisis"
+"""Where the per-locale phrase files (``<locale>.toml``) live."""
+
+# How far back (in characters) a hit's negation / subject context is read.
+_CONTEXT_CHARS: Final = 72
+# How far either side of a hit, within its sentence, a past-time cue is looked for.
+_PAST_REACH: Final = 200
+# Longer messages are screened as their first and last _MAX_TEXT / 2 characters; chat platforms
+# cap messages far below this, so it only bounds the work an abusive payload can cause.
+_MAX_TEXT: Final = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisAssessment:
+    """The screen's verdict on one message.
+
+    ``matched`` is the name of the phrase-list entry that fired (e.g. ``"kill_myself"``),
+    never text from the message. ``is_crisis`` is true exactly when ``category`` is set.
+    """
+
+    is_crisis: bool
+    category: str | None
+    matched: str | None
+
+
+NOT_CRISIS: Final = CrisisAssessment(is_crisis=False, category=None, matched=None)
+
+# --- normalisation ------------------------------------------------------------------------------
+
+_QUOTES: Final = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+    }
+)
+_SENTENCE_CHARS: Final = ".!?;\r\n"
+# ASCII fast path: sentence punctuation -> newline, any other punctuation -> space (1:1, so
+# CPython's ASCII translate fast path applies).
+_ASCII_TABLE: Final = str.maketrans(
+    {
+        chr(code): ("\n" if chr(code) in _SENTENCE_CHARS else " ")
+        for code in range(128)
+        if not chr(code).isalnum() and chr(code) not in " \t"
+    }
+)
+_ELLIPSIS: Final = re.compile(r"\.{2,}")  # a pause, not a sentence end ("i just... want to die")
+_SENTENCE_END: Final = re.compile(r"[.!?;\r\n\u2028\u2029\x85]+")
+_NOT_WORD: Final = re.compile(r"[^\w\n]+|_")
+_LETTER_RUN3: Final = re.compile(r"([^\W\d_])\1{2,}")
+# A doubled letter in a regex source, not part of an escape such as \b.
+_PATTERN_RUN: Final = re.compile(r"(?<!\\)([a-z])\1+")
+
+
+def _squash(text: str) -> str:
+    """Collapse every run of a repeated letter to one letter (``kill`` -> ``kil``)."""
+    for char in set(text):
+        double = char + char
+        if double in text and char.isalpha():
+            while double in text:
+                text = text.replace(double, char)
+    return text
+
+
+def _squash_pattern(source: str) -> str:
+    """Apply :func:`_squash` to a regex source without touching its escapes."""
+    return _PATTERN_RUN.sub(r"\1", source)
+
+
+def _map_words(text: str, words: Mapping[str, str]) -> str:
+    """Collapse whitespace within each line and replace whole words through ``words``."""
+    get = words.get
+    return "\n".join(
+        " ".join([get(word, word) for word in line.split()]) for line in text.split("\n")
+    )
+
+
+class _Normaliser:
+    """One locale's normalisation tables, compiled."""
+
+    __slots__ = ("_misspell", "_misspell_squashed", "_replace", "_replace_chars", "_replace_rx")
+
+    def __init__(self, replace: Mapping[str, str], misspellings: Mapping[str, str]) -> None:
+        self._replace = {key.lower(): value.lower() for key, value in replace.items()}
+        self._misspell = {key.lower(): value.lower() for key, value in misspellings.items()}
+        self._misspell_squashed: dict[str, str] = {}
+        for key, value in self._misspell.items():
+            squashed_key, squashed_value = _squash(key), _squash(value)
+            if squashed_key != squashed_value:
+                self._misspell_squashed.setdefault(squashed_key, squashed_value)
+        self._replace_rx: re.Pattern[str] | None = None
+        self._replace_chars: str | None = None
+        if self._replace:
+            keys = sorted(self._replace, key=len, reverse=True)
+            alternation = "|".join(map(re.escape, keys))
+            self._replace_rx = re.compile(r"(?<!\w)(?:" + alternation + r")(?![\w'])")
+            # Only worth running when the text holds a character every key needs.
+            specials = [{c for c in key if not c.isalnum()} for key in keys]
+            if all(specials):
+                self._replace_chars = "".join(sorted(set().union(*specials)))
+
+    def _replacement(self, match: re.Match[str]) -> str:
+        return self._replace[match.group()]
+
+    def _base(self, text: str) -> str:
+        """Lower case, NFKC, replacements; sentence breaks as newlines, no punctuation."""
+        if text.isascii():
+            text = text.lower()
+            if "`" in text:
+                text = text.replace("`", "'")
+        else:
+            text = unicodedata.normalize("NFKC", text).lower().translate(_QUOTES)
+        if self._replace_rx is not None and (
+            self._replace_chars is None or any(c in text for c in self._replace_chars)
+        ):
+            text = self._replace_rx.sub(self._replacement, text)
+        if "'" in text:
+            text = text.replace("'", "")
+        if ".." in text:
+            text = _ELLIPSIS.sub(" ", text)
+        if text.isascii():
+            return text.translate(_ASCII_TABLE)
+        return _NOT_WORD.sub(" ", _SENTENCE_END.sub("\n", text))
+
+    def for_matching(self, text: str) -> str:
+        """The form the phrase regexes run on: normalised, then every doubled letter squashed."""
+        return _map_words(_squash(self._base(text)), self._misspell_squashed)
+
+    def public(self, text: str) -> str:
+        """The documented normal form (see :func:`normalise`), as one line."""
+        text = _map_words(_LETTER_RUN3.sub(r"\1", self._base(text)), self._misspell)
+        return " ".join(text.split())
+
+
+# --- compiled screen ----------------------------------------------------------------------------
+
+_IDIOM: Final = "idiom"
+
+
+@dataclass(frozen=True, slots=True)
+class _Screen:
+    """Everything compiled from one locale's phrase file.
+
+    ``regex`` holds every idiom and every crisis phrase as alternatives, one capturing group per
+    kind: group 1 is the idioms, group ``k + 1`` category ``kinds[k]``. Idioms come first, so an
+    idiom that starts where a phrase starts wins and its span is skipped. The alternatives
+    inside a group are plain, which keeps sre's first-literal fast path. ``named[k]`` is the
+    same category with one named group per entry, used only to name a hit.
+    """
+
+    locale: str
+    normaliser: _Normaliser
+    regex: re.Pattern[str]
+    kinds: tuple[str, ...]  # _IDIOM first, then the categories in priority order
+    named: tuple[re.Pattern[str], ...]
+    idioms: re.Pattern[str] | None
+    third_person_exempt: frozenset[str]
+    negation: re.Pattern[str]
+    breakers: frozenset[str]
+    first_person: frozenset[str]
+    first_person_in_hit: re.Pattern[str]
+    third_person: frozenset[str]
+    topic_before: re.Pattern[str] | None
+    topic_after: re.Pattern[str] | None
+    past: re.Pattern[str] | None
+    present_intent: re.Pattern[str] | None
+    negation_window: int
+    subject_window: int
+
+    def assess(self, text: str) -> CrisisAssessment:
+        """Screen one message (see the module docstring for the rules)."""
+        if not text or text.isspace():
+            return NOT_CRISIS
+        if len(text) > _MAX_TEXT:
+            half = _MAX_TEXT // 2
+            text = text[:half] + "\n" + text[-half:]
+        squashed = self.normaliser.for_matching(text)
+        best: re.Match[str] | None = None
+        best_kind = len(self.kinds)
+        deferred: re.Match[str] | None = None
+        for match in self.regex.finditer(squashed):
+            kind = (match.lastindex or 1) - 1
+            if kind == 0 or kind >= best_kind or not self._in_scope(self.kinds[kind], match):
+                continue
+            if self._in_past(match):
+                if deferred is None:
+                    deferred = match
+                continue
+            best, best_kind = match, kind
+            if kind == 1:
+                break
+        if best is not None:
+            return self._hit(best)
+        if (
+            deferred is not None
+            and self.present_intent is not None
+            and self.present_intent.search(squashed) is not None
+        ):
+            return self._hit(deferred)
+        return NOT_CRISIS
+
+    def _hit(self, match: re.Match[str]) -> CrisisAssessment:
+        """The assessment for a hit: its category and the name of the entry that matched."""
+        kind = (match.lastindex or 1) - 1
+        named = self.named[kind].match(match.string, match.start())
+        return CrisisAssessment(True, self.kinds[kind], named.lastgroup if named else None)
+
+    def _in_scope(self, category: str, match: re.Match[str]) -> bool:
+        """False when negation, topic talk or a third-person subject governs ``match``."""
+        text = match.string
+        start, end = match.span()
+        if self.topic_after is not None and self.topic_after.match(text, end) is not None:
+            return False
+        if self.idioms is not None:
+            # An idiom starting inside the hit ("she hit me up") was not consumed by the scan.
+            idiom = self.idioms.search(text, start + 1, end + _CONTEXT_CHARS)
+            if idiom is not None and idiom.start() < end:
+                return False
+        sentence_start = text.rfind("\n", 0, start) + 1
+        lead = max(sentence_start, start - _CONTEXT_CHARS)
+        before = text[lead:start].split()
+        if lead > sentence_start and before:
+            before.pop(0)  # possibly a cut-off word
+        scope: list[str] = []
+        for word in reversed(before):
+            if word in self.breakers:
+                break
+            scope.append(word)
+            if len(scope) >= self.negation_window:
+                break
+        if scope:
+            governing = " ".join(reversed(scope))
+            if self.negation.search(governing) is not None:
+                return False
+            if self.topic_before is not None and self.topic_before.search(governing) is not None:
+                return False
+        if (
+            category not in self.third_person_exempt
+            and self.first_person_in_hit.search(match.group()) is None
+        ):
+            third = self.third_person
+            for word in reversed(before[-self.subject_window :]):
+                if word in self.first_person:
+                    break
+                if word in third or (word.endswith("s") and word[:-1] in third):
+                    return False
+        return True
+
+    def _in_past(self, match: re.Match[str]) -> bool:
+        """Whether the sentence around ``match`` (up to a bounded distance) has a past cue."""
+        if self.past is None:
+            return False
+        text = match.string
+        start, end = match.span()
+        sentence_start = text.rfind("\n", max(0, start - _PAST_REACH), start) + 1
+        low = max(sentence_start, start - _PAST_REACH)
+        sentence_end = text.find("\n", end, end + _PAST_REACH)
+        high = min(len(text), end + _PAST_REACH) if sentence_end == -1 else sentence_end
+        return self.past.search(text, low, high) is not None
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def _table(value: object, where: str) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"crisis phrases: {where} must be a table")
+    return {str(key): item for key, item in value.items()}
+
+
+def _strings(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"crisis phrases: {where} must be a list of strings")
+    return [str(item) for item in value]
+
+
+def _string_map(value: object, where: str) -> dict[str, str]:
+    table = _table(value, where)
+    if not all(isinstance(item, str) for item in table.values()):
+        raise ValueError(f"crisis phrases: {where} must map strings to strings")
+    return {key: str(item) for key, item in table.items()}
+
+
+def _string(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"crisis phrases: {where} must be a string")
+    return value
+
+
+def _int(value: object, where: str, default: int) -> int:
+    if value is None:
+        return default
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"crisis phrases: {where} must be a positive integer")
+    return value
+
+
+def _checked(source: str, where: str) -> str:
+    """``source`` squashed, after checking it compiles and captures nothing."""
+    squashed = _squash_pattern(source)
+    try:
+        compiled = re.compile(squashed)
+    except re.error as exc:
+        raise ValueError(f"crisis phrases: {where} is not a valid regex: {exc}") from exc
+    if compiled.groups:
+        raise ValueError(f"crisis phrases: {where} must use only non-capturing groups (?:...)")
+    return squashed
+
+
+def _words_regex(alternatives: str | list[str], where: str, prefix: str = r"\b") -> str:
+    parts = [alternatives] if isinstance(alternatives, str) else alternatives
+    body = "|".join(f"(?:{_checked(part, where)})" for part in parts)
+    return prefix + "(?:" + body + r")\b"
+
+
+def _optional_regex(value: object, where: str, prefix: str = r"\b") -> re.Pattern[str] | None:
+    if value is None:
+        return None
+    parts = _strings(value, where) if isinstance(value, list) else [_string(value, where)]
+    if not parts:
+        return None
+    return re.compile(_words_regex(parts, where, prefix))
+
+
+def _word_set(value: object, where: str) -> frozenset[str]:
+    return frozenset(_squash(word.lower()) for word in _strings(value, where))
+
+
+def _build(locale: str, data: Mapping[str, object]) -> _Screen:
+    """Compile a parsed phrase file."""
+    screen = _table(data.get("screen", {}), "[screen]")
+    norm = _table(data.get("normalise", {}), "[normalise]")
+    context = _table(data.get("context", {}), "[context]")
+    tables = _table(data.get("categories", {}), "[categories]")
+
+    order = _strings(screen.get("order", list(CATEGORIES)), "[screen].order")
+    exempt = frozenset(_strings(screen.get("third_person_exempt", []), "third_person_exempt"))
+    unknown = (set(order) | set(tables) | exempt) - set(CATEGORIES)
+    if unknown:
+        raise ValueError(f"crisis phrases: unknown categories {sorted(unknown)}")
+    order += [name for name in CATEGORIES if name in tables and name not in order]
+
+    idioms = _strings(context.get("idioms", []), "[context].idioms")
+    # An idiom group that can never match keeps group numbering fixed when there are none.
+    groups = [
+        "|".join(_checked(source, f"idioms[{i}]") for i, source in enumerate(idioms)) or "(?!)"
+    ]
+    kinds = [_IDIOM]
+    named: list[re.Pattern[str]] = [re.compile("(?!)")]
+    seen: set[str] = set()
+    for name in order:
+        entries = _string_map(tables.get(name, {}), f"[categories.{name}]")
+        if not entries:
+            continue
+        plain: list[str] = []
+        labelled: list[str] = []
+        for entry, source in entries.items():
+            where = f"[categories.{name}].{entry}"
+            if not entry.isidentifier() or entry in seen:
+                raise ValueError(f"crisis phrases: {where}: names must be unique identifiers")
+            seen.add(entry)
+            body = _checked(source, where)
+            plain.append(body)
+            labelled.append(f"(?P<{entry}>{body})")
+        groups.append("|".join(plain))
+        kinds.append(name)
+        named.append(re.compile(r"\b(?:" + "|".join(labelled) + r")\b"))
+    if len(kinds) == 1:
+        raise ValueError(f"crisis phrases: {locale} defines no phrases")
+
+    first_person = _word_set(context.get("first_person", []), "first_person")
+    in_hit = _word_set(context.get("first_person_in_hit", []), "first_person_in_hit") | first_person
+    negation = _string(context.get("negation", "not"), "[context].negation")
+    return _Screen(
+        locale=locale,
+        normaliser=_Normaliser(
+            _string_map(norm.get("replace", {}), "[normalise.replace]"),
+            _string_map(norm.get("misspellings", {}), "[normalise.misspellings]"),
+        ),
+        regex=re.compile(r"\b(?:" + "|".join(f"({group})" for group in groups) + r")\b"),
+        kinds=tuple(kinds),
+        named=tuple(named),
+        idioms=_optional_regex(idioms, "[context].idioms") if idioms else None,
+        third_person_exempt=exempt,
+        negation=re.compile(_words_regex(negation, "[context].negation")),
+        breakers=_word_set(context.get("scope_breakers", []), "scope_breakers"),
+        first_person=first_person,
+        first_person_in_hit=re.compile(
+            r"\b(?:" + "|".join(map(re.escape, sorted(in_hit) or ["i"])) + r")\b"
+        ),
+        third_person=_word_set(context.get("third_person", []), "third_person"),
+        topic_before=_optional_regex(context.get("topic_before"), "topic_before"),
+        topic_after=_optional_regex(context.get("topic_after"), "topic_after", prefix=" +"),
+        past=_optional_regex(context.get("past"), "past"),
+        present_intent=_optional_regex(context.get("present_intent"), "present_intent"),
+        negation_window=_int(screen.get("negation_window"), "negation_window", 5),
+        subject_window=_int(screen.get("subject_window"), "subject_window", 6),
+    )
+
+
+@functools.cache
+def _available_locales() -> frozenset[str]:
+    return frozenset(path.stem for path in DATA_DIR.glob("*.toml"))
+
+
+@functools.lru_cache(maxsize=256)
+def _resolve_locale(locale: str) -> str:
+    """The phrase file to use for ``locale``: exact tag, then language, then the default."""
+    available = _available_locales()
+    tag = locale.strip().lower().replace("_", "-") if isinstance(locale, str) else ""
+    if tag in available:
+        return tag
+    language = tag.split("-", 1)[0]
+    return language if language in available else DEFAULT_LOCALE
+
+
+@functools.cache
+def _screen(locale: str) -> _Screen:
+    """Load and compile one locale's phrase file (once per process)."""
+    with (DATA_DIR / f"{locale}.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    return _build(locale, data)
+
+
+# --- public API ---------------------------------------------------------------------------------
+
+
+def assess(text: str, locale: str = DEFAULT_LOCALE) -> CrisisAssessment:
+    """Screen one chat message for a crisis disclosure.
+
+    Unknown locales fall back to English. Never raises for any string input.
+    """
+    return _screen(_resolve_locale(locale)).assess(text)
+
+
+def normalise(text: str, locale: str = DEFAULT_LOCALE) -> str:
+    """The text the screen reads, as one line.
+
+    Lower case, Unicode NFKC, curly quotes straightened, apostrophes dropped (``don't`` and
+    ``dont`` both become ``dont``), punctuation and emoji removed, runs of three or more of
+    a letter collapsed to one (``diiiie`` -> ``die``), the locale's misspelling map applied
+    (``suicidle`` -> ``suicidal``) and whitespace collapsed.
+    """
+    return _screen(_resolve_locale(locale)).normaliser.public(text)
