@@ -1,0 +1,138 @@
+"""The console adapter: one person chatting with the bot in a terminal.
+
+Buttons become numbered choices (type the number or the label), images are written to a
+folder and their path printed. Works interactively and with piped stdin: it stops at the end
+of input. Scheduled prompts print by themselves while it waits for a line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import re
+import sys
+import threading
+from pathlib import Path
+from typing import TextIO
+
+from handlers.dispatcher import Dispatcher
+from handlers.messaging import (
+    Button,
+    ButtonPress,
+    Capabilities,
+    Command,
+    ConversationRef,
+    IncomingEvent,
+    OutgoingMessage,
+    SentRef,
+    Text,
+    numbered_choices,
+)
+
+PLATFORM = "console"
+CONSOLE_REF = ConversationRef(platform=PLATFORM, chat_id="console", user_id="console-user")
+_BOLD = re.compile(r"\*([^*\n]+)\*")
+
+
+class ConsoleMessenger:
+    """Prints messages to a text stream."""
+
+    platform = PLATFORM
+    capabilities = Capabilities(buttons=False, images=True, edits=False)
+
+    def __init__(self, out: TextIO, image_dir: Path) -> None:
+        self.out = out
+        self.image_dir = image_dir
+        self.choices: list[Button] = []
+        self._ids = itertools.count(1)
+
+    async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
+        text = _BOLD.sub(r"\1", numbered_choices(message))
+        lines = [f"bot> {line}" if line else "bot>" for line in text.splitlines()]
+        if message.rows:
+            self.choices = list(message.buttons)
+        if message.image is not None:
+            self.image_dir.mkdir(parents=True, exist_ok=True)
+            number = next(self._ids)
+            path = self.image_dir / f"{number:04d}-{message.image.filename}"
+            path.write_bytes(message.image.png)
+            lines.append(f"bot> [image saved to {path}: {message.image.alt_text}]")
+        self.out.write("\n".join(lines) + "\n")
+        self.out.flush()
+        return SentRef(ref=ref, message_id=str(next(self._ids)))
+
+    def choice_for(self, line: str) -> Button | None:
+        """The button a typed line picks: its exact label first, else its number."""
+        for button in self.choices:
+            if button.label.casefold() == line.casefold():
+                return button
+        if line.isdigit() and 1 <= int(line) <= len(self.choices):
+            return self.choices[int(line) - 1]
+        return None
+
+
+def parse_line(line: str, messenger: ConsoleMessenger, event_id: str) -> IncomingEvent | None:
+    """Turn a typed line into an event (None for a blank line)."""
+    line = line.strip()
+    if not line:
+        return None
+    kind: Text | Command | ButtonPress
+    if line.startswith("/") and len(line) > 1:
+        name, *args = line[1:].split()
+        kind = Command(name=name.lower(), args=tuple(args))
+    elif (button := messenger.choice_for(line)) is not None:
+        kind = ButtonPress(payload=button.payload)
+    else:
+        kind = Text(text=line)
+    return IncomingEvent(ref=CONSOLE_REF, kind=kind, display_name="you", event_id=event_id)
+
+
+class ConsoleAdapter:
+    """Reads lines, hands them to the dispatcher and prints the replies."""
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        messenger: ConsoleMessenger,
+        stdin: TextIO | None = None,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.messenger = messenger
+        self.stdin = stdin or sys.stdin
+
+    async def run(self) -> None:
+        """Chat until the end of input."""
+        lines = self._read_lines_in_background()
+        for n in itertools.count(1):
+            line = await lines.get()
+            if line == "":
+                return
+            event = parse_line(line, self.messenger, f"console-{n}")
+            if event is None:
+                continue
+            if isinstance(event.kind, ButtonPress):
+                self.messenger.choices = []
+            for reply in await self.dispatcher.handle(event):
+                await self.messenger.send(event.ref, reply)
+
+    def _read_lines_in_background(self) -> asyncio.Queue[str]:
+        """Lines of stdin, read by a daemon thread; ``""`` marks the end of input.
+
+        A thread, so scheduled prompts still print while we wait for a line; a daemon one, so
+        a blocked ``readline`` never holds up shutdown on SIGTERM.
+        """
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[str] = asyncio.Queue()
+
+        def pump() -> None:
+            while True:
+                line = self.stdin.readline()
+                try:
+                    loop.call_soon_threadsafe(queue.put_nowait, line)
+                except RuntimeError:  # the loop has closed: we are shutting down
+                    return
+                if line == "":
+                    return
+
+        threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+        return queue

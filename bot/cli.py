@@ -1,0 +1,162 @@
+"""The ``peerbot`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import secrets
+import shutil
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import DEFAULT_PATH, EXAMPLE_PATH, Config, ConfigError, load_config
+from handlers.timing import TimingError, parse_duration
+from storage import StorageURLError, storage_from_url
+from storage.models import InviteCode, Role
+
+EXIT_USAGE = 2
+
+# Letters that cannot be misread for each other (no 0/O, 1/I/L).
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="peerbot",
+        description="peer-support-bot: daily check-ins, mentors and peer circles for a "
+        "recovery peer-mentorship program.",
+    )
+    parser.add_argument(
+        "--config", type=Path, default=None, help="config file (default: ./config.toml if present)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser(
+        "run",
+        help="run the bot: every adapter with a token, or the console adapter when none is set",
+    )
+    commands.add_parser("init", help="write config.toml from the example and create the database")
+    invite = commands.add_parser("invite", help="make an invite code that grants a role")
+    invite.add_argument("--role", choices=[r.value for r in Role], default=Role.MENTEE.value)
+    invite.add_argument("--uses", type=int, default=1, help="how many people may use it")
+    invite.add_argument("--expires", default="7d", help="how long it is valid, e.g. 7d or 12h")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    # --config is accepted before or after the command: `peerbot run --config x.toml`.
+    args, rest = parser.parse_known_args(argv)
+    if rest:
+        extra = argparse.ArgumentParser(add_help=False)
+        extra.add_argument("--config", type=Path)
+        more, unknown = extra.parse_known_args(rest)
+        if unknown:
+            parser.error(f"unrecognised arguments: {' '.join(unknown)}")
+        args.config = more.config or args.config
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if args.command == "init":
+        return _init(args.config)
+    try:
+        config = load_config(args.config)
+    except ConfigError as err:
+        print(err, file=sys.stderr)
+        return EXIT_USAGE
+    _setup_logging(config)
+    try:
+        if args.command == "run":
+            return asyncio.run(_run(config))
+        if args.command == "invite":
+            return asyncio.run(_invite(config, args.role, args.uses, args.expires))
+    except StorageURLError as err:
+        print(f"{config.source}: [storage] url: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_USAGE
+
+
+def _setup_logging(config: Config) -> None:
+    logging.basicConfig(
+        level=config.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # httpx logs every request URL, and a Telegram URL carries the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+async def _run(config: Config) -> int:
+    from bot.runner import run
+
+    return await run(config)
+
+
+def _init(path: Path | None) -> int:
+    target = path or DEFAULT_PATH
+    if target.exists():
+        print(f"{target} already exists; leaving it as it is.")
+    elif not EXAMPLE_PATH.exists():
+        print(f"cannot find the example config at {EXAMPLE_PATH}", file=sys.stderr)
+        return EXIT_USAGE
+    else:
+        shutil.copyfile(EXAMPLE_PATH, target)
+        print(f"wrote {target}: edit it, then start the bot with `peerbot run`.")
+    try:
+        config = load_config(target)
+    except ConfigError as err:
+        print(err, file=sys.stderr)
+        return EXIT_USAGE
+    asyncio.run(_create_database(config))
+    print(f"database ready at {config.database_url}")
+    return 0
+
+
+async def _create_database(config: Config) -> None:
+    storage = storage_from_url(config.database_url)
+    await storage.open()
+    await storage.close()
+
+
+async def _invite(config: Config, role: str, uses: int, expires: str) -> int:
+    if uses < 1:
+        print("--uses must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        valid_for = parse_duration(expires)
+    except TimingError:
+        print(f'--expires "{expires}" is not a duration (write it like 7d or 12h)', file=sys.stderr)
+        return EXIT_USAGE
+    now = datetime.now(UTC)
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    storage = storage_from_url(config.database_url)
+    await storage.open()
+    try:
+        await storage.create_invite(
+            InviteCode(
+                code=code,
+                role=Role(role),
+                uses_left=uses,
+                created_at=now,
+                expires_at=now + valid_for,
+            )
+        )
+    finally:
+        await storage.close()
+    print(code)
+    print(
+        f"{role} invite, {uses} use(s), valid until {(now + valid_for):%Y-%m-%d %H:%M} UTC. "
+        f"People send /start {code} (or /join {code} if they already use the bot).",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""Reading ``config.toml``: every key typed and range-checked, every error one clear line.
+
+Secrets never live in the file: tokens come from the environment (``PEERBOT_TELEGRAM_TOKEN``,
+``PEERBOT_DISCORD_TOKEN``) and are held in :class:`Secrets`, whose ``repr`` hides them.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Any
+
+from handlers.program import (
+    US_CRISIS_RESOURCES,
+    CheckinSettings,
+    CrisisResource,
+    CrisisSettings,
+    ProgramSettings,
+)
+from handlers.timing import TimingError, parse_duration, parse_quiet_hours, parse_time_of_day
+
+DEFAULT_PATH = Path("config.toml")
+EXAMPLE_PATH = Path(__file__).resolve().parent.parent / "config.example.toml"
+
+
+class ConfigError(Exception):
+    """A config problem, already phrased as the one line to print."""
+
+
+@dataclass(frozen=True, slots=True)
+class Secrets:
+    telegram_token: str | None = field(default=None, repr=False)
+    discord_token: str | None = field(default=None, repr=False)
+    telegram_webhook_secret: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Secrets:
+        env = os.environ if env is None else env
+        return cls(
+            telegram_token=env.get("PEERBOT_TELEGRAM_TOKEN") or None,
+            discord_token=env.get("PEERBOT_DISCORD_TOKEN") or None,
+            telegram_webhook_secret=env.get("PEERBOT_TELEGRAM_WEBHOOK_SECRET") or None,
+        )
+
+    def __repr__(self) -> str:
+        present = [n for n in ("telegram_token", "discord_token") if getattr(self, n)]
+        return f"Secrets(present={present})"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    program: ProgramSettings
+    database_url: str
+    tick_seconds: float = 20.0
+    log_level: str = "INFO"
+    source: str = "built-in defaults"
+    secrets: Secrets = field(default_factory=Secrets)
+
+
+# The schema: section -> key -> (parser, default). A parser raises ValueError with the phrase
+# that completes "[section] key = value ...".
+Parser = Callable[[Any], Any]
+
+
+def _string(max_len: int = 200) -> Parser:
+    def parse(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError("must be text in quotes")
+        if not value.strip() or len(value) > max_len:
+            raise ValueError(f"must be 1 to {max_len} characters")
+        return value
+
+    return parse
+
+
+def _time_of_day(value: Any) -> time:
+    if not isinstance(value, str):
+        raise ValueError('is not a time of day (write it like "20:00")')
+    try:
+        return parse_time_of_day(value)
+    except TimingError:
+        raise ValueError("is not a time of day") from None
+
+
+def _duration(value: Any) -> timedelta:
+    if not isinstance(value, str):
+        raise ValueError('is not a duration (write it like "2h" or "90m")')
+    try:
+        return parse_duration(value)
+    except TimingError:
+        raise ValueError('is not a duration (write it like "2h" or "90m")') from None
+
+
+def _quiet_hours(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError('is not a range of hours (write it like "22:00-07:00")')
+    try:
+        parse_quiet_hours(value)
+    except TimingError:
+        raise ValueError('is not a range of hours (write it like "22:00-07:00")') from None
+    return value
+
+
+def _number(low: float, high: float) -> Parser:
+    def parse(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError("must be a number")
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low:g} and {high:g}")
+        return float(value)
+
+    return parse
+
+
+def _choice(*options: str) -> Parser:
+    def parse(value: Any) -> str:
+        if value not in options:
+            raise ValueError("must be one of " + ", ".join(f'"{o}"' for o in options))
+        return str(value)
+
+    return parse
+
+
+def _database_url(value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith(
+        ("sqlite:///", "postgresql://", "postgres://")
+    ):
+        raise ValueError('is not a database URL (write it like "sqlite:///peerbot.db")')
+    return value
+
+
+SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
+    "program": {"name": (_string(80), "Peer Support")},
+    "storage": {"url": (_database_url, "sqlite:///peerbot.db")},
+    "checkin": {
+        "default_time": (_time_of_day, time(20, 0)),
+        "quiet_hours": (_quiet_hours, "22:00-07:00"),
+        "max_lateness": (_duration, timedelta(hours=2)),
+        "reminder_after": (_duration, timedelta(hours=3)),
+        "tick_seconds": (_number(1, 60), 20.0),
+    },
+    "crisis": {"region": (_string(10), "US"), "resources": (lambda v: v, {})},
+    "logging": {"level": (_choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")},
+}
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read ``path`` (default ``./config.toml`` if present, else built-in defaults).
+
+    An explicitly named file that is missing is an error; raise :class:`ConfigError`.
+    """
+    env = os.environ if env is None else env
+    explicit = path is not None
+    path = path if path is not None else DEFAULT_PATH
+    raw: dict[str, Any] = {}
+    source = "built-in defaults"
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(f"{path}: is not valid TOML ({err})") from None
+        except OSError as err:
+            raise ConfigError(f"{path}: cannot be read ({err.strerror})") from None
+        source = str(path)
+    elif explicit:
+        raise ConfigError(f"{path}: no such file (run `peerbot init` to create one)")
+
+    values = _validate(source, raw)
+    crisis = _crisis(source, values["crisis"])
+    program = ProgramSettings(
+        name=values["program"]["name"],
+        crisis=crisis,
+        checkin=CheckinSettings(
+            default_time=values["checkin"]["default_time"],
+            quiet_hours=values["checkin"]["quiet_hours"],
+            max_lateness=values["checkin"]["max_lateness"],
+            reminder_after=values["checkin"]["reminder_after"],
+        ),
+    )
+    database_url = env.get("PEERBOT_DATABASE_URL") or values["storage"]["url"]
+    return Config(
+        program=program,
+        database_url=database_url,
+        tick_seconds=values["checkin"]["tick_seconds"],
+        log_level=values["logging"]["level"],
+        source=source,
+        secrets=Secrets.from_env(env),
+    )
+
+
+def _validate(name: str, raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    values: dict[str, dict[str, Any]] = {}
+    for section in raw:
+        if section not in SCHEMA:
+            raise ConfigError(f"{name}: [{section}] is not a section this program knows")
+        if not isinstance(raw[section], dict):
+            raise ConfigError(f"{name}: {section} must be a [{section}] table")
+    for section, keys in SCHEMA.items():
+        given = raw.get(section, {})
+        for key in given:
+            if key not in keys:
+                raise ConfigError(f"{name}: [{section}] {key} is not a setting this program knows")
+        values[section] = {}
+        for key, (parse, default) in keys.items():
+            if key not in given:
+                values[section][key] = default
+                continue
+            try:
+                values[section][key] = parse(given[key])
+            except ValueError as err:
+                shown = _show(given[key])
+                raise ConfigError(f"{name}: [{section}] {key} = {shown} {err}") from None
+    return values
+
+
+def _crisis(name: str, section: Mapping[str, Any]) -> CrisisSettings:
+    regions: dict[str, tuple[CrisisResource, ...]] = {"US": US_CRISIS_RESOURCES}
+    for region, entries in dict(section["resources"]).items():
+        if not isinstance(entries, list) or not entries:
+            raise ConfigError(f"{name}: [crisis.resources] {region} must be a list of resources")
+        parsed = []
+        for n, entry in enumerate(entries, start=1):
+            if (
+                not isinstance(entry, dict)
+                or not isinstance(entry.get("name"), str)
+                or not isinstance(entry.get("contact"), str)
+            ):
+                raise ConfigError(
+                    f"{name}: [[crisis.resources.{region}]] entry {n} needs a name and a contact"
+                )
+            parsed.append(CrisisResource(entry["name"], entry["contact"]))
+        regions[region] = tuple(parsed)
+    return CrisisSettings(region=section["region"], resources=regions)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)

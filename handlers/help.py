@@ -1,0 +1,28 @@
+"""``/help``: the commands of the person's role, and the crisis line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from handlers.context import Capability, CommandSpec, Context, Replies, Turn
+from handlers.crisis import crisis_line
+from handlers.messaging import OutgoingMessage
+from handlers.texts import help as texts
+from storage.models import Role
+
+CommandListing = Callable[[frozenset[Role], bool], list[CommandSpec]]
+
+
+def capability(listing: CommandListing) -> Capability:
+    """``/help`` listing what ``listing`` says a person may use."""
+
+    async def show_help(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+        onboarded = turn.person is not None and turn.person.onboarded
+        lines = [texts.HELP_HEADER]
+        for spec in listing(turn.roles, onboarded):
+            name = f"{spec.name} {spec.arg_hint}".strip()
+            lines.append(texts.HELP_LINE.format(name=name, description=spec.description))
+        lines += ["", texts.HELP_FOOTER.format(crisis_line=crisis_line(ctx.program))]
+        return [OutgoingMessage("\n".join(lines))]
+
+    return Capability(commands=(CommandSpec("help", "list what you can do", show_help),))

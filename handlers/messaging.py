@@ -1,0 +1,243 @@
+"""The core's vocabulary: what crosses the boundary between an adapter and the core.
+
+Everything here is small, frozen and platform-neutral. Adapters translate their platform's
+updates into :class:`IncomingEvent` and render :class:`OutgoingMessage` natively; the core never
+sees a ``telegram`` or ``discord`` object except as the opaque ``raw`` field, which exists for
+logging and debugging only.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+
+class ChatKind(enum.StrEnum):
+    """Where a message came from."""
+
+    DIRECT = "direct"
+    GROUP = "group"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRef:
+    """Where to reach a person: enough to send a message months later with no live object.
+
+    ``user_id`` is the platform's id of the person (empty for a channel post), ``chat_id`` the
+    chat, DM or channel to write into, ``thread_id`` a Discord thread or Telegram topic.
+    """
+
+    platform: str
+    chat_id: str
+    user_id: str = ""
+    thread_id: str | None = None
+
+    def to_json(self) -> str:
+        """Serialise for storage (the due queue and the delivery ledger keep these)."""
+        return json.dumps(
+            {"p": self.platform, "c": self.chat_id, "u": self.user_id, "t": self.thread_id},
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ConversationRef:
+        data = json.loads(text)
+        return cls(platform=data["p"], chat_id=data["c"], user_id=data["u"], thread_id=data["t"])
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Free text the person typed."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command such as ``/start CODE``: the name without the slash, lower case."""
+
+    name: str
+    args: tuple[str, ...] = ()
+
+    @property
+    def arg_text(self) -> str:
+        return " ".join(self.args)
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonPress:
+    """A press of a button the core sent earlier, with the payload it carried."""
+
+    payload: str
+
+
+EventKind = Text | Command | ButtonPress
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingEvent:
+    """One thing a person did, translated by an adapter."""
+
+    ref: ConversationRef
+    kind: EventKind
+    display_name: str = ""
+    chat_kind: ChatKind = ChatKind.DIRECT
+    event_id: str = ""
+    """The platform's update/interaction id, the only identifier errors are logged with."""
+    raw: Any = field(default=None, compare=False, repr=False)
+    """The platform object, for logging and debugging only: the core never reads it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button: a label for people and a short payload for the core (<= 64 bytes)."""
+
+    label: str
+    payload: str
+
+    def __post_init__(self) -> None:
+        if len(self.payload.encode()) > MAX_PAYLOAD_BYTES:
+            raise ValueError(f"button payload longer than {MAX_PAYLOAD_BYTES} bytes")
+
+
+MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit; Discord allows 100.
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A PNG image with a text alternative that says the same thing in words."""
+
+    png: bytes
+    alt_text: str
+    filename: str = "image.png"
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """What the core wants said. ``rows`` lay buttons out, one tuple per row.
+
+    The text may use a tiny markup subset every platform can render: ``*bold*`` only.
+    """
+
+    text: str
+    rows: tuple[tuple[Button, ...], ...] = ()
+    image: Image | None = None
+
+    @property
+    def buttons(self) -> tuple[Button, ...]:
+        return tuple(button for row in self.rows for button in row)
+
+    @classmethod
+    def with_buttons(
+        cls, text: str, buttons: Sequence[Button], per_row: int = 3
+    ) -> OutgoingMessage:
+        rows = tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+        return cls(text=text, rows=rows)
+
+
+@dataclass(frozen=True, slots=True)
+class SentRef:
+    """What a platform gave back for a sent message, so it can be edited later."""
+
+    ref: ConversationRef
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a messenger can render; what it lacks degrades gracefully."""
+
+    buttons: bool = True
+    images: bool = True
+    edits: bool = True
+
+
+class DeliveryError(Exception):
+    """A send failed. ``permanent`` means retrying will not help (blocked, chat gone)."""
+
+    def __init__(
+        self, reason: str, *, permanent: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+@runtime_checkable
+class Messenger(Protocol):
+    """The port each adapter implements."""
+
+    platform: str
+    capabilities: Capabilities
+
+    async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
+        """Deliver ``message``; raise :class:`DeliveryError` when it could not be delivered."""
+        ...
+
+
+def numbered_choices(message: OutgoingMessage) -> str:
+    """Render buttons as numbered choices, for a messenger without buttons."""
+    if not message.rows:
+        return message.text
+    lines = [message.text, ""]
+    lines += [f"  {n}. {b.label}" for n, b in enumerate(message.buttons, start=1)]
+    return "\n".join(lines)
+
+
+class RecordingMessenger:
+    """A messenger that keeps what it was asked to send: the core's test double."""
+
+    def __init__(self, platform: str = "test", capabilities: Capabilities | None = None) -> None:
+        self.platform = platform
+        self.capabilities = capabilities or Capabilities()
+        self.sent: list[tuple[ConversationRef, OutgoingMessage]] = []
+        self.failures: list[DeliveryError] = []
+        """Raised (and consumed) one per send, before anything is recorded."""
+        self._next_id = 0
+
+    async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append((ref, message))
+        self._next_id += 1
+        return SentRef(ref=ref, message_id=str(self._next_id))
+
+    def to(self, chat_id: str) -> list[OutgoingMessage]:
+        """Everything sent into one chat, oldest first."""
+        return [m for r, m in self.sent if r.chat_id == chat_id]
+
+    def last(self, chat_id: str | None = None) -> OutgoingMessage:
+        messages = self.to(chat_id) if chat_id is not None else [m for _, m in self.sent]
+        if not messages:
+            raise AssertionError("nothing was sent")
+        return messages[-1]
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+
+class Messengers:
+    """The messengers of every running adapter, by platform."""
+
+    def __init__(self, messengers: Mapping[str, Messenger] | None = None) -> None:
+        self._by_platform: dict[str, Messenger] = dict(messengers or {})
+
+    def add(self, messenger: Messenger) -> None:
+        self._by_platform[messenger.platform] = messenger
+
+    def get(self, platform: str) -> Messenger | None:
+        return self._by_platform.get(platform)
+
+    def platforms(self) -> tuple[str, ...]:
+        return tuple(self._by_platform)
+
+    async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
+        messenger = self._by_platform.get(ref.platform)
+        if messenger is None:
+            raise DeliveryError(f"no adapter running for {ref.platform}")
+        return await messenger.send(ref, message)

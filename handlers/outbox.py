@@ -1,0 +1,87 @@
+"""Proactive sends: through the delivery ledger, with retries, never silently dropped.
+
+Pacing to each platform's limits is the adapters' job (python-telegram-bot's AIORateLimiter,
+discord.py's own buckets); here we retry what failed for a passing reason, honour
+``retry_after``, and stop on a permanent failure so the caller can pause that person.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from handlers.context import Context
+from handlers.messaging import ConversationRef, DeliveryError, OutgoingMessage
+from storage.models import DeliveryStatus
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 4
+FIRST_BACKOFF_SECONDS = 1.0
+MAX_RETRY_AFTER_SECONDS = 60.0
+
+
+async def send_with_retries(ctx: Context, ref: ConversationRef, message: OutgoingMessage) -> None:
+    """Send, retrying transient failures with backoff; re-raise the last or a permanent one."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            await ctx.messengers.send(ref, message)
+            return
+        except DeliveryError as err:
+            if err.permanent or attempt == MAX_ATTEMPTS:
+                raise
+            wait = err.retry_after or FIRST_BACKOFF_SECONDS * 2 ** (attempt - 1)
+            log.info(
+                "send to %s failed (%s); retry %d in %.1fs", ref.platform, err.reason, attempt, wait
+            )
+            await ctx.sleep(min(wait, MAX_RETRY_AFTER_SECONDS))
+
+
+async def deliver(
+    ctx: Context,
+    *,
+    kind: str,
+    subject: str,
+    occurrence: str,
+    person_id: int | None,
+    ref: ConversationRef,
+    message: OutgoingMessage,
+) -> DeliveryStatus:
+    """Send ``message`` once per (kind, subject, occurrence), recorded in the ledger.
+
+    Returns SENT when it went out now, or the earlier final status when it had been settled
+    before (so a restart never re-sends it). A permanent failure is recorded as FAILED and
+    re-raised; a transient one leaves the row PENDING and is re-raised, to be retried later.
+
+    The ledger row is written before the send and marked after it. Neither platform offers
+    idempotency keys, so a crash between the two is the one way a message goes out twice.
+    """
+    status = await ctx.storage.begin_delivery(kind, subject, occurrence, person_id, ctx.clock())
+    if status.final:
+        return status
+    try:
+        await send_with_retries(ctx, ref, message)
+    except DeliveryError as err:
+        if err.permanent:
+            await ctx.storage.finish_delivery(
+                kind, subject, occurrence, DeliveryStatus.FAILED, ctx.clock(), reason=err.reason
+            )
+        raise
+    await ctx.storage.finish_delivery(kind, subject, occurrence, DeliveryStatus.SENT, ctx.clock())
+    return DeliveryStatus.SENT
+
+
+async def prompt_ref(ctx: Context, person_id: int) -> ConversationRef | None:
+    """Where proactive messages to this person go: their chosen platform, else their first."""
+    accounts = await ctx.storage.accounts_of(person_id)
+    if not accounts:
+        return None
+    settings = await ctx.storage.get_settings(person_id)
+    chosen = next(
+        (a for a in accounts if a.address.platform == settings.prompt_platform), accounts[0]
+    )
+    return ConversationRef(
+        platform=chosen.address.platform,
+        chat_id=chosen.chat_id,
+        user_id=chosen.address.platform_user_id,
+        thread_id=chosen.thread_id,
+    )

@@ -1,0 +1,102 @@
+"""The profile questions shared by onboarding and /settings: name, time zone, check-in time.
+
+Each ``ask_*`` builds the question (with buttons whose payloads start with the calling flow's
+name), and each ``read_*`` turns an answer into a value or raises :class:`ProfileAnswerError`
+with a kind sentence saying what to do instead.
+"""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from handlers.messaging import Button, OutgoingMessage
+from handlers.texts import onboarding as texts
+from handlers.timing import TimingError, ZoneMatch, parse_time_of_day, resolve_zone
+
+MAX_NAME_CHARS = 40
+
+# Bidirectional overrides and isolates can make a name display as something else.
+_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+_NAME_WORDS_A = ("Calm", "Bright", "Steady", "Brave", "Kind", "Quiet", "Hopeful", "Gentle")
+_NAME_WORDS_B = ("River", "Heron", "Maple", "Harbor", "Meadow", "Sparrow", "Cedar", "Lantern")
+
+COMMON_TIMES = (time(8, 0), time(12, 0), time(18, 0), time(20, 0))
+
+
+class ProfileAnswerError(ValueError):
+    """An answer we could not use; ``str()`` is the kind sentence to send back."""
+
+
+def suggest_pseudonym() -> str:
+    return f"{secrets.choice(_NAME_WORDS_A)} {secrets.choice(_NAME_WORDS_B)}"
+
+
+def read_name(text: str) -> str:
+    """A display name: trimmed, one line, no control or bidi-override characters."""
+    cleaned = "".join(
+        ch
+        for ch in text
+        if (ch not in _BIDI_CONTROLS and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+        or ch == "\u200d"  # zero-width joiner: part of many emoji
+    )
+    name = " ".join(cleaned.split())
+    if not name:
+        raise ProfileAnswerError(texts.NAME_EMPTY)
+    if len(name) > MAX_NAME_CHARS:
+        raise ProfileAnswerError(texts.NAME_TOO_LONG.format(limit=MAX_NAME_CHARS))
+    return name
+
+
+def ask_name(flow: str) -> OutgoingMessage:
+    suggestion = suggest_pseudonym()
+    return OutgoingMessage.with_buttons(
+        texts.ASK_NAME,
+        [Button(texts.USE_SUGGESTION.format(name=suggestion), f"{flow}:name:{suggestion}")],
+    )
+
+
+def ask_zone(name: str) -> OutgoingMessage:
+    return OutgoingMessage(texts.ASK_ZONE.format(name=name))
+
+
+def read_zone(text: str) -> ZoneMatch:
+    try:
+        return resolve_zone(text)
+    except TimingError as err:
+        raise ProfileAnswerError(str(err)) from None
+
+
+def confirm_zone(flow: str, match: ZoneMatch, now: datetime) -> OutgoingMessage:
+    local = now.astimezone(ZoneInfo(match.zone))
+    return OutgoingMessage.with_buttons(
+        texts.CONFIRM_ZONE.format(label=match.label, local_time=format_time(local.time())),
+        [Button(texts.ZONE_YES, f"{flow}:zone:yes"), Button(texts.ZONE_NO, f"{flow}:zone:no")],
+    )
+
+
+def ask_time(flow: str, question: str = texts.ASK_TIME) -> OutgoingMessage:
+    buttons = [Button(format_time(t), f"{flow}:time:{t.strftime('%H:%M')}") for t in COMMON_TIMES]
+    return OutgoingMessage.with_buttons(question, buttons, per_row=4)
+
+
+def read_time(text: str) -> time:
+    try:
+        return parse_time_of_day(text)
+    except TimingError as err:
+        raise ProfileAnswerError(str(err)) from None
+
+
+def format_time(value: time) -> str:
+    """``8:30 pm``: how times are shown to people."""
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}:{value.minute:02d} {suffix}"
+
+
+def time_from_setting(value: str) -> time:
+    """The stored ``HH:MM`` as a time."""
+    return time.fromisoformat(value)

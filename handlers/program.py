@@ -1,0 +1,82 @@
+"""The program's settings as the core sees them (``bot.config`` reads them from TOML)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+
+from handlers.texts import checkin as checkin_texts
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisResource:
+    """One line of the crisis reply, e.g. a helpline with how to reach it."""
+
+    name: str
+    contact: str
+
+
+US_CRISIS_RESOURCES: tuple[CrisisResource, ...] = (
+    CrisisResource("988 Suicide & Crisis Lifeline", "call or text 988, or chat at 988lifeline.org"),
+    CrisisResource("Crisis Text Line", "text HOME to 741741"),
+    CrisisResource("SAMHSA National Helpline", "1-800-662-4357, free and confidential, 24/7"),
+    CrisisResource("Emergency", "call 911 if you or someone near you is in danger right now"),
+)
+
+FALLBACK_CRISIS_RESOURCES: tuple[CrisisResource, ...] = (
+    CrisisResource("Find a helpline near you", "findahelpline.com"),
+    CrisisResource("Emergency", "call your local emergency number if you are in danger right now"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisSettings:
+    region: str = "US"
+    resources: dict[str, tuple[CrisisResource, ...]] = field(
+        default_factory=lambda: {"US": US_CRISIS_RESOURCES}
+    )
+
+    def resources_for(self, region: str | None = None) -> tuple[CrisisResource, ...]:
+        """The region's resources; an unknown region gets the international fallback."""
+        return self.resources.get(region or self.region, FALLBACK_CRISIS_RESOURCES)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One check-in question: ``scale`` (``low``..``high``), ``yes_no`` or free ``text``."""
+
+    key: str
+    text: str
+    kind: str
+    low: int = 0
+    high: int = 10
+    optional: bool = False
+    labels: tuple[str, ...] = ()
+    """For a scale: a label per value from ``low`` to ``high`` (else the numbers are shown)."""
+
+
+DEFAULT_QUESTIONS: tuple[Question, ...] = (
+    Question("mood", checkin_texts.MOOD_QUESTION, "scale", 1, 5, labels=checkin_texts.MOOD_LABELS),
+    Question("craving", checkin_texts.CRAVING_QUESTION, "scale", 0, 10),
+    Question("used", checkin_texts.USED_QUESTION, "yes_no"),
+    Question("note", checkin_texts.NOTE_QUESTION, "text", optional=True),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinSettings:
+    questions: tuple[Question, ...] = DEFAULT_QUESTIONS
+    default_time: time = time(20, 0)
+    quiet_hours: str = "22:00-07:00"
+    max_lateness: timedelta = timedelta(hours=2)
+    reminder_after: timedelta = timedelta(hours=3)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramSettings:
+    """Everything the core needs to know about the program it serves."""
+
+    name: str = "Peer Support"
+    crisis: CrisisSettings = field(default_factory=CrisisSettings)
+    checkin: CheckinSettings = field(default_factory=CheckinSettings)
+    max_message_chars: int = 4000

@@ -1,0 +1,56 @@
+"""Keeping a person's next check-in row in the due queue in step with their settings.
+
+Called whenever something that decides the next prompt changes (onboarding finished, a new
+time or zone, /pause, /resume, /stop, /start after /stop), so the change takes effect at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from handlers.context import Context
+from handlers.profile import time_from_setting
+from handlers.timing import is_valid_zone, next_checkin_due, occurrence_key
+from storage.models import DueWork
+
+log = logging.getLogger(__name__)
+
+CHECKIN = "checkin"
+PAUSED_INDEFINITELY = datetime(9999, 12, 31, tzinfo=UTC)
+"""``paused_until`` for a /pause with no end date: until /resume."""
+
+
+async def after_schedule_change(ctx: Context, person_id: int) -> DueWork | None:
+    """Recompute the person's next check-in from their settings; returns the row, if any."""
+    work = await next_checkin_work(ctx, person_id, after=ctx.clock())
+    if work is None:
+        await ctx.storage.clear_due(CHECKIN, str(person_id))
+    else:
+        await ctx.storage.set_due(work)
+    return work
+
+
+async def next_checkin_work(ctx: Context, person_id: int, after: datetime) -> DueWork | None:
+    """The person's next check-in strictly after ``after``, or None if none should be sent."""
+    person = await ctx.storage.get_person(person_id)
+    if person is None or not person.onboarded or person.stopped_at is not None:
+        return None
+    settings = await ctx.storage.get_settings(person_id)
+    if settings.timezone is None or settings.checkin_time is None:
+        return None
+    if not is_valid_zone(settings.timezone):
+        log.warning("person %s has a zone no longer in the tz database", person_id)
+        return None
+    if settings.paused_until is not None and settings.paused_until > after:
+        if settings.paused_until >= PAUSED_INDEFINITELY:
+            return None
+        after = settings.paused_until
+    due_at = next_checkin_due(time_from_setting(settings.checkin_time), settings.timezone, after)
+    return DueWork(
+        kind=CHECKIN,
+        subject=str(person_id),
+        person_id=person_id,
+        due_at=due_at,
+        occurrence=occurrence_key(due_at, settings.timezone),
+    )

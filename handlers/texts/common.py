@@ -1,0 +1,27 @@
+"""Sentences shared by every capability."""
+
+NOT_STARTED = (
+    "Hi, I'm a peer-support companion for people in recovery. "
+    "Send /start to begin, or /help to see what I can do."
+)
+UNKNOWN_COMMAND = "I don't know /{name}. Send /help to see the commands you can use."
+NOT_FOR_YOUR_ROLE = (
+    "/{name} is for {roles} in the program, so I can't run it for you. "
+    "Send /help to see the commands you can use."
+)
+TOO_LONG = (
+    "That message is longer than I can take ({limit:,} characters at most). "
+    "Could you send a shorter one?"
+)
+IDLE = (
+    "I'm here. Send /checkin for a check-in, or /help to see everything. "
+    "If you need someone right now, the crisis line is in /help too."
+)
+STALE_BUTTON = "That button is from an older message and no longer does anything. {next_step}"
+STALE_NEXT_STEP = "Send /help to see what you can do."
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on my side. What you told me before this is safe. "
+    "Please try again in a moment, or send /help."
+)
+UNSUPPORTED_MESSAGE = "I can only read text messages and buttons. Could you type it out instead?"
+NEED_ONBOARDING = "Let's get you set up first: send /start."

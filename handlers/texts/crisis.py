@@ -1,0 +1,18 @@
+"""What the bot says when a message signals a crisis. Never any detail about methods."""
+
+CRISIS_OPENING = (
+    "It sounds like you might be going through something really hard right now. "
+    "You don't have to face it alone. Please reach out now:"
+)
+CRISIS_RESOURCE_LINE = "• *{name}*: {contact}"
+CRISIS_HOPE = (
+    "Reaching out is a strong step. Feelings this heavy can pass, and people want to help."
+)
+CRISIS_NO_MENTOR_YET = (
+    "This bot is peer support, not an emergency service, so please use one of the lines above."
+)
+CRISIS_MENTOR_ALERTED = "I've let your mentor know you need support. They'll reach out."
+CRISIS_OVERDOSE = (
+    "If someone may have overdosed or isn't breathing: call 911 (or your local emergency "
+    "number) now. If naloxone (Narcan) is at hand, use it, and stay with them until help comes."
+)

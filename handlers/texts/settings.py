@@ -1,0 +1,24 @@
+"""/settings, /pause, /resume and /stop."""
+
+MENU = "What would you like to change?\nName: {name}\nTime zone: {zone}\nDaily check-in: {time}"
+MENU_NAME = "Name"
+MENU_ZONE = "Time zone"
+MENU_TIME = "Check-in time"
+MENU_DONE = "Nothing, thanks"
+MENU_CLOSED = "Okay, nothing changed. Send /settings any time."
+NAME_SAVED = "Done: I'll call you {name}."
+ZONE_SAVED = "Done: your time zone is now {zone}."
+TIME_SAVED = "Done: your daily check-in is now at {time}."
+PAUSED_UNTIL = (
+    "Check-ins are paused until {date}. Take the time you need. Send /resume to restart sooner."
+)
+PAUSED_OPEN = "Check-ins are paused. Take the time you need; send /resume when you're ready."
+PAUSE_IN_PAST = "That date has already passed. Try a later one, like “/pause until {example}”."
+RESUMED = "Welcome back. Your daily check-in is on again at {time}."
+NOT_PAUSED = "Your check-ins aren't paused. Send /pause if you'd like a break."
+STOPPED = (
+    "Okay, I won't send you any more messages. What you've told me is kept until you ask me "
+    "to erase it. Send /start whenever you'd like to come back."
+)
+TAP_A_BUTTON = "Tap one of the buttons above to choose what to change, or send /settings again."
+STALE_NEXT_STEP = "Send /settings to open them again."

@@ -1,0 +1,34 @@
+"""APScheduler wiring: a few static jobs, never one job per person.
+
+The per-person schedule lives in the database (the due queue); APScheduler only fires the
+tick that works through it, so a restart loses nothing and several processes can share a store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+
+def build_scheduler(
+    tick: Callable[[], Awaitable[object]], every_seconds: float
+) -> AsyncIOScheduler:
+    """A scheduler whose only job is ``tick`` every ``every_seconds``, first run at once.
+
+    ``max_instances=1`` and ``coalesce`` mean a slow tick is never overlapped by the next one
+    and missed runs collapse into one, instead of piling up after a stall.
+    """
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        tick,
+        "interval",
+        seconds=every_seconds,
+        id="due-work-tick",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+        next_run_time=datetime.now(UTC),
+    )
+    return scheduler

@@ -1,0 +1,26 @@
+"""How instants and dates are written to the database: UTC, fixed width, sortable as text."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def to_db(moment: datetime) -> str:
+    """An aware datetime as UTC text; naive datetimes are refused, never guessed."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: pass an aware UTC datetime")
+    return moment.astimezone(UTC).strftime(_FORMAT)
+
+
+def from_db(text: str) -> datetime:
+    return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+
+
+def to_db_date(day: date) -> str:
+    return day.isoformat()
+
+
+def from_db_date(text: str) -> date:
+    return date.fromisoformat(text)

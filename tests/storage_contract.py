@@ -1,0 +1,161 @@
+"""The storage contract: every backend runs these very tests.
+
+A backend's test module subclasses :class:`StorageContract` and provides a ``store`` fixture
+yielding an opened, empty storage (see ``test_storage_sqlite.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storage.base import Storage
+from storage.models import (
+    Account,
+    AccountAddress,
+    ConversationState,
+    DueWork,
+    InviteCode,
+    InviteError,
+    InviteProblem,
+    Role,
+)
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+ADDRESS = AccountAddress("telegram", "42")
+
+
+async def make_person(store: Storage, user_id: str = "42", role: Role = Role.MENTEE) -> int:
+    account = Account(AccountAddress("telegram", user_id), person_id=0, chat_id=user_id)
+    person = await store.create_person(account, role=role, consented_at=NOW, display_name="Sam")
+    return person.id
+
+
+class StorageContract:
+    async def test_create_and_find_person(self, store: Storage) -> None:
+        person_id = await make_person(store)
+        found = await store.person_for_account(ADDRESS)
+        assert found is not None and found.id == person_id
+        assert found.display_name == "Sam"
+        assert found.created_at == NOW and found.onboarded_at is None
+        assert await store.roles_of(person_id) == {Role.MENTEE}
+        assert await store.consents_of(person_id) == {"storage"}
+        accounts = await store.accounts_of(person_id)
+        assert [a.address for a in accounts] == [ADDRESS]
+
+    async def test_unknown_account_is_none(self, store: Storage) -> None:
+        assert await store.person_for_account(AccountAddress("discord", "nobody")) is None
+
+    async def test_one_account_one_person(self, store: Storage) -> None:
+        await make_person(store)
+        with pytest.raises(ValueError):
+            await make_person(store)
+
+    async def test_onboarded_and_stopped(self, store: Storage) -> None:
+        person_id = await make_person(store)
+        await store.mark_onboarded(person_id, NOW)
+        await store.mark_onboarded(person_id, NOW + timedelta(days=1))  # first time stays
+        await store.set_stopped(person_id, NOW)
+        person = await store.get_person(person_id)
+        assert person is not None and person.onboarded_at == NOW and person.stopped_at == NOW
+        await store.set_stopped(person_id, None)
+        person = await store.get_person(person_id)
+        assert person is not None and person.stopped_at is None
+
+    async def test_roles_accumulate(self, store: Storage) -> None:
+        person_id = await make_person(store)
+        await store.grant_role(person_id, Role.MENTOR, NOW)
+        await store.grant_role(person_id, Role.MENTOR, NOW)
+        assert await store.roles_of(person_id) == {Role.MENTEE, Role.MENTOR}
+
+    async def test_settings_update_only_given_fields(self, store: Storage) -> None:
+        person_id = await make_person(store)
+        await store.update_settings(person_id, timezone="America/Denver", checkin_time="20:00")
+        pause = NOW + timedelta(days=3)
+        settings = await store.update_settings(person_id, paused_until=pause)
+        assert settings.timezone == "America/Denver"
+        assert settings.checkin_time == "20:00"
+        assert settings.paused_until == pause
+        settings = await store.update_settings(person_id, paused_until=None)
+        assert settings.paused_until is None
+        assert (await store.get_settings(person_id)).timezone == "America/Denver"
+
+    async def test_invite_uses_and_expiry(self, store: Storage) -> None:
+        await store.create_invite(
+            InviteCode("TWOUSES", Role.MENTOR, 2, NOW, expires_at=NOW + timedelta(days=1))
+        )
+        assert (await store.check_invite("TWOUSES", NOW)).role is Role.MENTOR
+        await store.redeem_invite("TWOUSES", NOW)
+        await store.redeem_invite("TWOUSES", NOW)
+        with pytest.raises(InviteError) as used:
+            await store.redeem_invite("TWOUSES", NOW)
+        assert used.value.problem is InviteProblem.USED_UP
+        await store.create_invite(InviteCode("OLD", Role.MENTEE, 5, NOW, expires_at=NOW))
+        with pytest.raises(InviteError) as expired:
+            await store.check_invite("OLD", NOW)
+        assert expired.value.problem is InviteProblem.EXPIRED
+        with pytest.raises(InviteError) as unknown:
+            await store.redeem_invite("NOPE", NOW)
+        assert unknown.value.problem is InviteProblem.UNKNOWN
+
+    async def test_conversation_state_round_trip(self, store: Storage) -> None:
+        assert await store.load_conversation(ADDRESS) is None
+        state = ConversationState("ob", "zone_confirm", {"zone": "Europe/London", "n": 3})
+        await store.save_conversation(ADDRESS, state, NOW)
+        assert await store.load_conversation(ADDRESS) == state
+        await store.save_conversation(ADDRESS, ConversationState("ob", "time"), NOW)
+        loaded = await store.load_conversation(ADDRESS)
+        assert loaded is not None and loaded.step == "time" and loaded.data == {}
+        await store.clear_conversation(ADDRESS)
+        assert await store.load_conversation(ADDRESS) is None
+
+    async def test_claim_due_leases_rows_once(self, store: Storage) -> None:
+        person_id = await make_person(store)
+        due = DueWork("checkin", str(person_id), NOW, "2026-11-27", person_id=person_id)
+        await store.set_due(due)
+        later = NOW + timedelta(minutes=1)
+        first = await store.claim_due(
+            later, owner="a", lease_until=later + timedelta(minutes=5), limit=10, kinds=("checkin",)
+        )
+        second = await store.claim_due(
+            later, owner="b", lease_until=later + timedelta(minutes=5), limit=10, kinds=("checkin",)
+        )
+        assert [w.subject for w in first] == [str(person_id)] and second == []
+        # An expired lease (a crashed worker) can be claimed again.
+        much_later = later + timedelta(minutes=6)
+        again = await store.claim_due(
+            much_later, owner="b", lease_until=much_later, limit=10, kinds=("checkin",)
+        )
+        assert [w.lease_owner for w in again] == ["b"]
+        # Only the current owner may advance it.
+        assert not await store.advance_due(first[0], None)
+        nxt = DueWork("checkin", str(person_id), NOW + timedelta(days=1), "2026-11-28")
+        assert await store.advance_due(again[0], nxt)
+        row = await store.get_due("checkin", str(person_id))
+        assert row is not None and row.occurrence == "2026-11-28" and row.lease_owner is None
+
+    async def test_claim_due_respects_kind_time_and_limit(self, store: Storage) -> None:
+        for n in range(5):
+            await store.set_due(DueWork("checkin", f"s{n}", NOW + timedelta(minutes=n), "d"))
+        await store.set_due(DueWork("other", "x", NOW, "d"))
+        claimed = await store.claim_due(
+            NOW + timedelta(minutes=2),
+            owner="a",
+            lease_until=NOW + timedelta(hours=1),
+            limit=2,
+            kinds=("checkin",),
+        )
+        assert [w.subject for w in claimed] == ["s0", "s1"]
+        assert await store.claim_due(NOW, owner="a", lease_until=NOW, limit=9, kinds=()) == []
+
+    async def test_set_due_moves_row_and_drops_lease(self, store: Storage) -> None:
+        await store.set_due(DueWork("checkin", "p", NOW, "d1"))
+        await store.claim_due(
+            NOW, owner="a", lease_until=NOW + timedelta(hours=1), limit=5, kinds=("checkin",)
+        )
+        await store.set_due(DueWork("checkin", "p", NOW + timedelta(hours=2), "d2"))
+        row = await store.get_due("checkin", "p")
+        assert row is not None and row.lease_owner is None and row.occurrence == "d2"
+        await store.clear_due("checkin", "p")
+        assert await store.get_due("checkin", "p") is None

@@ -1,0 +1,160 @@
+"""The check-in conversation and the sober-day counter, through the dispatcher."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from handlers.checkin import milestone_between
+from storage.models import AccountAddress
+from storage.sqlite import SqliteStorage
+from tests.conftest import Chat, FakeClock, onboard
+
+ADDRESS = AccountAddress("test", "1001")
+
+
+async def person_id(storage: SqliteStorage) -> int:
+    person = await storage.person_for_account(ADDRESS)
+    assert person is not None
+    return person.id
+
+
+async def answer_all(
+    chat: Chat, *, mood: str = "4", craving: str = "3", used: str = "no", note: str | None = None
+) -> str:
+    await chat.command("checkin")
+    await chat.say(mood)
+    await chat.say(craving)
+    await chat.say(used)
+    replies = await chat.say(note) if note is not None else await chat.press_label("Skip")
+    return replies[-1].text
+
+
+async def test_questions_use_buttons_and_store_answers(chat: Chat, storage: SqliteStorage) -> None:
+    await onboard(chat)
+    start = await chat.command("checkin")
+    mood = start[-1]
+    assert mood.buttons[0].label == "1 · Very low"
+    craving = (await chat.press(mood.buttons[3].payload))[-1]
+    assert [b.label for b in craving.buttons] == [str(n) for n in range(11)]
+    used = (await chat.press(craving.buttons[7].payload))[-1]
+    assert [b.label for b in used.buttons] == ["Yes", "No"]
+    note = (await chat.press(used.buttons[1].payload))[-1]
+    assert [b.label for b in note.buttons] == ["Skip"]
+    closing = (await chat.say("a calm day, went to a meeting"))[-1].text
+    assert "Thanks for checking in" in closing and "Day 1" in closing and "/days" in closing
+
+    checkin = await storage.latest_checkin(await person_id(storage))
+    assert checkin is not None and checkin.completed_at is not None
+    answers = await storage.answers_of(checkin.id)
+    assert answers["mood"].number == 4 and answers["craving"].number == 7
+    assert answers["used"].text == "no" and answers["note"].text == "a calm day, went to a meeting"
+
+
+async def test_typed_numbers_and_words(chat: Chat, storage: SqliteStorage) -> None:
+    await onboard(chat)
+    await chat.command("checkin")
+    again = await chat.say("great")
+    assert "1 to 5" in again[0].text and again[1].buttons  # asks again, buttons again
+    await chat.say("four")
+    await chat.say("seven")
+    await chat.say("nope")
+    await chat.press_label("Skip")
+    checkin = await storage.latest_checkin(await person_id(storage))
+    assert checkin is not None
+    answers = await storage.answers_of(checkin.id)
+    assert answers["mood"].number == 4 and answers["craving"].number == 7
+    assert answers["note"].skipped
+
+
+async def test_double_press_and_closed_checkin(chat: Chat) -> None:
+    await onboard(chat)
+    mood = (await chat.command("checkin"))[-1]
+    await chat.press(mood.buttons[2].payload)
+    double = await chat.press(mood.buttons[4].payload)
+    assert "already have that answer" in double[0].text
+    await chat.say("2")
+    await chat.say("no")
+    await chat.press_label("Skip")
+    stale = await chat.press(mood.buttons[0].payload)
+    assert "closed" in stale[0].text and "/checkin" in stale[0].text
+
+
+async def test_second_checkin_while_open_carries_on(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.command("checkin")
+    await chat.say("3")
+    again = await chat.command("checkin")
+    assert "open already" in again[0].text
+    assert "cravings" in again[1].text
+
+
+async def test_relapse_starts_a_new_streak_not_a_new_journey(
+    chat: Chat, storage: SqliteStorage, clock: FakeClock
+) -> None:
+    await onboard(chat)
+    await answer_all(chat)
+    for _ in range(9):
+        clock.advance(days=1)
+        await answer_all(chat)
+    clock.advance(days=1)
+    closing = await answer_all(chat, used="yes")
+    assert "day 1 again, and 11 days on your journey" in closing
+    assert "not failure" in closing
+    clock.advance(days=1)
+    days = (await chat.command("days"))[0].text
+    assert "Current streak: 2 days" in days and "Your journey: 12 days" in days
+
+
+async def test_milestones() -> None:
+    assert milestone_between(0, 1) is not None and "first day" in milestone_between(0, 1)  # type: ignore[operator]
+    assert milestone_between(5, 7) is not None and "One week" in milestone_between(5, 7)  # type: ignore[operator]
+    assert milestone_between(7, 8) is None
+    assert "2 years" in (milestone_between(729, 731) or "")
+    assert "3 years" in (milestone_between(1094, 1095) or "")
+
+
+async def test_week_milestone_celebrated(chat: Chat, clock: FakeClock) -> None:
+    await onboard(chat)
+    closings = []
+    for _ in range(7):
+        closings.append(await answer_all(chat))
+        clock.advance(days=1)
+    assert "first day" in closings[0]
+    assert "One week" in closings[6]
+    assert not any("🎉" in c for c in closings[1:6])
+
+
+async def test_reset_backdates_within_the_journey(
+    chat: Chat, storage: SqliteStorage, clock: FakeClock
+) -> None:
+    await onboard(chat)
+    await answer_all(chat)
+    clock.advance(days=20)
+    await answer_all(chat, used="yes")
+    today = clock().date()
+    future = (await chat.command("reset", (today + timedelta(days=3)).isoformat()))[0].text
+    assert "future" in future
+    before = (await chat.command("reset", (today - timedelta(days=40)).isoformat()))[0].text
+    assert "before your journey" in before
+    done = (await chat.command("reset", (today - timedelta(days=5)).isoformat()))[0].text
+    assert "6 days" in done
+    person = await storage.get_person(await person_id(storage))
+    assert person is not None and person.streak_start == today - timedelta(days=5)
+    bad = (await chat.command("reset", "someday"))[0].text
+    assert "Try" in bad or "like" in bad
+
+
+async def test_late_answer_counts_for_its_day(
+    chat: Chat, storage: SqliteStorage, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 11, 27, 23, 0, tzinfo=clock().tzinfo))  # 16:00 in Denver
+    await onboard(chat)
+    await chat.command("checkin")
+    await chat.say("3")
+    clock.advance(hours=10)  # the next morning in Denver
+    await chat.say("2")
+    await chat.say("no")
+    await chat.press_label("Skip")
+    checkin = await storage.latest_checkin(await person_id(storage))
+    assert checkin is not None and checkin.local_date == date(2026, 11, 27)
+    assert await storage.completed_on(await person_id(storage), date(2026, 11, 27))

@@ -1,0 +1,55 @@
+"""The console adapter driven as a subprocess with scripted stdin, as a newcomer would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_console(
+    tmp_path: Path, script: str, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERBOT_")}
+    env["PEERBOT_DATABASE_URL"] = f"sqlite:///{tmp_path / 'console.db'}"
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # no config.toml here: built-in defaults
+        env={**env, "PYTHONPATH": str(ROOT)},
+        timeout=timeout,
+    )
+
+
+def test_console_onboarding_with_piped_stdin(tmp_path: Path) -> None:
+    script = "/start\n1\nRiver\nNew York\n1\n8pm\n/help\n"
+    result = run_console(tmp_path, script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "bot> Welcome to Peer Support" in out
+    assert "1. Yes, that's okay" in out  # buttons as numbered choices
+    assert "Nice to meet you, River" in out
+    assert "America/New_York" in out
+    assert "You're all set, River" in out
+    assert "/checkin" in out
+    assert "Traceback" not in out + result.stderr
+    assert "no platform token set: starting the console adapter" in result.stderr
+
+
+def test_console_state_survives_a_restart(tmp_path: Path) -> None:
+    first = run_console(tmp_path, "/start\n1\nRiver\n")
+    assert first.returncode == 0, first.stderr
+    second = run_console(tmp_path, "London\n")
+    assert second.returncode == 0, second.stderr
+    assert "Europe/London" in second.stdout
+
+
+def test_console_exits_cleanly_on_empty_input(tmp_path: Path) -> None:
+    result = run_console(tmp_path, "")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
