@@ -1,0 +1,1 @@
+"""Telegram Bot API emulator (telegram-test-api + fixes) for end-to-end tests."""
