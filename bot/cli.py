@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from bot.config import DEFAULT_PATH, EXAMPLE_PATH, Config, ConfigError, load_config
 from handlers.timing import TimingError, parse_duration
@@ -18,6 +19,14 @@ from storage import StorageURLError, storage_from_url
 from storage.models import InviteCode, Role
 
 EXIT_USAGE = 2
+
+# Modules that add subcommands: each has ``add_commands(subparsers)``, and every parser it adds
+# sets ``handler``, an ``async (config, args) -> exit status``.
+COMMAND_MODULES: list[CommandModule] = []
+
+class CommandModule(Protocol):
+    def add_commands(self, subparsers: Any) -> None: ...
+
 
 # Letters that cannot be misread for each other (no 0/O, 1/I/L).
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -34,15 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser(
+    run = commands.add_parser(
         "run",
         help="run the bot: every adapter with a token, or the console adapter when none is set",
     )
+    run.set_defaults(handler=_run)
     commands.add_parser("init", help="write config.toml from the example and create the database")
     invite = commands.add_parser("invite", help="make an invite code that grants a role")
     invite.add_argument("--role", choices=[r.value for r in Role], default=Role.MENTEE.value)
     invite.add_argument("--uses", type=int, default=1, help="how many people may use it")
     invite.add_argument("--expires", default="7d", help="how long it is valid, e.g. 7d or 12h")
+    invite.set_defaults(handler=_invite)
+    for module in COMMAND_MODULES:
+        module.add_commands(commands)
     return parser
 
 
@@ -69,16 +82,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     _setup_logging(config)
     try:
-        if args.command == "run":
-            return asyncio.run(_run(config))
-        if args.command == "invite":
-            return asyncio.run(_invite(config, args.role, args.uses, args.expires))
+        return int(asyncio.run(args.handler(config, args)))
     except StorageURLError as err:
         print(f"{config.source}: [storage] url: {err}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    return EXIT_USAGE
 
 
 def _setup_logging(config: Config) -> None:
@@ -92,7 +101,7 @@ def _setup_logging(config: Config) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-async def _run(config: Config) -> int:
+async def _run(config: Config, args: argparse.Namespace) -> int:
     from bot.runner import run
 
     return await run(config)
@@ -124,7 +133,8 @@ async def _create_database(config: Config) -> None:
     await storage.close()
 
 
-async def _invite(config: Config, role: str, uses: int, expires: str) -> int:
+async def _invite(config: Config, args: argparse.Namespace) -> int:
+    role, uses, expires = args.role, args.uses, args.expires
     if uses < 1:
         print("--uses must be at least 1", file=sys.stderr)
         return EXIT_USAGE

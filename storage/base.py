@@ -28,8 +28,8 @@ UNSET: object = object()
 """Sentinel for :meth:`Storage.update_settings`: leave the field as it is."""
 
 
-class Storage(Protocol):
-    """What the core may ask of a database."""
+class CoreStore(Protocol):
+    """People, settings, conversation state, check-ins, the due queue and the ledger."""
 
     async def open(self) -> None:
         """Connect and apply pending migrations."""
@@ -201,3 +201,7 @@ class Storage(Protocol):
     async def delivery_status(
         self, kind: str, subject: str, occurrence: str
     ) -> DeliveryStatus | None: ...
+
+
+class Storage(CoreStore, Protocol):
+    """What the core may ask of a database: every area's protocol together."""

@@ -24,3 +24,11 @@ def to_db_date(day: date) -> str:
 
 def from_db_date(text: str) -> date:
     return date.fromisoformat(text)
+
+
+def maybe_from_db(text: str | None) -> datetime | None:
+    return from_db(text) if text is not None else None
+
+
+def maybe_from_db_date(text: str | None) -> date | None:
+    return from_db_date(text) if text is not None else None

@@ -1,0 +1,111 @@
+"""The SQLite connection the per-area mixins share: migrations, one writer, one reader.
+
+One writer connection behind an asyncio lock, every write inside ``BEGIN IMMEDIATE`` (so two
+processes sharing a file serialise on SQLite's own lock instead of failing half-way), and a
+separate reader connection beside it, which WAL lets run while a write is in progress.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from storage.migrations import load_migrations
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class SqliteBase:
+    """Connections and transactions; the domain methods live in the area mixins."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    # Connection management ---------------------------------------------------------------
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await self._connect()
+        await self._writer.execute("PRAGMA journal_mode=WAL")
+        await self._migrate()
+        self._reader = await self._connect()
+
+    async def _connect(self) -> aiosqlite.Connection:
+        # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
+
+    async def close(self) -> None:
+        for conn in (self._reader, self._writer):
+            if conn is not None:
+                await conn.close()
+        self._reader = self._writer = None
+
+    async def _migrate(self) -> None:
+        writer = self._conn(self._writer)
+        await writer.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        async with writer.execute("SELECT version FROM schema_migrations") as cursor:
+            applied = {row[0] async for row in cursor}
+        for migration in load_migrations("sqlite"):
+            if migration.version in applied:
+                continue
+            log.info("applying migration %04d %s", migration.version, migration.name)
+            # executescript runs the whole file; the BEGIN/COMMIT make it all-or-nothing.
+            await writer.executescript(
+                "BEGIN IMMEDIATE;\n"
+                + migration.sql
+                + "\nINSERT INTO schema_migrations (version, name, applied_at) VALUES "
+                + f"({migration.version}, '{migration.name}', strftime('%Y-%m-%dT%H:%M:%fZ'));"
+                + "\nCOMMIT;"
+            )
+
+    @staticmethod
+    def _conn(conn: aiosqlite.Connection | None) -> aiosqlite.Connection:
+        if conn is None:
+            raise RuntimeError("storage is not open; call open() first")
+        return conn
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction on the single writer connection."""
+        writer = self._conn(self._writer)
+        async with self._lock:
+            if writer.in_transaction:
+                # A task cancelled mid-BEGIN left one open (the statement still ran in
+                # aiosqlite's thread): nothing of it was committed, so roll it back.
+                await writer.execute("ROLLBACK")
+            await writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield writer
+            except BaseException:
+                if writer.in_transaction:
+                    await asyncio.shield(writer.execute("ROLLBACK"))
+                raise
+            else:
+                await writer.execute("COMMIT")
+
+    async def _fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
+        async with self._conn(self._reader).execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
+        async with self._conn(self._reader).execute(sql, params) as cursor:
+            return list(await cursor.fetchall())

@@ -1,0 +1,151 @@
+"""Check-ins, their answers, the sober-day counter and missed-check-in counts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.models import (
+    Answer,
+    Checkin,
+)
+from storage.sqlite_base import SqliteBase
+from storage.timestamps import (
+    from_db,
+    from_db_date,
+    maybe_from_db,
+    to_db,
+    to_db_date,
+)
+
+
+class SqliteCheckins(SqliteBase):
+    # Check-ins and the sober-day counter -------------------------------------------------------
+
+    async def open_checkin(
+        self, person_id: int, local_date: date, source: str, now: datetime
+    ) -> Checkin:
+        async with self._write() as db:
+            # Only one check-in is answerable at a time: a new one closes the older ones.
+            await db.execute(
+                "UPDATE checkins SET closed_at = ? WHERE person_id = ?"
+                " AND completed_at IS NULL AND closed_at IS NULL",
+                (to_db(now), person_id),
+            )
+            cursor = await db.execute(
+                "INSERT INTO checkins (person_id, local_date, source, started_at)"
+                " VALUES (?, ?, ?, ?)",
+                (person_id, to_db_date(local_date), source, to_db(now)),
+            )
+            checkin_id = cursor.lastrowid
+        assert checkin_id is not None
+        return Checkin(checkin_id, person_id, local_date, source, now)
+
+    async def get_checkin(self, checkin_id: int) -> Checkin | None:
+        row = await self._fetchone("SELECT * FROM checkins WHERE id = ?", (checkin_id,))
+        return _checkin(row) if row is not None else None
+
+    async def latest_checkin(
+        self, person_id: int, *, source: str | None = None, before: date | None = None
+    ) -> Checkin | None:
+        sql = "SELECT * FROM checkins WHERE person_id = ?"
+        params: list[Any] = [person_id]
+        if source is not None:
+            sql += " AND source = ?"
+            params.append(source)
+        if before is not None:
+            sql += " AND local_date < ?"
+            params.append(to_db_date(before))
+        row = await self._fetchone(
+            sql + " ORDER BY local_date DESC, id DESC LIMIT 1", tuple(params)
+        )
+        return _checkin(row) if row is not None else None
+
+    async def completed_on(self, person_id: int, local_date: date) -> bool:
+        row = await self._fetchone(
+            "SELECT 1 FROM checkins WHERE person_id = ? AND local_date = ?"
+            " AND completed_at IS NOT NULL",
+            (person_id, to_db_date(local_date)),
+        )
+        return row is not None
+
+    async def record_answer(self, checkin_id: int, answer: Answer, now: datetime) -> bool:
+        async with self._write() as db:
+            cursor = await db.execute(
+                "INSERT OR IGNORE INTO checkin_answers (checkin_id, question_key, value_number,"
+                " value_text, skipped, answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    checkin_id,
+                    answer.question_key,
+                    answer.number,
+                    answer.text,
+                    int(answer.skipped),
+                    to_db(now),
+                ),
+            )
+            return cursor.rowcount == 1
+
+    async def answers_of(self, checkin_id: int) -> dict[str, Answer]:
+        rows = await self._fetchall(
+            "SELECT * FROM checkin_answers WHERE checkin_id = ?", (checkin_id,)
+        )
+        return {
+            row["question_key"]: Answer(
+                question_key=row["question_key"],
+                number=row["value_number"],
+                text=row["value_text"],
+                skipped=bool(row["skipped"]),
+            )
+            for row in rows
+        }
+
+    async def complete_checkin(self, checkin_id: int, now: datetime) -> bool:
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE checkins SET completed_at = ? WHERE id = ? AND completed_at IS NULL",
+                (to_db(now), checkin_id),
+            )
+            if cursor.rowcount == 1:
+                await db.execute(
+                    "UPDATE settings SET consecutive_misses = 0 WHERE person_id ="
+                    " (SELECT person_id FROM checkins WHERE id = ?)",
+                    (checkin_id,),
+                )
+            return cursor.rowcount == 1
+
+    async def set_streak(
+        self, person_id: int, *, journey_start: date | None, streak_start: date | None
+    ) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE people SET journey_start = ?, streak_start = ? WHERE id = ?",
+                (
+                    to_db_date(journey_start) if journey_start else None,
+                    to_db_date(streak_start) if streak_start else None,
+                    person_id,
+                ),
+            )
+
+    async def count_miss(self, person_id: int) -> int:
+        async with self._write() as db:
+            rows = await db.execute_fetchall(
+                "UPDATE settings SET consecutive_misses = consecutive_misses + 1"
+                " WHERE person_id = ? RETURNING consecutive_misses",
+                (person_id,),
+            )
+        found = list(rows)
+        return int(found[0][0]) if found else 0
+
+
+def _checkin(row: aiosqlite.Row) -> Checkin:
+    return Checkin(
+        id=row["id"],
+        person_id=row["person_id"],
+        local_date=from_db_date(row["local_date"]),
+        source=row["source"],
+        started_at=from_db(row["started_at"]),
+        completed_at=maybe_from_db(row["completed_at"]),
+        closed_at=maybe_from_db(row["closed_at"]),
+    )

@@ -1,0 +1,288 @@
+"""People, their accounts, roles, consent, settings, invites and conversation state."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.base import UNSET
+from storage.models import (
+    Account,
+    AccountAddress,
+    ConversationState,
+    InviteCode,
+    InviteError,
+    InviteProblem,
+    Person,
+    Role,
+    Settings,
+)
+from storage.sqlite_base import SqliteBase
+from storage.timestamps import (
+    from_db,
+    maybe_from_db,
+    maybe_from_db_date,
+    to_db,
+)
+
+
+class SqlitePeople(SqliteBase):
+    # People and accounts ---------------------------------------------------------------------
+
+    async def create_person(
+        self, account: Account, *, role: Role, consented_at: datetime, display_name: str = ""
+    ) -> Person:
+        now = to_db(consented_at)
+        async with self._write() as db:
+            taken = await db.execute_fetchall(
+                "SELECT 1 FROM accounts WHERE platform = ? AND platform_user_id = ?",
+                (account.address.platform, account.address.platform_user_id),
+            )
+            if list(taken):
+                raise ValueError("this account already belongs to a person")
+            cursor = await db.execute(
+                "INSERT INTO people (display_name, created_at) VALUES (?, ?)", (display_name, now)
+            )
+            person_id = cursor.lastrowid
+            assert person_id is not None
+            await db.execute(
+                "INSERT INTO accounts (platform, platform_user_id, person_id, chat_id,"
+                " thread_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    account.address.platform,
+                    account.address.platform_user_id,
+                    person_id,
+                    account.chat_id,
+                    account.thread_id,
+                    now,
+                ),
+            )
+            await db.execute(
+                "INSERT INTO roles (person_id, role, granted_at) VALUES (?, ?, ?)",
+                (person_id, role.value, now),
+            )
+            await db.execute(
+                "INSERT INTO consent (person_id, topic, granted_at) VALUES (?, 'storage', ?)",
+                (person_id, now),
+            )
+            await db.execute("INSERT INTO settings (person_id) VALUES (?)", (person_id,))
+        return Person(id=person_id, display_name=display_name, created_at=from_db(now))
+
+    async def person_for_account(self, address: AccountAddress) -> Person | None:
+        row = await self._fetchone(
+            "SELECT p.* FROM people p JOIN accounts a ON a.person_id = p.id"
+            " WHERE a.platform = ? AND a.platform_user_id = ?",
+            (address.platform, address.platform_user_id),
+        )
+        return _person(row) if row is not None else None
+
+    async def get_person(self, person_id: int) -> Person | None:
+        row = await self._fetchone("SELECT * FROM people WHERE id = ?", (person_id,))
+        return _person(row) if row is not None else None
+
+    async def accounts_of(self, person_id: int) -> list[Account]:
+        rows = await self._fetchall(
+            "SELECT * FROM accounts WHERE person_id = ? ORDER BY created_at, platform",
+            (person_id,),
+        )
+        return [
+            Account(
+                address=AccountAddress(row["platform"], row["platform_user_id"]),
+                person_id=row["person_id"],
+                chat_id=row["chat_id"],
+                thread_id=row["thread_id"],
+            )
+            for row in rows
+        ]
+
+    async def set_display_name(self, person_id: int, name: str) -> None:
+        async with self._write() as db:
+            await db.execute("UPDATE people SET display_name = ? WHERE id = ?", (name, person_id))
+
+    async def mark_onboarded(self, person_id: int, now: datetime) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE people SET onboarded_at = COALESCE(onboarded_at, ?) WHERE id = ?",
+                (to_db(now), person_id),
+            )
+
+    async def set_stopped(self, person_id: int, stopped_at: datetime | None) -> None:
+        value = to_db(stopped_at) if stopped_at is not None else None
+        async with self._write() as db:
+            await db.execute("UPDATE people SET stopped_at = ? WHERE id = ?", (value, person_id))
+
+    # Roles, consent, settings ----------------------------------------------------------------
+
+    async def grant_role(self, person_id: int, role: Role, now: datetime) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT OR IGNORE INTO roles (person_id, role, granted_at) VALUES (?, ?, ?)",
+                (person_id, role.value, to_db(now)),
+            )
+
+    async def roles_of(self, person_id: int) -> frozenset[Role]:
+        rows = await self._fetchall("SELECT role FROM roles WHERE person_id = ?", (person_id,))
+        return frozenset(Role(row["role"]) for row in rows)
+
+    async def consents_of(self, person_id: int) -> frozenset[str]:
+        rows = await self._fetchall("SELECT topic FROM consent WHERE person_id = ?", (person_id,))
+        return frozenset(row["topic"] for row in rows)
+
+    async def get_settings(self, person_id: int) -> Settings:
+        row = await self._fetchone("SELECT * FROM settings WHERE person_id = ?", (person_id,))
+        if row is None:
+            return Settings(person_id=person_id)
+        return _settings(row)
+
+    async def update_settings(
+        self,
+        person_id: int,
+        *,
+        timezone: str | object | None = UNSET,
+        checkin_time: str | object | None = UNSET,
+        paused_until: datetime | object | None = UNSET,
+        quiet_hours: str | object | None = UNSET,
+        prompt_platform: str | object | None = UNSET,
+        paused_reason: str | object | None = UNSET,
+    ) -> Settings:
+        changes: dict[str, Any] = {}
+        for column, value in (
+            ("timezone", timezone),
+            ("checkin_time", checkin_time),
+            ("quiet_hours", quiet_hours),
+            ("prompt_platform", prompt_platform),
+            ("paused_reason", paused_reason),
+        ):
+            if value is not UNSET:
+                changes[column] = value
+        if paused_until is not UNSET:
+            changes["paused_until"] = (
+                to_db(paused_until) if isinstance(paused_until, datetime) else None
+            )
+        async with self._write() as db:
+            await db.execute("INSERT OR IGNORE INTO settings (person_id) VALUES (?)", (person_id,))
+            if changes:
+                # Column names come from the fixed tuple above, never from input.
+                assignments = ", ".join(f"{column} = ?" for column in changes)
+                await db.execute(
+                    f"UPDATE settings SET {assignments} WHERE person_id = ?",
+                    (*changes.values(), person_id),
+                )
+            rows = await db.execute_fetchall(
+                "SELECT * FROM settings WHERE person_id = ?", (person_id,)
+            )
+        return _settings(next(iter(rows)))
+
+    # Invite codes ----------------------------------------------------------------------------
+
+    async def create_invite(self, invite: InviteCode) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO invite_codes (code, role, uses_left, expires_at, created_at,"
+                " created_by) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    invite.code,
+                    invite.role.value,
+                    invite.uses_left,
+                    to_db(invite.expires_at) if invite.expires_at else None,
+                    to_db(invite.created_at),
+                    invite.created_by,
+                ),
+            )
+
+    async def check_invite(self, code: str, now: datetime) -> InviteCode:
+        row = await self._fetchone("SELECT * FROM invite_codes WHERE code = ?", (code,))
+        return _usable_invite(row, now)
+
+    async def redeem_invite(self, code: str, now: datetime) -> InviteCode:
+        async with self._write() as db:
+            rows = await db.execute_fetchall("SELECT * FROM invite_codes WHERE code = ?", (code,))
+            invite = _usable_invite(next(iter(rows), None), now)
+            await db.execute(
+                "UPDATE invite_codes SET uses_left = uses_left - 1 WHERE code = ?", (code,)
+            )
+        return invite
+
+    # Conversation state ----------------------------------------------------------------------
+
+    async def load_conversation(self, address: AccountAddress) -> ConversationState | None:
+        row = await self._fetchone(
+            "SELECT flow, step, data FROM conversation_state"
+            " WHERE platform = ? AND platform_user_id = ?",
+            (address.platform, address.platform_user_id),
+        )
+        if row is None:
+            return None
+        return ConversationState(flow=row["flow"], step=row["step"], data=json.loads(row["data"]))
+
+    async def save_conversation(
+        self, address: AccountAddress, state: ConversationState, now: datetime
+    ) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO conversation_state (platform, platform_user_id, flow, step, data,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (platform, platform_user_id) DO UPDATE SET flow = excluded.flow,"
+                " step = excluded.step, data = excluded.data, updated_at = excluded.updated_at",
+                (
+                    address.platform,
+                    address.platform_user_id,
+                    state.flow,
+                    state.step,
+                    json.dumps(state.data),
+                    to_db(now),
+                ),
+            )
+
+    async def clear_conversation(self, address: AccountAddress) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "DELETE FROM conversation_state WHERE platform = ? AND platform_user_id = ?",
+                (address.platform, address.platform_user_id),
+            )
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    return Person(
+        id=row["id"],
+        display_name=row["display_name"],
+        created_at=from_db(row["created_at"]),
+        onboarded_at=maybe_from_db(row["onboarded_at"]),
+        stopped_at=maybe_from_db(row["stopped_at"]),
+        journey_start=maybe_from_db_date(row["journey_start"]),
+        streak_start=maybe_from_db_date(row["streak_start"]),
+    )
+
+
+def _settings(row: aiosqlite.Row) -> Settings:
+    return Settings(
+        person_id=row["person_id"],
+        timezone=row["timezone"],
+        checkin_time=row["checkin_time"],
+        paused_until=maybe_from_db(row["paused_until"]),
+        quiet_hours=row["quiet_hours"],
+        prompt_platform=row["prompt_platform"],
+        consecutive_misses=row["consecutive_misses"],
+        paused_reason=row["paused_reason"],
+    )
+
+
+def _usable_invite(row: aiosqlite.Row | None, now: datetime) -> InviteCode:
+    if row is None:
+        raise InviteError(InviteProblem.UNKNOWN)
+    invite = InviteCode(
+        code=row["code"],
+        role=Role(row["role"]),
+        uses_left=row["uses_left"],
+        created_at=from_db(row["created_at"]),
+        expires_at=maybe_from_db(row["expires_at"]),
+        created_by=row["created_by"],
+    )
+    if invite.expires_at is not None and invite.expires_at <= now:
+        raise InviteError(InviteProblem.EXPIRED)
+    if invite.uses_left <= 0:
+        raise InviteError(InviteProblem.USED_UP)
+    return invite

@@ -1,0 +1,154 @@
+"""The due queue and the delivery ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from storage.models import (
+    DeliveryStatus,
+    DueWork,
+)
+from storage.sqlite_base import SqliteBase
+from storage.timestamps import (
+    from_db,
+    maybe_from_db,
+    to_db,
+)
+
+
+class SqliteQueue(SqliteBase):
+    # The due queue ---------------------------------------------------------------------------
+
+    async def set_due(self, work: DueWork) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO due_work (kind, subject, person_id, due_at, occurrence)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, subject) DO UPDATE SET"
+                " person_id = excluded.person_id, due_at = excluded.due_at,"
+                " occurrence = excluded.occurrence, lease_owner = NULL, lease_until = NULL",
+                (work.kind, work.subject, work.person_id, to_db(work.due_at), work.occurrence),
+            )
+
+    async def clear_due(self, kind: str, subject: str) -> None:
+        async with self._write() as db:
+            await db.execute("DELETE FROM due_work WHERE kind = ? AND subject = ?", (kind, subject))
+
+    async def get_due(self, kind: str, subject: str) -> DueWork | None:
+        row = await self._fetchone(
+            "SELECT * FROM due_work WHERE kind = ? AND subject = ?", (kind, subject)
+        )
+        return _due(row) if row is not None else None
+
+    async def claim_due(
+        self,
+        now: datetime,
+        *,
+        owner: str,
+        lease_until: datetime,
+        limit: int,
+        kinds: tuple[str, ...],
+    ) -> list[DueWork]:
+        if not kinds:
+            return []
+        stamp = to_db(now)
+        marks = ", ".join("?" for _ in kinds)
+        async with self._write() as db:
+            rows = await db.execute_fetchall(
+                "UPDATE due_work SET lease_owner = ?, lease_until = ?"
+                " WHERE rowid IN (SELECT rowid FROM due_work WHERE due_at <= ?"
+                f"   AND kind IN ({marks}) AND (lease_until IS NULL OR lease_until <= ?)"
+                " ORDER BY due_at LIMIT ?) RETURNING *",
+                (owner, to_db(lease_until), stamp, *kinds, stamp, limit),
+            )
+        return sorted((_due(row) for row in rows), key=lambda w: w.due_at)
+
+    async def advance_due(self, claimed: DueWork, next_work: DueWork | None) -> bool:
+        still_ours = (
+            "kind = ? AND subject = ? AND due_at = ? AND occurrence = ? AND lease_owner = ?"
+        )
+        key = (
+            claimed.kind,
+            claimed.subject,
+            to_db(claimed.due_at),
+            claimed.occurrence,
+            claimed.lease_owner,
+        )
+        async with self._write() as db:
+            if next_work is None:
+                cursor = await db.execute(f"DELETE FROM due_work WHERE {still_ours}", key)
+            else:
+                cursor = await db.execute(
+                    "UPDATE due_work SET due_at = ?, occurrence = ?, lease_owner = NULL,"
+                    f" lease_until = NULL WHERE {still_ours}",
+                    (to_db(next_work.due_at), next_work.occurrence, *key),
+                )
+            return cursor.rowcount == 1
+
+    # The delivery ledger ---------------------------------------------------------------------
+
+    async def begin_delivery(
+        self, kind: str, subject: str, occurrence: str, person_id: int | None, now: datetime
+    ) -> DeliveryStatus:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO deliveries (kind, subject, occurrence, person_id, status, created_at)"
+                " VALUES (?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING",
+                (kind, subject, occurrence, person_id, to_db(now)),
+            )
+            rows = await db.execute_fetchall(
+                "UPDATE deliveries SET attempts = attempts + 1"
+                " WHERE kind = ? AND subject = ? AND occurrence = ? RETURNING status",
+                (kind, subject, occurrence),
+            )
+        return DeliveryStatus(next(iter(rows))[0])
+
+    async def finish_delivery(
+        self,
+        kind: str,
+        subject: str,
+        occurrence: str,
+        status: DeliveryStatus,
+        now: datetime,
+        reason: str | None = None,
+        person_id: int | None = None,
+    ) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO deliveries (kind, subject, occurrence, person_id, status, created_at,"
+                " finished_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (kind, subject, occurrence) DO UPDATE SET status = excluded.status,"
+                " finished_at = excluded.finished_at, reason = excluded.reason",
+                (
+                    kind,
+                    subject,
+                    occurrence,
+                    person_id,
+                    status.value,
+                    to_db(now),
+                    to_db(now),
+                    reason,
+                ),
+            )
+
+    async def delivery_status(
+        self, kind: str, subject: str, occurrence: str
+    ) -> DeliveryStatus | None:
+        row = await self._fetchone(
+            "SELECT status FROM deliveries WHERE kind = ? AND subject = ? AND occurrence = ?",
+            (kind, subject, occurrence),
+        )
+        return DeliveryStatus(row["status"]) if row is not None else None
+
+
+def _due(row: aiosqlite.Row) -> DueWork:
+    return DueWork(
+        kind=row["kind"],
+        subject=row["subject"],
+        person_id=row["person_id"],
+        due_at=from_db(row["due_at"]),
+        occurrence=row["occurrence"],
+        lease_owner=row["lease_owner"],
+        lease_until=maybe_from_db(row["lease_until"]),
+    )
