@@ -13,7 +13,7 @@ from handlers.profile import ProfileAnswerError
 from handlers.schedule import PAUSED_INDEFINITELY, after_schedule_change
 from handlers.texts import onboarding as onboarding_texts
 from handlers.texts import settings as texts
-from handlers.timing import TimingError, parse_local_date
+from handlers.timing import TimingError, parse_local_date, parse_quiet_hours
 from storage.models import Role
 
 FLOW = "st"
@@ -32,12 +32,16 @@ async def show_settings(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Repl
     return [
         OutgoingMessage.with_buttons(
             texts.MENU.format(
-                name=turn.person.display_name, zone=settings.timezone or "-", time=shown_time
+                name=turn.person.display_name,
+                zone=settings.timezone or "-",
+                time=shown_time,
+                quiet=settings.quiet_hours or ctx.program.checkin.quiet_hours,
             ),
             [
                 Button(texts.MENU_NAME, f"{FLOW}:menu:name"),
                 Button(texts.MENU_ZONE, f"{FLOW}:menu:zone"),
                 Button(texts.MENU_TIME, f"{FLOW}:menu:time"),
+                Button(texts.MENU_QUIET, f"{FLOW}:menu:quiet"),
                 Button(texts.MENU_DONE, f"{FLOW}:menu:done"),
             ],
             per_row=2,
@@ -77,6 +81,8 @@ class SettingsFlow:
             return await self._zone(ctx, turn, text)
         if step == "time":
             return await self._time(ctx, turn, text)
+        if step == "quiet":
+            return await self._quiet(ctx, turn, text)
         return [OutgoingMessage(texts.TAP_A_BUTTON)]
 
     async def _menu(self, ctx: Context, turn: Turn, choice: str) -> Replies:
@@ -90,6 +96,9 @@ class SettingsFlow:
         if choice == "time":
             await save_state(ctx, turn, FLOW, "time")
             return [profile.ask_time(FLOW)]
+        if choice == "quiet":
+            await save_state(ctx, turn, FLOW, "quiet")
+            return [OutgoingMessage(texts.ASK_QUIET)]
         await end_flow(ctx, turn)
         return [OutgoingMessage(texts.MENU_CLOSED)]
 
@@ -129,6 +138,21 @@ class SettingsFlow:
         await end_flow(ctx, turn)
         await after_schedule_change(ctx, turn.person.id)
         return [OutgoingMessage(texts.TIME_SAVED.format(time=profile.format_time(chosen)))]
+
+    async def _quiet(self, ctx: Context, turn: Turn, text: str) -> Replies:
+        assert turn.person is not None
+        try:
+            quiet = parse_quiet_hours(text)
+        except TimingError as err:
+            return [OutgoingMessage(str(err))]
+        if quiet.start == quiet.end:
+            stored, shown = "off", texts.QUIET_OFF
+        else:
+            stored = f"{quiet.start:%H:%M}-{quiet.end:%H:%M}"
+            shown = f"{profile.format_time(quiet.start)} to {profile.format_time(quiet.end)}"
+        await ctx.storage.update_settings(turn.person.id, quiet_hours=stored)
+        await end_flow(ctx, turn)
+        return [OutgoingMessage(texts.QUIET_SAVED.format(quiet=shown))]
 
 
 async def pause(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:

@@ -1,9 +1,13 @@
 """/settings, /pause, /resume and /stop."""
 
-MENU = "What would you like to change?\nName: {name}\nTime zone: {zone}\nDaily check-in: {time}"
+MENU = (
+    "What would you like to change?\nName: {name}\nTime zone: {zone}\nDaily check-in: {time}\n"
+    "Quiet hours (no reminders): {quiet}"
+)
 MENU_NAME = "Name"
 MENU_ZONE = "Time zone"
 MENU_TIME = "Check-in time"
+MENU_QUIET = "Quiet hours"
 MENU_DONE = "Nothing, thanks"
 MENU_CLOSED = "Okay, nothing changed. Send /settings any time."
 NAME_SAVED = "Done: I'll call you {name}."
@@ -22,3 +26,9 @@ STOPPED = (
 )
 TAP_A_BUTTON = "Tap one of the buttons above to choose what to change, or send /settings again."
 STALE_NEXT_STEP = "Send /settings to open them again."
+ASK_QUIET = (
+    "When should I hold back reminders? Type a range like “22:00-07:00” or “10pm-7am”, "
+    "or “off” to allow them any time."
+)
+QUIET_SAVED = "Done: quiet hours are {quiet}."
+QUIET_OFF = "off, so reminders can come at any time"
