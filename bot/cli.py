@@ -24,6 +24,7 @@ EXIT_USAGE = 2
 # sets ``handler``, an ``async (config, args) -> exit status``.
 COMMAND_MODULES: list[CommandModule] = []
 
+
 class CommandModule(Protocol):
     def add_commands(self, subparsers: Any) -> None: ...
 

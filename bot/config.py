@@ -14,6 +14,7 @@ from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.adapters.telegram import TelegramSettings
 from handlers.program import (
     US_CRISIS_RESOURCES,
     CheckinSettings,
@@ -59,6 +60,7 @@ class Config:
     log_level: str = "INFO"
     source: str = "built-in defaults"
     secrets: Secrets = field(default_factory=Secrets)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
 
 
 # The schema: section -> key -> (parser, default). A parser raises ValueError with the phrase
@@ -125,6 +127,28 @@ def _choice(*options: str) -> Parser:
     return parse
 
 
+def _http_url(value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise ValueError('is not a web address (write it like "https://example.org/path")')
+    return value
+
+
+def _optional(parse: Parser) -> Parser:
+    """Also accept "" for "not set"."""
+
+    def parse_optional(value: Any) -> Any:
+        return None if value == "" else parse(value)
+
+    return parse_optional
+
+
+def _host_port(value: Any) -> str:
+    host, _, port = str(value).rpartition(":")
+    if not isinstance(value, str) or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError('is not a host and port (write it like "127.0.0.1:8443")')
+    return value
+
+
 def _database_url(value: Any) -> str:
     if not isinstance(value, str) or not value.startswith(
         ("sqlite:///", "postgresql://", "postgres://")
@@ -145,6 +169,12 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
     },
     "crisis": {"region": (_string(10), "US"), "resources": (lambda v: v, {})},
     "logging": {"level": (_choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")},
+    "telegram": {
+        "api_base_url": (_http_url, TelegramSettings.api_base_url),
+        "webhook_url": (_optional(_http_url), None),
+        "webhook_listen": (_host_port, TelegramSettings.webhook_listen),
+        "poll_timeout": (_number(1, 60), float(TelegramSettings.poll_timeout)),
+    },
 }
 
 
@@ -189,6 +219,12 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         log_level=values["logging"]["level"],
         source=source,
         secrets=Secrets.from_env(env),
+        telegram=TelegramSettings(
+            api_base_url=values["telegram"]["api_base_url"],
+            webhook_url=values["telegram"]["webhook_url"],
+            webhook_listen=values["telegram"]["webhook_listen"],
+            poll_timeout=int(values["telegram"]["poll_timeout"]),
+        ),
     )
 
 

@@ -1,4 +1,10 @@
-"""``peerbot run``: every adapter with a token, plus the scheduler, in one asyncio process."""
+"""``peerbot run``: every adapter with a token, plus the scheduler, in one asyncio process.
+
+Start order: storage, the adapters (each registers its messenger), then the scheduler, so no
+prompt is due before there is a way to send it. Shutdown is the reverse: the scheduler stops
+claiming work, the tick in progress finishes, then each adapter finishes the updates it has
+already fetched (so an answer in flight is stored and replied to) before storage closes.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +14,51 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, Protocol, TextIO
 
 from bot.adapters.console import ConsoleAdapter, ConsoleMessenger
 from bot.config import Config
 from handlers.app import build_dispatcher
 from handlers.context import Context
+from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers
 from scheduling.due import DueWorker
 from scheduling.scheduler import build_scheduler
 from storage import storage_from_url
+from storage.models import Role
 
 log = logging.getLogger(__name__)
+
+
+class PlatformAdapter(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def platform_adapters(
+    config: Config, dispatcher: Dispatcher, messengers: Messengers
+) -> list[PlatformAdapter]:
+    """An adapter for every platform whose token is set, its messenger registered."""
+    adapters: list[PlatformAdapter] = []
+    secrets = config.secrets
+    if secrets.telegram_token:
+        from bot.adapters.telegram import TelegramAdapter
+
+        def mentee_commands() -> list[tuple[str, str]]:
+            specs = dispatcher.commands_for(frozenset({Role.MENTEE}), True)
+            return [(spec.name, spec.description) for spec in specs]
+
+        telegram = TelegramAdapter(
+            secrets.telegram_token,
+            dispatcher,
+            config.telegram,
+            command_listing=mentee_commands,
+            webhook_secret=secrets.telegram_webhook_secret,
+        )
+        messengers.add(telegram.messenger)
+        adapters.append(telegram)
+    return adapters
 
 
 async def run(config: Config, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
@@ -38,23 +77,38 @@ async def run(config: Config, *, stdin: TextIO | None = None, stdout: TextIO | N
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
 
-    tasks: list[asyncio.Task[None]] = []
-    if not (config.secrets.telegram_token or config.secrets.discord_token):
-        log.info("no platform token set: starting the console adapter")
-        console = ConsoleMessenger(stdout or sys.stdout, Path("peerbot-images"))
-        messengers.add(console)
-        tasks.append(asyncio.create_task(ConsoleAdapter(dispatcher, console, stdin).run()))
-
-    scheduler.start()
-    waiter = asyncio.create_task(stop.wait())
+    adapters = platform_adapters(config, dispatcher, messengers)
+    console_task: asyncio.Task[None] | None = None
+    started: list[PlatformAdapter] = []
     try:
-        await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        for adapter in adapters:
+            await adapter.start()
+            started.append(adapter)
+            log.info("started the %s adapter", type(adapter).__name__)
+        if not adapters:
+            log.info("no platform token set: starting the console adapter")
+            console = ConsoleMessenger(stdout or sys.stdout, Path("peerbot-images"))
+            messengers.add(console)
+            console_task = asyncio.create_task(ConsoleAdapter(dispatcher, console, stdin).run())
+        scheduler.start()
+        waiter = asyncio.create_task(stop.wait())
+        waited: list[asyncio.Task[Any]] = [waiter]
+        if console_task is not None:
+            waited.append(console_task)
+        await asyncio.wait(waited, return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
     finally:
         log.info("shutting down")
-        scheduler.shutdown(wait=False)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
         await worker.drain()
-        for task in (waiter, *tasks):
-            task.cancel()
-        await asyncio.gather(waiter, *tasks, return_exceptions=True)
+        for adapter in reversed(started):
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("stopping %s failed", type(adapter).__name__)
+        if console_task is not None:
+            console_task.cancel()
+            await asyncio.gather(console_task, return_exceptions=True)
         await storage.close()
     return 0

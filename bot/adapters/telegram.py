@@ -1,0 +1,452 @@
+"""The Telegram adapter: python-telegram-bot updates in, the core's messages out.
+
+A thin translator: one handler turns every update into an ``IncomingEvent`` (text, command or
+button press) for the dispatcher, and :class:`TelegramMessenger` renders the replies natively
+(inline keyboards, ``sendPhoto``, HTML for ``*bold*``). Nothing a person wrote, and never the
+token, reaches an exception or a log line: updates are logged by id, errors by type.
+
+Updates run concurrently across people but in order for each person (the core keeps
+conversation state in storage; two presses of one person must not race), and
+:meth:`TelegramAdapter.stop` lets every fetched update finish, replies included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import os
+import re
+import warnings
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from telegram import (
+    Bot,
+    BotCommand,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
+
+from handlers.dispatcher import Dispatcher
+from handlers.logsafe import describe_exception
+from handlers.messaging import (
+    ButtonPress,
+    Capabilities,
+    ChatKind,
+    Command,
+    ConversationRef,
+    DeliveryError,
+    IncomingEvent,
+    OutgoingMessage,
+    SentRef,
+    Text,
+)
+from handlers.texts.common import UNSUPPORTED_MESSAGE
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+WEBHOOK_SECRET_ENV = "PEERBOT_TELEGRAM_WEBHOOK_SECRET"
+ALLOWED_UPDATES = ("message", "callback_query")
+MAX_CONCURRENT_UPDATES = 16
+MAX_TEXT = 4096  # Telegram's limits, in characters after entity parsing
+MAX_CAPTION = 1024
+REPLY_ATTEMPTS = 3
+"""Tries per reply: a transient failure (a dropped connection) must not lose an answer."""
+
+_BOLD = re.compile(r"\*([^*\n]+)\*")
+_COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@(\w+))?")
+_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+
+Unsupported = Literal["unsupported"]
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+CommandListing = Callable[[], Sequence[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    """``[telegram]`` in the config. No ``webhook_url``: long polling."""
+
+    api_base_url: str = "https://api.telegram.org/bot"
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1:8443"
+    poll_timeout: int = 30
+
+
+# ---- rendering ---------------------------------------------------------------------------
+
+
+def render_html(text: str) -> str:
+    """The core's tiny markup as Telegram HTML: ``*bold*`` -> ``<b>``, the rest escaped."""
+    return _BOLD.sub(r"<b>\1</b>", html.escape(text, quote=False))
+
+
+def _length(text: str) -> int:
+    """An upper bound of the characters Telegram counts: UTF-16 units, markup included."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _prefix(text: str, limit: int) -> int:
+    """How many characters of ``text`` fit in ``limit`` Telegram characters."""
+    cut = min(len(text), limit)
+    while _length(text[:cut]) > limit:
+        cut -= max(1, (_length(text[:cut]) - limit) // 2)
+    return cut
+
+
+def _fit(text: str, limit: int) -> str:
+    """``text``, cut with an ellipsis if longer than ``limit``."""
+    return text if _length(text) <= limit else text[: _prefix(text, limit - 1)] + "…"
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at line ends where possible."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while _length(line) > limit:  # one huge line: cut it hard
+            if current:
+                pieces.append(current)
+                current = ""
+            cut = _prefix(line, limit)
+            pieces.append(line[:cut])
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if current and _length(candidate) > limit:
+            pieces.append(current)
+            candidate = line
+        current = candidate
+    pieces.append(current)
+    return [piece for piece in pieces if piece.strip()] or [text]
+
+
+def _keyboard(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
+    if not message.rows:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.payload) for b in row]
+            for row in message.rows
+        ]
+    )
+
+
+def _chat_id(chat_id: str) -> int | str:
+    """Telegram ids are integers (negative for groups; AIORateLimiter paces those)."""
+    return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+
+
+def _retry_after_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB warns that the property's type will change
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def delivery_error(exc: TelegramError) -> DeliveryError:
+    """The core's view of a failed Bot API call (reasons never quote what was sent)."""
+    name = type(exc).__name__
+    if isinstance(exc, RetryAfter):
+        return DeliveryError("telegram flood control", retry_after=_retry_after_seconds(exc))
+    if isinstance(exc, Forbidden):
+        return DeliveryError("telegram: bot blocked or removed from the chat", permanent=True)
+    if isinstance(exc, BadRequest):
+        if "chat not found" in exc.message.lower():
+            return DeliveryError("telegram: chat not found", permanent=True)
+        return DeliveryError(f"telegram {name}")
+    if isinstance(exc, NetworkError):  # TimedOut is one too
+        return DeliveryError(f"telegram {name} (transient)")
+    return DeliveryError(f"telegram {name}")
+
+
+class TelegramMessenger:
+    """Renders :class:`OutgoingMessage` natively through a python-telegram-bot ``Bot``."""
+
+    platform = PLATFORM
+    capabilities = Capabilities(buttons=True, images=True, edits=True)
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
+        try:
+            sent = await self._send(ref, message)
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+        return SentRef(ref=ref, message_id=str(sent.message_id))
+
+    async def _send(self, ref: ConversationRef, message: OutgoingMessage) -> Message:
+        chat_id = _chat_id(ref.chat_id)
+        thread = int(ref.thread_id) if ref.thread_id and ref.thread_id.isdigit() else None
+        keyboard = _keyboard(message)
+        text = message.text
+        if message.image is not None:
+            image = message.image
+            if not text.strip():
+                caption, alone = html.escape(_fit(image.alt_text, MAX_CAPTION), quote=False), True
+            elif _length(f"{text}\n\n{image.alt_text}") <= MAX_CAPTION:
+                caption = f"{render_html(text)}\n\n{html.escape(image.alt_text, quote=False)}"
+                alone = True
+            else:  # the alt text on the photo, the message after it
+                caption, alone = html.escape(_fit(image.alt_text, MAX_CAPTION), quote=False), False
+            photo = await self.bot.send_photo(
+                chat_id,
+                photo=image.png,
+                filename=image.filename,
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard if alone else None,
+                message_thread_id=thread,
+            )
+            if alone:
+                return photo
+        last: Message | None = None
+        pieces = split_text(text)
+        for n, piece in enumerate(pieces, start=1):
+            last = await self.bot.send_message(
+                chat_id,
+                render_html(piece),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard if n == len(pieces) else None,
+                message_thread_id=thread,
+            )
+        assert last is not None
+        return last
+
+
+# ---- translating updates -----------------------------------------------------------------
+
+
+def translate(update: Update, bot_username: str | None) -> IncomingEvent | Unsupported | None:
+    """The core's event for an update; ``"unsupported"`` for media in a DM; None to ignore."""
+    query = update.callback_query
+    message = query.message if query is not None else update.message
+    user = update.effective_user
+    if message is None or user is None or user.is_bot or message.chat.type == Chat.CHANNEL:
+        return None  # edited messages, channel posts, inline queries, ...
+    chat = message.chat
+    kind: Text | Command | ButtonPress
+    if query is not None:
+        if query.data is None:
+            return None
+        kind = ButtonPress(query.data)
+    else:
+        assert update.message is not None
+        found = _message_kind(update.message, bot_username)
+        if found is None or isinstance(found, str):
+            return found
+        kind = found
+    topic = getattr(message, "message_thread_id", None)
+    if not getattr(message, "is_topic_message", False):
+        topic = None  # a reply thread outside forum topics is not a place to write into
+    return IncomingEvent(
+        ref=ConversationRef(PLATFORM, str(chat.id), str(user.id), str(topic) if topic else None),
+        kind=kind,
+        display_name=user.first_name,
+        chat_kind=ChatKind.DIRECT if chat.type == Chat.PRIVATE else ChatKind.GROUP,
+        event_id=str(update.update_id),
+        raw=update,
+    )
+
+
+def _message_kind(
+    message: Message, bot_username: str | None
+) -> Text | Command | Unsupported | None:
+    text = message.text if message.text is not None else message.caption
+    if text is None:
+        if message.effective_attachment is not None and message.chat.type == Chat.PRIVATE:
+            return "unsupported"
+        return None  # service messages (members joined, pins, ...)
+    match = _COMMAND.match(text) if message.text is not None else None
+    if match is None or (match.end() < len(text) and not text[match.end()].isspace()):
+        return Text(text)  # a caption is text too: the crisis screen must read it
+    addressee = match.group(2)
+    if addressee and bot_username and addressee.lower() != bot_username.lower():
+        return None  # "/start@OtherBot" in a group
+    return Command(match.group(1).lower(), tuple(text[match.end() :].split()))
+
+
+class _InOrderPerPerson(BaseUpdateProcessor):
+    """Concurrent across people, one at a time (in arrival order) for each person.
+
+    Keyed by user, not chat: the core keeps conversation state per account, and a person
+    writing in a group and in their DM at once must not race with themselves.
+    """
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: weakref.WeakValueDictionary[object, asyncio.Lock] = (
+            weakref.WeakValueDictionary()  # a lock lives while an update of its person does
+        )
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key: object = id(update)
+        if isinstance(update, Update):
+            chat, user = update.effective_chat, update.effective_user
+            key = user.id if user else chat.id if chat else update.update_id
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock:
+            await coroutine
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+class TelegramAdapter:
+    """Runs python-telegram-bot's ``Application`` by hand (``start``/``stop``)."""
+
+    def __init__(
+        self,
+        token: str,
+        dispatcher: Dispatcher,
+        settings: TelegramSettings,
+        *,
+        command_listing: CommandListing | None = None,
+        webhook_secret: str | None = None,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.settings = settings
+        self.command_listing = command_listing
+        self.webhook_secret = webhook_secret or os.environ.get(WEBHOOK_SECRET_ENV) or None
+        if settings.webhook_url and not self.webhook_secret:
+            # Without it anyone who finds the URL can post updates as any user.
+            raise ValueError(f"a Telegram webhook needs {WEBHOOK_SECRET_ENV} to be set")
+        base_url = settings.api_base_url
+        builder = Application.builder().token(token).base_url(base_url)
+        if base_url.endswith("/bot"):
+            builder = builder.base_file_url(base_url[: -len("/bot")] + "/file/bot")
+        self.app: AnyApplication = (
+            builder.rate_limiter(AIORateLimiter(max_retries=3))
+            .concurrent_updates(_InOrderPerPerson(MAX_CONCURRENT_UPDATES))
+            .build()
+        )
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+        self.app.add_error_handler(self._on_error)
+        self.messenger = TelegramMessenger(self.app.bot)
+        # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+        httpx_log = logging.getLogger("httpx")
+        if httpx_log.getEffectiveLevel() < logging.WARNING:
+            httpx_log.setLevel(logging.WARNING)
+
+    async def start(self) -> None:
+        """Connect (``getMe``), publish the command list, then poll or listen for a webhook.
+
+        Raises (after cleaning up) if Telegram cannot be reached or the webhook not set.
+        """
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
+        app = self.app
+        await app.initialize()
+        await self._publish_commands()
+        assert app.updater is not None
+        if self.settings.webhook_url:
+            host, _, port = self.settings.webhook_listen.rpartition(":")
+            await app.updater.start_webhook(
+                listen=host or "127.0.0.1",
+                port=int(port),
+                url_path=urlsplit(self.settings.webhook_url).path.lstrip("/"),
+                webhook_url=self.settings.webhook_url,
+                allowed_updates=list(ALLOWED_UPDATES),
+                drop_pending_updates=False,
+                secret_token=self.webhook_secret,
+            )
+        else:
+            await app.updater.start_polling(
+                timeout=self.settings.poll_timeout,
+                drop_pending_updates=False,
+                allowed_updates=list(ALLOWED_UPDATES),
+                error_callback=_polling_error,
+            )
+        await app.start()
+        log.info("telegram adapter started as @%s", app.bot.username)
+
+    async def stop(self) -> None:
+        """Stop fetching, let every fetched update finish (replies sent), then disconnect."""
+        app = self.app
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()  # waits for the update queue and in-flight handler tasks
+        await app.shutdown()
+
+    async def _publish_commands(self) -> None:
+        if self.command_listing is None:
+            return
+        commands = [
+            BotCommand(name, (description or name)[:256])
+            for name, description in self.command_listing()
+            if _COMMAND_NAME.fullmatch(name)
+        ]
+        try:
+            await self.app.bot.set_my_commands(commands[:100])
+        except TelegramError as exc:  # a missing menu is no reason not to run
+            log.warning("could not publish the command list: %s", describe_exception(exc))
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is not None:  # always, and first: the person's client shows a spinner
+            try:
+                await query.answer()
+            except TelegramError as exc:
+                log.info(
+                    "callback of update %s not answered: %s", update.update_id, type(exc).__name__
+                )
+        event = translate(update, self.app.bot.username)
+        if event is None:
+            log.debug("update %s ignored", update.update_id)
+            return
+        if isinstance(event, str):  # "unsupported": a sticker, voice note, photo... in a DM
+            chat, user = update.effective_chat, update.effective_user
+            assert chat is not None and user is not None
+            ref = ConversationRef(PLATFORM, str(chat.id), str(user.id))
+            await self._reply(str(update.update_id), ref, [OutgoingMessage(UNSUPPORTED_MESSAGE)])
+            return
+        replies = await self.dispatcher.handle(event)
+        await self._reply(event.event_id, event.ref, replies)
+
+    async def _reply(
+        self, event_id: str, ref: ConversationRef, replies: Sequence[OutgoingMessage]
+    ) -> None:
+        for reply in replies:
+            for attempt in range(1, REPLY_ATTEMPTS + 1):
+                try:
+                    await self.messenger.send(ref, reply)
+                    break
+                except DeliveryError as err:
+                    if err.permanent or attempt == REPLY_ATTEMPTS:
+                        log.warning("reply to update %s not delivered: %s", event_id, err.reason)
+                        return  # the rest would make no sense without this one
+                    await asyncio.sleep(min(err.retry_after or float(attempt), 30.0))
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log by update id and exception type only; nothing is ever sent to the chat."""
+        update_id = update.update_id if isinstance(update, Update) else "?"
+        error = context.error
+        what = describe_exception(error) if error is not None else "unknown error"
+        log.error("telegram update %s failed: %s", update_id, what)
+
+
+def _polling_error(exc: TelegramError) -> None:
+    """PTB retries polling by itself (backing off to 30 s); we only say so, by type."""
+    log.warning("polling Telegram failed (%s); retrying", type(exc).__name__)

@@ -1,0 +1,73 @@
+"""``peerbot run`` as a real process against the Telegram emulator, stopped with SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+from tests.telegram_emulator.harness import EmulatorHandle, running_emulator
+
+ROOT = Path(__file__).resolve().parent.parent
+USER = 4242
+
+
+def has_text(part: str):  # type: ignore[no-untyped-def]
+    return lambda message: part in (message.get("text") or "")
+
+
+async def wait_for_line(stream: asyncio.StreamReader, part: str, seen: list[str]) -> None:
+    while True:
+        line = (await asyncio.wait_for(stream.readline(), timeout=30)).decode()
+        if not line:
+            raise AssertionError(f"process ended before logging {part!r}:\n{''.join(seen)}")
+        seen.append(line)
+        if part in line:
+            return
+
+
+async def start_bot(emu: EmulatorHandle, tmp_path: Path) -> asyncio.subprocess.Process:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[telegram]\napi_base_url = "{emu.base_url}"\npoll_timeout = 1\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERBOT_")}
+    env.update(
+        PEERBOT_TELEGRAM_TOKEN=emu.token,
+        PEERBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        PYTHONPATH=str(ROOT),
+    )
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", "--config", str(config),
+        cwd=tmp_path, env=env, stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def test_sigterm_mid_conversation_keeps_the_answer(tmp_path: Path) -> None:
+    async with running_emulator() as emu:
+        bot = await start_bot(emu, tmp_path)
+        log: list[str] = []
+        assert bot.stderr is not None
+        await wait_for_line(bot.stderr, "started the TelegramAdapter", log)
+
+        await emu.send_command(USER, USER, "/start")
+        welcome = await emu.wait_for_bot_message(USER, has_text("Is that okay?"), within=15)
+        data = welcome["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        await emu.press_button(USER, USER, welcome["message_id"], data)
+        await emu.wait_for_bot_message(USER, has_text("What name"), within=15)
+        await emu.send_message(USER, USER, "River")
+        await emu.wait_for_bot_message(USER, has_text("Nice to meet you, River"), within=15)
+
+        bot.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(bot.wait(), timeout=30) == 0
+        rest = (await bot.stderr.read()).decode()
+        assert "Traceback" not in "".join(log) + rest
+        assert emu.token.split(":")[1] not in "".join(log) + rest  # the token is never logged
+
+    with sqlite3.connect(tmp_path / "bot.db") as db:
+        names = [row[0] for row in db.execute("SELECT display_name FROM people")]
+        step = db.execute("SELECT step FROM conversation_state").fetchone()
+    assert names == ["River"]
+    assert step == ("zone",)  # a restart would resume at the time-zone question
