@@ -64,6 +64,8 @@ class Dispatcher:
         assessment = self._screen(event)
         if assessment is not None and assessment.is_crisis:
             return [await self._crisis(event, assessment)]
+        if event.edited:
+            return []  # an edit must not answer a question twice; the screen has read it
         try:
             return await self._route(event)
         except Exception as exc:

@@ -88,6 +88,8 @@ class IncomingEvent:
     chat_kind: ChatKind = ChatKind.DIRECT
     event_id: str = ""
     """The platform's update/interaction id, the only identifier errors are logged with."""
+    edited: bool = False
+    """An edit of an earlier message: only the crisis screen reads it, no flow answers it."""
     raw: Any = field(default=None, compare=False, repr=False)
     """The platform object, for logging and debugging only: the core never reads it."""
 

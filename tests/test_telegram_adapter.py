@@ -311,6 +311,12 @@ async def test_unsupported_edited_and_group_messages(
         Update.de_json({"update_id": 10**6, "edited_message": edited}, adapter.app.bot)
     )
     await asyncio.wait_for(adapter.app.update_queue.join(), WAIT)
+    # ...but an edit that turns into a crisis message is screened like any other.
+    crisis_edit = {**edited, "message_id": 78, "text": "actually i want to end my life"}
+    await adapter.app.update_queue.put(
+        Update.de_json({"update_id": 10**6 + 1, "edited_message": crisis_edit}, adapter.app.bot)
+    )
+    assert "988" in (await person.expect())["text"]
 
     group = Person(emu, USER, chat_id=GROUP)
     await group.say(None, sticker=sticker)  # not in a DM: no answer
@@ -319,7 +325,7 @@ async def test_unsupported_edited_and_group_messages(
     await group.say("/help@TestNameBot")
     await group.expect(says("what you can do"))
     assert len(await emu.bot_messages(GROUP)) == 1
-    assert len(await emu.bot_messages(USER)) == 3  # nothing for the edit
+    assert len(await emu.bot_messages(USER)) == 4  # the crisis edit only
 
 
 @pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")

@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 WEBHOOK_SECRET_ENV = "PEERBOT_TELEGRAM_WEBHOOK_SECRET"
-ALLOWED_UPDATES = ("message", "callback_query")
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 MAX_CONCURRENT_UPDATES = 16
 MAX_TEXT = 4096  # Telegram's limits, in characters after entity parsing
 MAX_CAPTION = 1024
@@ -231,10 +231,11 @@ class TelegramMessenger:
 def translate(update: Update, bot_username: str | None) -> IncomingEvent | Unsupported | None:
     """The core's event for an update; ``"unsupported"`` for media in a DM; None to ignore."""
     query = update.callback_query
-    message = query.message if query is not None else update.message
+    edited = update.edited_message
+    message = query.message if query is not None else (update.message or edited)
     user = update.effective_user
     if message is None or user is None or user.is_bot or message.chat.type == Chat.CHANNEL:
-        return None  # edited messages, channel posts, inline queries, ...
+        return None  # channel posts, inline queries, ...
     chat = message.chat
     kind: Text | Command | ButtonPress
     if query is not None:
@@ -242,10 +243,10 @@ def translate(update: Update, bot_username: str | None) -> IncomingEvent | Unsup
             return None
         kind = ButtonPress(query.data)
     else:
-        assert update.message is not None
-        found = _message_kind(update.message, bot_username)
+        assert isinstance(message, Message)
+        found = _message_kind(message, bot_username)
         if found is None or isinstance(found, str):
-            return found
+            return None if edited is not None else found
         kind = found
     topic = getattr(message, "message_thread_id", None)
     if not getattr(message, "is_topic_message", False):
@@ -256,6 +257,7 @@ def translate(update: Update, bot_username: str | None) -> IncomingEvent | Unsup
         display_name=user.first_name,
         chat_kind=ChatKind.DIRECT if chat.type == Chat.PRIVATE else ChatKind.GROUP,
         event_id=str(update.update_id),
+        edited=edited is not None,
         raw=update,
     )
 
