@@ -1,0 +1,427 @@
+"""The Discord adapter: a thin translator between discord.py and the core.
+
+Inbound: slash commands (one per core command, generated from ``dispatcher.commands``), button
+presses (persistent :class:`~bot.adapters.discord_views.PayloadButton`) and DM text. Every
+interaction is deferred before the core runs, so Discord's 3-second deadline is always met;
+the replies follow as follow-up messages (ephemeral in servers, except in a person's own
+private check-in thread).
+
+Outbound (:class:`DiscordMessenger`): a person's DM, a server channel or a thread. Daily
+prompts can go to a private thread per person in ``prompt_channel_id`` instead: always
+(``prompts_in = "private_thread"``), or when the person's DMs are closed.
+
+Intents: ``guilds``, ``dm_messages`` and ``guild_messages`` only. ``message_content`` is
+privileged and not requested: Discord still delivers the text of DMs to the bot (and of server
+messages that mention it), so DM conversations work without it. Server text arrives empty, so
+the crisis screen cannot read circle channels until a later issue requests the intent, and
+typed answers in a private thread (a check-in note) are unreadable too; buttons work there.
+
+Slash commands are synced in ``setup_hook``, which ``Client.login`` runs before the gateway
+connects: no command can be invoked before it is registered, and a failed sync is logged while
+the previous registration stays in force.
+
+``ConversationRef`` for Discord: ``user_id`` is the person's snowflake; ``chat_id`` is the DM
+channel for DM events and, for server events, the person's own id, meaning "this person's DM,
+opened on send" (a server channel is never stored as where to reach a person); ``thread_id``
+is the person's private check-in thread when the event came from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import aiohttp
+import discord
+from discord import app_commands
+
+from bot.adapters.discord_views import (
+    CANNOT_MESSAGE_USER,
+    PLATFORM,
+    PayloadButton,
+    delivery_error,
+    find_or_create_thread,
+    parse_text,
+    place,
+    render,
+    send_kwargs,
+)
+from handlers.dispatcher import Dispatcher
+from handlers.logsafe import describe_exception
+from handlers.messaging import (
+    ButtonPress,
+    Capabilities,
+    ChatKind,
+    Command,
+    ConversationRef,
+    DeliveryError,
+    EventKind,
+    IncomingEvent,
+    OutgoingMessage,
+    SentRef,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_DESCRIPTION = 100
+SendTarget = discord.abc.Messageable
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    prompts_in: str = "dm"  # or "private_thread"
+    prompt_channel_id: int | None = None
+    guild_id: int | None = None
+    """Sync slash commands to this server only (instant; for development: not usable in DMs)."""
+    max_ratelimit_timeout: float = 30.0
+    message_content: bool = False
+    """Ask for the privileged message-content intent: needed to read typed text in server
+    channels and threads (check-in notes in private threads, crisis screening in circles)."""
+
+    def __post_init__(self) -> None:
+        if self.prompts_in not in ("dm", "private_thread"):
+            raise ValueError('prompts_in must be "dm" or "private_thread"')
+
+
+def intents(message_content: bool = False) -> discord.Intents:
+    """The minimal intents: no privileged ones unless ``message_content`` is asked for."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.dm_messages = True
+    wanted.guild_messages = True
+    wanted.message_content = message_content
+    return wanted
+
+
+class DiscordMessenger:
+    """Sends the core's messages with discord.py; failures become :class:`DeliveryError`."""
+
+    platform = PLATFORM
+    capabilities = Capabilities(buttons=True, images=True, edits=True)
+
+    def __init__(self, client: discord.Client, settings: DiscordSettings) -> None:
+        self.client = client
+        self.settings = settings
+        self._threads: dict[int, int] = {}
+        self._thread_locks: dict[int, asyncio.Lock] = {}
+        self._dms_closed: set[int] = set()
+
+    async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
+        user_id = int(ref.user_id) if ref.user_id.isdigit() else None
+        try:
+            if ref.thread_id:
+                target_ref = ref
+                target: SendTarget = self.client.get_partial_messageable(int(ref.thread_id))
+            elif user_id is not None and self._use_thread(user_id):
+                target_ref, target = await self._thread_target(ref, user_id)
+            else:
+                target_ref, target = ref, await self._direct_target(ref, user_id)
+            try:
+                return await self.send_to(target, target_ref, message)
+            except discord.Forbidden as exc:
+                if exc.code != CANNOT_MESSAGE_USER or user_id is None or ref.thread_id:
+                    raise
+                self._dms_closed.add(user_id)
+                if self.settings.prompt_channel_id is None:
+                    raise
+                log.info("DMs closed for a person: using their private thread")
+                target_ref, target = await self._thread_target(ref, user_id)
+                return await self.send_to(target, target_ref, message)
+        except (
+            DeliveryError,
+            discord.DiscordException,
+            aiohttp.ClientError,
+            OSError,
+            ValueError,
+        ) as exc:
+            err = delivery_error(exc)
+            log.warning("discord send failed: %s (%s)", err.reason, type(exc).__name__)
+            raise err from None
+
+    async def send_to(
+        self, target: SendTarget, ref: ConversationRef, message: OutgoingMessage
+    ) -> SentRef:
+        """Send into a known channel, DM or thread (the raw discord.py errors propagate)."""
+        sent: discord.Message | None = None
+        for part in render(message):
+            sent = await target.send(**send_kwargs(part, message))
+        assert sent is not None
+        return SentRef(ref=ref, message_id=str(sent.id))
+
+    def _use_thread(self, user_id: int) -> bool:
+        if self.settings.prompt_channel_id is None:
+            return False
+        return self.settings.prompts_in == "private_thread" or user_id in self._dms_closed
+
+    async def _direct_target(self, ref: ConversationRef, user_id: int | None) -> SendTarget:
+        if user_id is not None and ref.chat_id == ref.user_id:
+            return await self.client.create_dm(discord.Object(id=user_id))
+        return self.client.get_partial_messageable(int(ref.chat_id))
+
+    async def _thread_target(
+        self, ref: ConversationRef, user_id: int
+    ) -> tuple[ConversationRef, SendTarget]:
+        try:
+            thread_id = await self.thread_for(user_id)
+        except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
+            reason = type(exc).__name__
+            log.warning("no private thread for a person (%s): treating DMs as closed", reason)
+            raise DeliveryError("dms_closed", permanent=True) from None
+        target = self.client.get_partial_messageable(int(thread_id))
+        return replace(ref, thread_id=str(thread_id)), target
+
+    async def thread_for(self, user_id: int) -> int:
+        """The person's private check-in thread in ``prompt_channel_id``: found or created."""
+        user_id = int(user_id)
+        channel_id = self.settings.prompt_channel_id
+        if channel_id is None:
+            raise DeliveryError("dms_closed", permanent=True)
+        async with self._thread_locks.setdefault(user_id, asyncio.Lock()):
+            if user_id not in self._threads:
+                thread = await find_or_create_thread(self.client, channel_id, user_id)
+                self._threads[user_id] = thread
+        return self._threads[user_id]
+
+
+class _PeerClient(discord.Client):
+    """discord.Client with the adapter's hooks: command sync, buttons, messages."""
+
+    def __init__(self, adapter: DiscordAdapter, settings: DiscordSettings) -> None:
+        super().__init__(
+            intents=intents(settings.message_content),
+            max_ratelimit_timeout=settings.max_ratelimit_timeout,
+        )
+        self.adapter = adapter
+        self.tree = app_commands.CommandTree(self)
+
+    async def setup_hook(self) -> None:
+        """Runs inside ``login``: before the gateway connects, so before any interaction."""
+        self.add_dynamic_items(PayloadButton)
+        await self.adapter.sync_commands()
+
+    async def handle_button(self, interaction: discord.Interaction[Any], payload: str) -> None:
+        await self.adapter.on_button(interaction, payload)
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.adapter.on_message(message)
+
+
+class DiscordAdapter:
+    """Runs one bot token: the client, its slash commands and the messenger."""
+
+    def __init__(self, token: str, dispatcher: Dispatcher, settings: DiscordSettings) -> None:
+        self.token = token
+        self.dispatcher = dispatcher
+        self.settings = settings
+        self.client = _PeerClient(self, settings)
+        self.messenger = DiscordMessenger(self.client, settings)
+        self._gateway: asyncio.Task[None] | None = None
+        self._inflight: set[asyncio.Task[Any]] = set()
+        self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        for spec in dispatcher.commands.values():
+            self._add_command(spec.name, spec.description, spec.arg_hint)
+
+    # ----------------------------------------------------------------- lifecycle
+
+    async def start(self, ready_timeout: float = 60.0) -> None:
+        """Log in (which syncs the commands), connect, and wait until Discord says READY."""
+        await self.client.login(self.token)
+        self._gateway = asyncio.create_task(self.client.connect(), name="discord-gateway")
+        ready = asyncio.create_task(self.client.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {ready, self._gateway}, timeout=ready_timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        if ready in done:
+            return
+        ready.cancel()
+        failure = self._gateway.exception() if self._gateway in done else None
+        await self.stop()
+        raise failure or TimeoutError("Discord did not become ready in time")
+
+    async def stop(self, drain_timeout: float = 30.0) -> None:
+        """Let interactions in flight finish, then close the connection."""
+        await self.drain(drain_timeout)
+        await self.client.close()
+        if self._gateway is not None:
+            await asyncio.gather(self._gateway, return_exceptions=True)
+            self._gateway = None
+
+    async def drain(self, within: float = 30.0) -> None:
+        """Wait (up to ``within`` seconds) for every event being handled to be answered."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while pending := [t for t in self._inflight if not t.done()]:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                log.warning("stopping with %d discord events unanswered", len(pending))
+                return
+            await asyncio.wait(pending, timeout=remaining)
+
+    async def sync_commands(self) -> None:
+        """Register the slash commands with Discord (a server's only, if ``guild_id``)."""
+        tree = self.client.tree
+        try:
+            if self.settings.guild_id is not None:
+                guild = discord.Object(id=self.settings.guild_id)
+                tree.copy_global_to(guild=guild)
+                await tree.sync(guild=guild)
+            else:
+                await tree.sync()
+        except (discord.HTTPException, discord.RateLimited) as exc:  # the old set stays
+            log.error("slash command sync failed: %s", delivery_error(exc).reason)
+
+    # ----------------------------------------------------------------- inbound
+
+    def _add_command(self, name: str, description: str, arg_hint: str) -> None:
+        async def run(interaction: discord.Interaction[Any], args: str | None = None) -> None:
+            words = tuple(args.split()) if args else ()
+            await self._answer(interaction, Command(name, words), thinking=True)
+
+        run = app_commands.describe(args=(arg_hint or "optional")[:MAX_DESCRIPTION])(run)
+        try:
+            command: app_commands.Command[Any, ..., None] = app_commands.Command(
+                name=name,
+                description=(description or name)[:MAX_DESCRIPTION],
+                callback=run,
+                allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True),
+                allowed_installs=app_commands.AppInstallationType(guild=True),
+            )
+        except (TypeError, ValueError):
+            log.warning("command /%s cannot be a Discord slash command; skipped", name)
+            return
+        self.client.tree.add_command(command)
+
+    async def on_button(self, interaction: discord.Interaction[Any], payload: str) -> None:
+        await self._answer(interaction, ButtonPress(payload), thinking=False)
+
+    async def _answer(
+        self, interaction: discord.Interaction[Any], kind: EventKind, *, thinking: bool
+    ) -> None:
+        """Defer at once, then ask the core and send its replies as follow-ups."""
+        self._track()
+        ref, chat_kind = place(
+            interaction.user,
+            interaction.channel,
+            interaction.channel_id,
+            interaction.guild_id,
+            self.settings.prompt_channel_id,
+        )
+        ephemeral = chat_kind is not ChatKind.DIRECT
+        deferred = await self._defer(interaction, thinking=thinking, ephemeral=ephemeral)
+        event = IncomingEvent(
+            ref=ref,
+            kind=kind,
+            display_name=interaction.user.display_name,
+            chat_kind=chat_kind,
+            event_id=f"discord-interaction-{interaction.id}",
+            raw=interaction,
+        )
+        async with self._turn(ref.user_id):
+            replies = await self.dispatcher.handle(event)
+            if not deferred:  # too late for follow-ups: deliver the way a prompt would go
+                await self._each(replies, event, lambda reply: self.messenger.send(ref, reply))
+                return
+            if not replies and thinking:  # nothing to say: clear "thinking..." away
+                await self._quietly(event, interaction.delete_original_response())
+            await self._each(
+                replies, event, lambda reply: self._followup(interaction, reply, ephemeral)
+            )
+
+    async def _defer(
+        self, interaction: discord.Interaction[Any], *, thinking: bool, ephemeral: bool
+    ) -> bool:
+        try:
+            if thinking:
+                await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            else:
+                await interaction.response.defer()
+            return True
+        except discord.HTTPException as exc:  # expired (10062) or already answered (40060)
+            log.warning(
+                "could not defer interaction %s: %s", interaction.id, delivery_error(exc).reason
+            )
+            return False
+
+    async def _followup(
+        self, interaction: discord.Interaction[Any], reply: OutgoingMessage, ephemeral: bool
+    ) -> None:
+        for part in render(reply):
+            await interaction.followup.send(**send_kwargs(part, reply), ephemeral=ephemeral)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """DM text (and server text, which is empty without the message-content intent)."""
+        author = message.author
+        if author.bot or author.system or message.type not in _CHAT_MESSAGES:
+            return
+        text = message.content.strip()
+        if not text:
+            return
+        self._track()
+        guild_id = message.guild.id if message.guild else None
+        ref, chat_kind = place(
+            author, message.channel, message.channel.id, guild_id, self.settings.prompt_channel_id
+        )
+        if chat_kind is not ChatKind.DIRECT:  # a server channel: the channel, not the person
+            thread = (
+                str(message.channel.id) if isinstance(message.channel, discord.Thread) else None
+            )
+            parent = getattr(message.channel, "parent_id", None) if thread else None
+            ref = ConversationRef(PLATFORM, str(parent or message.channel.id), ref.user_id, thread)
+        event = IncomingEvent(
+            ref=ref,
+            kind=parse_text(text, self.dispatcher.commands),
+            display_name=author.display_name,
+            chat_kind=chat_kind,
+            event_id=f"discord-message-{message.id}",
+            raw=message,
+        )
+        channel = message.channel
+        async with self._turn(ref.user_id):
+            replies = await self.dispatcher.handle(event)
+            await self._each(
+                replies, event, lambda reply: self.messenger.send_to(channel, ref, reply)
+            )
+
+    # ----------------------------------------------------------------- plumbing
+
+    def _turn(self, user_id: str) -> asyncio.Lock:
+        """One person's events are handled in the order they came, one at a time."""
+        lock = self._turns.get(user_id)
+        if lock is None:
+            lock = self._turns[user_id] = asyncio.Lock()
+        return lock
+
+    def _track(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
+    async def _each(
+        self,
+        replies: list[OutgoingMessage],
+        event: IncomingEvent,
+        send: Callable[[OutgoingMessage], Awaitable[object]],
+    ) -> None:
+        for reply in replies:
+            if not await self._quietly(event, send(reply)):
+                return
+
+    async def _quietly(self, event: IncomingEvent, action: Awaitable[object]) -> bool:
+        """Run ``action``; log a failure by event id and reason only. Returns success."""
+        try:
+            await action
+            return True
+        except Exception as exc:
+            reason = delivery_error(exc).reason
+            log.error(
+                "reply to %s failed: %s (%s)", event.event_id, reason, describe_exception(exc)
+            )
+            return False
+
+
+_CHAT_MESSAGES = (discord.MessageType.default, discord.MessageType.reply)
