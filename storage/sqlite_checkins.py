@@ -72,20 +72,19 @@ class SqliteCheckins(SqliteBase):
         return row is not None
 
     async def record_answer(self, checkin_id: int, answer: Answer, now: datetime) -> bool:
-        async with self._write() as db:
-            cursor = await db.execute(
-                "INSERT OR IGNORE INTO checkin_answers (checkin_id, question_key, value_number,"
-                " value_text, skipped, answered_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    checkin_id,
-                    answer.question_key,
-                    answer.number,
-                    answer.text,
-                    int(answer.skipped),
-                    to_db(now),
-                ),
-            )
-            return cursor.rowcount == 1
+        inserted = await self._write_one(
+            "INSERT OR IGNORE INTO checkin_answers (checkin_id, question_key, value_number,"
+            " value_text, skipped, answered_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING checkin_id",
+            (
+                checkin_id,
+                answer.question_key,
+                answer.number,
+                answer.text,
+                int(answer.skipped),
+                to_db(now),
+            ),
+        )
+        return len(inserted) == 1
 
     async def answers_of(self, checkin_id: int) -> dict[str, Answer]:
         rows = await self._fetchall(
@@ -118,25 +117,22 @@ class SqliteCheckins(SqliteBase):
     async def set_streak(
         self, person_id: int, *, journey_start: date | None, streak_start: date | None
     ) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE people SET journey_start = ?, streak_start = ? WHERE id = ?",
-                (
-                    to_db_date(journey_start) if journey_start else None,
-                    to_db_date(streak_start) if streak_start else None,
-                    person_id,
-                ),
-            )
+        await self._write_one(
+            "UPDATE people SET journey_start = ?, streak_start = ? WHERE id = ?",
+            (
+                to_db_date(journey_start) if journey_start else None,
+                to_db_date(streak_start) if streak_start else None,
+                person_id,
+            ),
+        )
 
     async def count_miss(self, person_id: int) -> int:
-        async with self._write() as db:
-            rows = await db.execute_fetchall(
-                "UPDATE settings SET consecutive_misses = consecutive_misses + 1"
-                " WHERE person_id = ? RETURNING consecutive_misses",
-                (person_id,),
-            )
-        found = list(rows)
-        return int(found[0][0]) if found else 0
+        rows = await self._write_one(
+            "UPDATE settings SET consecutive_misses = consecutive_misses + 1"
+            " WHERE person_id = ? RETURNING consecutive_misses",
+            (person_id,),
+        )
+        return int(rows[0][0]) if rows else 0
 
 
 def _checkin(row: aiosqlite.Row) -> Checkin:

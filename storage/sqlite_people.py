@@ -99,29 +99,25 @@ class SqlitePeople(SqliteBase):
         ]
 
     async def set_display_name(self, person_id: int, name: str) -> None:
-        async with self._write() as db:
-            await db.execute("UPDATE people SET display_name = ? WHERE id = ?", (name, person_id))
+        await self._write_one("UPDATE people SET display_name = ? WHERE id = ?", (name, person_id))
 
     async def mark_onboarded(self, person_id: int, now: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE people SET onboarded_at = COALESCE(onboarded_at, ?) WHERE id = ?",
-                (to_db(now), person_id),
-            )
+        await self._write_one(
+            "UPDATE people SET onboarded_at = COALESCE(onboarded_at, ?) WHERE id = ?",
+            (to_db(now), person_id),
+        )
 
     async def set_stopped(self, person_id: int, stopped_at: datetime | None) -> None:
         value = to_db(stopped_at) if stopped_at is not None else None
-        async with self._write() as db:
-            await db.execute("UPDATE people SET stopped_at = ? WHERE id = ?", (value, person_id))
+        await self._write_one("UPDATE people SET stopped_at = ? WHERE id = ?", (value, person_id))
 
     # Roles, consent, settings ----------------------------------------------------------------
 
     async def grant_role(self, person_id: int, role: Role, now: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "INSERT OR IGNORE INTO roles (person_id, role, granted_at) VALUES (?, ?, ?)",
-                (person_id, role.value, to_db(now)),
-            )
+        await self._write_one(
+            "INSERT OR IGNORE INTO roles (person_id, role, granted_at) VALUES (?, ?, ?)",
+            (person_id, role.value, to_db(now)),
+        )
 
     async def roles_of(self, person_id: int) -> frozenset[Role]:
         rows = await self._fetchall("SELECT role FROM roles WHERE person_id = ?", (person_id,))
@@ -162,36 +158,33 @@ class SqlitePeople(SqliteBase):
             changes["paused_until"] = (
                 to_db(paused_until) if isinstance(paused_until, datetime) else None
             )
-        async with self._write() as db:
-            await db.execute("INSERT OR IGNORE INTO settings (person_id) VALUES (?)", (person_id,))
-            if changes:
-                # Column names come from the fixed tuple above, never from input.
-                assignments = ", ".join(f"{column} = ?" for column in changes)
-                await db.execute(
-                    f"UPDATE settings SET {assignments} WHERE person_id = ?",
-                    (*changes.values(), person_id),
-                )
-            rows = await db.execute_fetchall(
-                "SELECT * FROM settings WHERE person_id = ?", (person_id,)
-            )
-        return _settings(next(iter(rows)))
+        # One upsert: column names come from the fixed tuple above, never from input.
+        columns = ", ".join(("person_id", *changes))
+        marks = ", ".join("?" for _ in range(len(changes) + 1))
+        assignments = ", ".join(f"{column} = excluded.{column}" for column in changes)
+        rows = await self._write_one(
+            f"INSERT INTO settings ({columns}) VALUES ({marks}) ON CONFLICT (person_id) DO "
+            + (f"UPDATE SET {assignments}" if changes else "UPDATE SET person_id = person_id")
+            + " RETURNING *",
+            (person_id, *changes.values()),
+        )
+        return _settings(rows[0])
 
     # Invite codes ----------------------------------------------------------------------------
 
     async def create_invite(self, invite: InviteCode) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO invite_codes (code, role, uses_left, expires_at, created_at,"
-                " created_by) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    invite.code,
-                    invite.role.value,
-                    invite.uses_left,
-                    to_db(invite.expires_at) if invite.expires_at else None,
-                    to_db(invite.created_at),
-                    invite.created_by,
-                ),
-            )
+        await self._write_one(
+            "INSERT INTO invite_codes (code, role, uses_left, expires_at, created_at,"
+            " created_by) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                invite.code,
+                invite.role.value,
+                invite.uses_left,
+                to_db(invite.expires_at) if invite.expires_at else None,
+                to_db(invite.created_at),
+                invite.created_by,
+            ),
+        )
 
     async def check_invite(self, code: str, now: datetime) -> InviteCode:
         row = await self._fetchone("SELECT * FROM invite_codes WHERE code = ?", (code,))
@@ -221,28 +214,26 @@ class SqlitePeople(SqliteBase):
     async def save_conversation(
         self, address: AccountAddress, state: ConversationState, now: datetime
     ) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO conversation_state (platform, platform_user_id, flow, step, data,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (platform, platform_user_id) DO UPDATE SET flow = excluded.flow,"
-                " step = excluded.step, data = excluded.data, updated_at = excluded.updated_at",
-                (
-                    address.platform,
-                    address.platform_user_id,
-                    state.flow,
-                    state.step,
-                    json.dumps(state.data),
-                    to_db(now),
-                ),
-            )
+        await self._write_one(
+            "INSERT INTO conversation_state (platform, platform_user_id, flow, step, data,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (platform, platform_user_id) DO UPDATE SET flow = excluded.flow,"
+            " step = excluded.step, data = excluded.data, updated_at = excluded.updated_at",
+            (
+                address.platform,
+                address.platform_user_id,
+                state.flow,
+                state.step,
+                json.dumps(state.data),
+                to_db(now),
+            ),
+        )
 
     async def clear_conversation(self, address: AccountAddress) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "DELETE FROM conversation_state WHERE platform = ? AND platform_user_id = ?",
-                (address.platform, address.platform_user_id),
-            )
+        await self._write_one(
+            "DELETE FROM conversation_state WHERE platform = ? AND platform_user_id = ?",
+            (address.platform, address.platform_user_id),
+        )
 
 
 def _person(row: aiosqlite.Row) -> Person:

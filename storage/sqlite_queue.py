@@ -22,18 +22,18 @@ class SqliteQueue(SqliteBase):
     # The due queue ---------------------------------------------------------------------------
 
     async def set_due(self, work: DueWork) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO due_work (kind, subject, person_id, due_at, occurrence)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, subject) DO UPDATE SET"
-                " person_id = excluded.person_id, due_at = excluded.due_at,"
-                " occurrence = excluded.occurrence, lease_owner = NULL, lease_until = NULL",
-                (work.kind, work.subject, work.person_id, to_db(work.due_at), work.occurrence),
-            )
+        await self._write_one(
+            "INSERT INTO due_work (kind, subject, person_id, due_at, occurrence)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, subject) DO UPDATE SET"
+            " person_id = excluded.person_id, due_at = excluded.due_at,"
+            " occurrence = excluded.occurrence, lease_owner = NULL, lease_until = NULL",
+            (work.kind, work.subject, work.person_id, to_db(work.due_at), work.occurrence),
+        )
 
     async def clear_due(self, kind: str, subject: str) -> None:
-        async with self._write() as db:
-            await db.execute("DELETE FROM due_work WHERE kind = ? AND subject = ?", (kind, subject))
+        await self._write_one(
+            "DELETE FROM due_work WHERE kind = ? AND subject = ?", (kind, subject)
+        )
 
     async def get_due(self, kind: str, subject: str) -> DueWork | None:
         row = await self._fetchone(
@@ -54,14 +54,13 @@ class SqliteQueue(SqliteBase):
             return []
         stamp = to_db(now)
         marks = ", ".join("?" for _ in kinds)
-        async with self._write() as db:
-            rows = await db.execute_fetchall(
-                "UPDATE due_work SET lease_owner = ?, lease_until = ?"
-                " WHERE rowid IN (SELECT rowid FROM due_work WHERE due_at <= ?"
-                f"   AND kind IN ({marks}) AND (lease_until IS NULL OR lease_until <= ?)"
-                " ORDER BY due_at LIMIT ?) RETURNING *",
-                (owner, to_db(lease_until), stamp, *kinds, stamp, limit),
-            )
+        rows = await self._write_one(
+            "UPDATE due_work SET lease_owner = ?, lease_until = ?"
+            " WHERE rowid IN (SELECT rowid FROM due_work WHERE due_at <= ?"
+            f"   AND kind IN ({marks}) AND (lease_until IS NULL OR lease_until <= ?)"
+            " ORDER BY due_at LIMIT ?) RETURNING *",
+            (owner, to_db(lease_until), stamp, *kinds, stamp, limit),
+        )
         return sorted((_due(row) for row in rows), key=lambda w: w.due_at)
 
     async def advance_due(self, claimed: DueWork, next_work: DueWork | None) -> bool:
@@ -75,34 +74,30 @@ class SqliteQueue(SqliteBase):
             claimed.occurrence,
             claimed.lease_owner,
         )
-        async with self._write() as db:
-            if next_work is None:
-                cursor = await db.execute(f"DELETE FROM due_work WHERE {still_ours}", key)
-            else:
-                cursor = await db.execute(
-                    "UPDATE due_work SET due_at = ?, occurrence = ?, lease_owner = NULL,"
-                    f" lease_until = NULL WHERE {still_ours}",
-                    (to_db(next_work.due_at), next_work.occurrence, *key),
-                )
-            return cursor.rowcount == 1
+        if next_work is None:
+            rows = await self._write_one(
+                f"DELETE FROM due_work WHERE {still_ours} RETURNING kind", key
+            )
+        else:
+            rows = await self._write_one(
+                "UPDATE due_work SET due_at = ?, occurrence = ?, lease_owner = NULL,"
+                f" lease_until = NULL WHERE {still_ours} RETURNING kind",
+                (to_db(next_work.due_at), next_work.occurrence, *key),
+            )
+        return len(rows) == 1
 
     # The delivery ledger ---------------------------------------------------------------------
 
     async def begin_delivery(
         self, kind: str, subject: str, occurrence: str, person_id: int | None, now: datetime
     ) -> DeliveryStatus:
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO deliveries (kind, subject, occurrence, person_id, status, created_at)"
-                " VALUES (?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING",
-                (kind, subject, occurrence, person_id, to_db(now)),
-            )
-            rows = await db.execute_fetchall(
-                "UPDATE deliveries SET attempts = attempts + 1"
-                " WHERE kind = ? AND subject = ? AND occurrence = ? RETURNING status",
-                (kind, subject, occurrence),
-            )
-        return DeliveryStatus(next(iter(rows))[0])
+        rows = await self._write_one(
+            "INSERT INTO deliveries (kind, subject, occurrence, person_id, status, attempts,"
+            " created_at) VALUES (?, ?, ?, ?, 'pending', 1, ?) ON CONFLICT (kind, subject,"
+            " occurrence) DO UPDATE SET attempts = attempts + 1 RETURNING status",
+            (kind, subject, occurrence, person_id, to_db(now)),
+        )
+        return DeliveryStatus(rows[0][0])
 
     async def finish_delivery(
         self,
@@ -114,23 +109,22 @@ class SqliteQueue(SqliteBase):
         reason: str | None = None,
         person_id: int | None = None,
     ) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO deliveries (kind, subject, occurrence, person_id, status, created_at,"
-                " finished_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (kind, subject, occurrence) DO UPDATE SET status = excluded.status,"
-                " finished_at = excluded.finished_at, reason = excluded.reason",
-                (
-                    kind,
-                    subject,
-                    occurrence,
-                    person_id,
-                    status.value,
-                    to_db(now),
-                    to_db(now),
-                    reason,
-                ),
-            )
+        await self._write_one(
+            "INSERT INTO deliveries (kind, subject, occurrence, person_id, status, created_at,"
+            " finished_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (kind, subject, occurrence) DO UPDATE SET status = excluded.status,"
+            " finished_at = excluded.finished_at, reason = excluded.reason",
+            (
+                kind,
+                subject,
+                occurrence,
+                person_id,
+                status.value,
+                to_db(now),
+                to_db(now),
+                reason,
+            ),
+        )
 
     async def delivery_status(
         self, kind: str, subject: str, occurrence: str
