@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from handlers import escalation
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
 from handlers.messaging import Button, OutgoingMessage
 from handlers.program import Question
@@ -216,6 +217,9 @@ async def finish(ctx: Context, checkin: Checkin) -> OutgoingMessage:
     mood = answers.get("mood")
     if mood is not None and mood.number is not None and mood.number <= 2:
         lines.append(texts.LOW_MOOD_SUPPORT)
+    mentor_told = await escalation.after_checkin(ctx, person.id, answers)
+    if mentor_told:
+        lines.append(mentor_told)
     lines.append(texts.NEXT_STEP)
     return OutgoingMessage("\n".join(lines))
 

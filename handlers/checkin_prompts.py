@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
+from handlers import escalation
 from handlers.checkin import begin
 from handlers.context import Context
 from handlers.messaging import DeliveryError, OutgoingMessage
@@ -155,7 +156,8 @@ async def _count_miss_once(ctx: Context, subject: str, day: date, person_id: int
     status = await ctx.storage.begin_delivery(MISS, subject, occurrence, person_id, ctx.clock())
     if status.final or person_id is None:
         return
-    await ctx.storage.count_miss(person_id)
+    misses = await ctx.storage.count_miss(person_id)
+    await escalation.after_missed_checkins(ctx, person_id, misses)
     await ctx.storage.finish_delivery(
         MISS, subject, occurrence, DeliveryStatus.SKIPPED, ctx.clock(), person_id=person_id
     )

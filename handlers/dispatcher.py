@@ -101,7 +101,7 @@ class Dispatcher:
                     event.event_id,
                     describe_exception(exc),
                 )
-        return crisis.crisis_reply(self.ctx.program, assessment, mentor_alerted=alerted)
+        return await crisis.respond(self.ctx, event, assessment, mentor_alerted=alerted)
 
     async def _route(self, event: IncomingEvent) -> Replies:
         kind = event.kind

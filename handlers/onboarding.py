@@ -6,7 +6,7 @@ until then the only row about them is their place in this conversation, keyed by
 
 from __future__ import annotations
 
-from handlers import profile
+from handlers import mentoring, profile
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.crisis import crisis_line
 from handlers.dispatcher import stale_button
@@ -14,7 +14,7 @@ from handlers.messaging import Button, OutgoingMessage
 from handlers.profile import ProfileAnswerError
 from handlers.schedule import after_schedule_change
 from handlers.texts import onboarding as texts
-from storage.models import Account, InviteError, Role
+from storage.models import Account, InviteCode, InviteError, Role
 
 FLOW = "ob"
 
@@ -66,7 +66,8 @@ async def join(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     except InviteError as err:
         return [OutgoingMessage(_invite_problem(err, args[0]))]
     await ctx.storage.grant_role(turn.person.id, invite.role, ctx.clock())
-    return [OutgoingMessage(texts.INVITE_JOINED.format(role=invite.role.value))]
+    paired = await mentoring.after_invite(ctx, turn.person.id, invite)
+    return [OutgoingMessage(texts.INVITE_JOINED.format(role=invite.role.value)), *paired]
 
 
 def _invite_problem(err: InviteError, code: str) -> str:
@@ -127,9 +128,11 @@ class OnboardingFlow:
         replies: Replies = []
         role = Role.MENTEE
         code = turn.state.data.get("code") if turn.state is not None else None
+        invite: InviteCode | None = None
         if isinstance(code, str):
             try:
-                role = (await ctx.storage.redeem_invite(code, ctx.clock())).role
+                invite = await ctx.storage.redeem_invite(code, ctx.clock())
+                role = invite.role
             except InviteError as err:  # used up between /start and now
                 replies.append(OutgoingMessage(_invite_problem(err, code)))
         ref = turn.event.ref
@@ -140,6 +143,8 @@ class OnboardingFlow:
         )
         if role is not Role.MENTEE:
             replies.append(OutgoingMessage(texts.INVITE_JOINED.format(role=role.value)))
+        if invite is not None:  # a mentor's invite pairs them with that mentor
+            replies += await mentoring.after_invite(ctx, person.id, invite)
         await save_state(ctx, turn.with_person(person, frozenset({role})), FLOW, "name")
         replies.append(profile.ask_name(FLOW))
         return replies
@@ -204,7 +209,13 @@ def _button_fits(current_step: str, button_step: str) -> bool:
 
 CAPABILITY = Capability(
     commands=(
-        CommandSpec("start", "set up, or come back after /stop", start, needs_person=False),
+        CommandSpec(
+            "start",
+            "set up, or come back after /stop",
+            start,
+            needs_person=False,
+            arg_hint="[CODE]",
+        ),
         CommandSpec("join", "use an invite code", join, needs_person=False, arg_hint="CODE"),
     ),
     flows=(OnboardingFlow(),),

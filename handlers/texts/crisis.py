@@ -16,3 +16,4 @@ CRISIS_OVERDOSE = (
     "If someone may have overdosed or isn't breathing: call 911 (or your local emergency "
     "number) now. If naloxone (Narcan) is at hand, use it, and stay with them until help comes."
 )
+CRISIS_SENT_PRIVATELY = "I've also sent you a private message."

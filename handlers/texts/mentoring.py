@@ -1,0 +1,121 @@
+"""Mentors and mentees: invites, pairing, sharing choices, /mentees, /alerts, acknowledgements."""
+
+# Invites and pairing ------------------------------------------------------------------------------
+
+INVITE_CREATED = (
+    "Here's your invite code: *{code}*\n"
+    "Share it with the person you'll mentor. They send /start {code} to me (or /join {code} "
+    "if they already use me), and you'll be paired. It works once, for {days} days."
+)
+INVITE_FULL = (
+    "You're mentoring {count} people, which is your limit of {limit}, so I can't make a new "
+    "invite right now. Ask your coordinator if you'd like to take on more."
+)
+PAIRED_WITH = (
+    "You're paired with a mentor: *{mentor}*. If you send /sos, or a check-in shows you're "
+    "having a hard time, they'll be told, so they can reach out."
+)
+MENTOR_FULL_AT_JOIN = (
+    "Your mentor's list is full right now, so I couldn't pair you with them yet. The program "
+    "coordinator will find you a mentor; until then, check-ins and /sos work as usual."
+)
+OWN_INVITE = "That's your own invite code: share it with the person you'll mentor."
+PAIR_NOTICE_MENTOR = (
+    "You've been paired with a new mentee: *{name}*. Send /mentees to see how they're doing "
+    "(within what they choose to share)."
+)
+PAIR_NOTICE_MENTEE = "Good news: you've been paired with a mentor, *{mentor}*."
+UNNAMED = "a new mentee"
+"""Stands in for the name of someone who has not chosen one yet."""
+
+# Asking for a different mentor --------------------------------------------------------------------
+
+NEW_MENTOR_SENT = (
+    "Thank you for telling me. I've passed it on to the program coordinator (your mentor "
+    "isn't told), and they'll be in touch about a new match. Until then everything works as "
+    "usual, /sos included."
+)
+NEW_MENTOR_NOTED = (
+    "Thank you for telling me. I've noted it for the program coordinator (your mentor isn't "
+    "told), who will see it when they next check. Until then everything works as usual, "
+    "/sos included."
+)
+NEW_MENTOR_UNPAIRED = (
+    "You don't have a mentor yet. I've let the program coordinator know you'd like one."
+)
+NEW_MENTOR_TO_COORDINATOR = (
+    "*{name}* (person {id}) has asked for a different mentor; their mentor hasn't been told. "
+    "Pair them with someone new with `peerbot pair {id} MENTOR` (see `peerbot roster`)."
+)
+WANTS_MENTOR_TO_COORDINATOR = (
+    "*{name}* (person {id}) would like a mentor. Pair them with `peerbot pair {id} MENTOR` "
+    "(see `peerbot roster`)."
+)
+
+# What a mentee shares -----------------------------------------------------------------------------
+
+SCOPES = {
+    "numbers": "your check-in numbers (mood and craving)",
+    "streak": "your streak",
+    "notes": "your check-in notes",
+}
+SCOPE_SHORT = {"numbers": "numbers", "streak": "streak", "notes": "notes"}
+SHARING_MENU = (
+    "Here's what {mentor} sees about you:\n{lines}\n\n"
+    "They always see that you checked in, and any alert (like /sos). "
+    "Tap to change what they see; you can change it any time with /sharing."
+)
+SHARING_NO_MENTOR = "your mentor, once you have one,"
+SCOPE_ON = "✓ {label}"
+SCOPE_OFF = "✗ {label} (private)"
+SHARE_BUTTON = "Share {scope}"
+HIDE_BUTTON = "Hide {scope}"
+SHARING_DONE_BUTTON = "Done"
+SHARING_SAVED = "Saved. Your mentor sees {shared}. Send /sharing any time to change it."
+SHARING_NOTHING = "only that you checked in"
+SHARING_AND = " and "
+
+# /mentees -----------------------------------------------------------------------------------------
+
+MENTEES_NONE = "You have no mentees yet. Send /invite for a code to give someone you'll mentor."
+MENTEES_HEADER = "Your mentees ({count}):"
+MENTEE_NAME = "*{name}*"
+MENTEE_NAME_BACKUP = "*{name}* (you're their backup mentor)"
+LAST_CHECKIN = "Last check-in: {date}"
+NO_CHECKINS = "No check-ins yet"
+NUMBERS = "Mood {mood}/5 {arrow}, craving {craving}/10"
+NUMBERS_PRIVATE = "Numbers: kept private"
+NO_NUMBER = "-"
+STREAK = "Streak: {days} days"
+STREAK_NOT_STARTED = "Streak: not started yet"
+STREAK_PRIVATE = "Streak: kept private"
+NOTE = "Latest note: “{note}”"
+OPEN_ALERTS = "Open alerts: {count} (see /alerts)"
+MENTEES_FOOTER = "You see what each person chose to share. Send /alerts for open alerts."
+
+# /alerts and acknowledging ------------------------------------------------------------------------
+
+ALERTS_NONE = "No open alerts right now. Send /mentees to see how your mentees are doing."
+ALERTS_HEADER = "Open alerts ({count}):"
+ALERTS_MORE = "Showing the oldest {shown}; acknowledge these to see the rest."
+ALERT_LINE = "{severity}: *{name}* {trigger} ({when}). Told: {told}."
+TOLD_PART = "{role} at {when}"
+NOBODY_TOLD = "nobody yet"
+ROLE_NAMES = {"mentor": "mentor", "backup": "backup mentor", "coordinator": "coordinator"}
+ALERTS_FOOTER = "Tap Acknowledge once you've got one, then reach out to them."
+ACK_BUTTON = "Acknowledge {name}"
+ACKED = (
+    "Thank you: you've acknowledged the alert for *{name}*, who {trigger} ({when}). "
+    "Please reach out to them soon. Send /alerts to see any others."
+)
+ALREADY_ACKED = (
+    "That alert was already acknowledged by {who} ({when}). Send /alerts to see any still open."
+)
+ACK_UNKNOWN = "I can't find that alert any more. Send /alerts to see the open ones."
+ACK_NOT_YOURS = (
+    "That alert isn't one of yours, so I can't acknowledge it for you. Send /alerts to see yours."
+)
+ACK_NOTICE = (
+    "The alert for *{name}* ({trigger}) has been acknowledged by {who}. Thank you for being there."
+)
+SOMEONE = "someone on the team"
