@@ -1,0 +1,200 @@
+"""The coordinator's commands: ``peerbot report``, ``peerbot resources check`` and
+``peerbot demo-data``.
+
+The progress bar is plain text on stderr, drawn only when stderr is a terminal, so piped CSV or
+JSON on stdout stays clean and no extra dependency is needed for a handful of steps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import Config
+from bot.demo_data import MENTEES, seed
+from handlers import charts
+from handlers.context import Context
+from handlers.progress import alt_text, draw_chart, gather
+from handlers.report import build_report, collect
+from handlers.report_charts import report_charts
+from handlers.report_format import FORMATS, render
+from handlers.resource_directory import ResourceFileError, load_directory
+from handlers.texts import resources as resource_texts
+from handlers.timing import TimingError, parse_duration
+from storage import storage_from_url
+from storage.base import Storage
+from storage.sqlite import SqliteStorage
+
+EXIT_USAGE = 2
+EXIT_PROBLEMS = 1
+DEFAULT_DEMO_DB = Path("demo.db")
+REPORT_STEPS = 7
+
+
+class ProgressBar:
+    """``[#####.....] 3/7 Retention`` on one line of a terminal; silent otherwise."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, width: int = 24) -> None:
+        self.total, self.done, self.width = total, 0, width
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+
+    def __call__(self, label: str) -> None:
+        self.done = min(self.done + 1, self.total)
+        if not self.live:
+            return
+        filled = round(self.width * self.done / self.total) if self.total else self.width
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total} {label[:30]:<30}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\r" + " " * (self.width + 45) + "\r")
+            self.stream.flush()
+
+
+def add_commands(subparsers: Any) -> None:
+    report = subparsers.add_parser(
+        "report", help="the program's outcomes: engagement, retention, escalations, circles"
+    )
+    report.add_argument("--since", default="30d", help="how far back, e.g. 30d or 12w")
+    report.add_argument("--format", choices=FORMATS, default="table")
+    report.add_argument("--charts", type=Path, metavar="DIR", help="also write PNG charts here")
+    report.add_argument(
+        "--database", type=Path, help="read this SQLite file instead (e.g. demo.db)"
+    )
+    report.set_defaults(handler=_report)
+
+    resources = subparsers.add_parser("resources", help="work with a resource directory file")
+    actions = resources.add_subparsers(dest="resources_action", metavar="ACTION", required=True)
+    check = actions.add_parser("check", help="validate a resources.toml and list every problem")
+    check.add_argument("file", type=Path)
+    check.set_defaults(handler=_resources_check)
+
+    demo = subparsers.add_parser(
+        "demo-data", help="seed a realistic small demo program into a separate database"
+    )
+    demo.add_argument("--database", type=Path, default=DEFAULT_DEMO_DB)
+    demo.add_argument("--replace", action="store_true", help="overwrite an existing file")
+    demo.add_argument(
+        "--progress-chart",
+        type=Path,
+        metavar="PNG",
+        help="also draw one demo mentee's /progress chart to this file",
+    )
+    demo.set_defaults(handler=_demo)
+
+
+def _storage(config: Config, database: Path | None) -> Storage:
+    if database is not None:
+        return SqliteStorage(database)
+    return storage_from_url(config.database_url)
+
+
+async def _report(config: Config, args: argparse.Namespace) -> int:
+    try:
+        period = parse_duration(args.since)
+    except TimingError:
+        print(
+            f'--since "{args.since}" is not a duration (write it like 30d or 12w)', file=sys.stderr
+        )
+        return EXIT_USAGE
+    if args.database is not None and not args.database.exists():
+        print(f"{args.database}: no such database", file=sys.stderr)
+        return EXIT_USAGE
+    now = datetime.now(UTC)
+    storage = _storage(config, args.database)
+    await storage.open()
+    progress = ProgressBar(REPORT_STEPS + (1 if args.charts else 0))
+    try:
+        inputs = await collect(storage, config.program.name, now - period, now, progress)
+    finally:
+        await storage.close()
+    report = build_report(inputs)
+    written = []
+    if args.charts is not None and not report.empty:
+        progress("charts")
+        args.charts.mkdir(parents=True, exist_ok=True)
+        for chart in await charts.render(lambda: report_charts(report)):
+            written.append(_write_chart(args.charts / chart.name, chart.png, chart.alt_text))
+    progress.close()
+    sys.stdout.write(render(report, args.format))
+    for path in written:
+        print(f"chart: {path} (alt text in {path.with_suffix('.txt').name})", file=sys.stderr)
+    return 0
+
+
+async def _resources_check(config: Config, args: argparse.Namespace) -> int:
+    try:
+        directory = load_directory(args.file)
+    except ResourceFileError as err:
+        for problem in err.problems:
+            print(problem)
+        print(resource_texts.CHECK_PROBLEMS.format(count=len(err.problems)))
+        return EXIT_PROBLEMS
+    counts = Counter(r.category for r in directory.resources)
+    summary = ", ".join(f"{category} {counts[category]}" for category in directory.categories())
+    print(
+        resource_texts.CHECK_OK.format(
+            file=args.file, count=len(directory.resources), summary=summary
+        )
+    )
+    return 0
+
+
+async def _demo(config: Config, args: argparse.Namespace) -> int:
+    path: Path = args.database
+    if not _fresh_file(path, replace=args.replace):
+        print(f"{path} already exists; pass --replace to start it over", file=sys.stderr)
+        return EXIT_USAGE
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    storage = SqliteStorage(path)
+    await storage.open()
+    progress = ProgressBar(MENTEES)
+    try:
+        summary = await seed(storage, now, progress)
+        progress.close()
+        if args.progress_chart is not None:
+            await _sample_chart(storage, summary.sample_person_id, now, args.progress_chart)
+    finally:
+        await storage.close()
+    print(
+        f"{path}: {summary.staff} staff, {summary.mentees} mentees, {summary.prompts} prompts, "
+        f"{summary.checkins} check-ins, {summary.goals} goals, {summary.alerts} alerts, "
+        f"{summary.circles if summary.circles is not None else 'no'} circle sessions."
+    )
+    print(f"See it with: peerbot report --database {path} --since 90d", file=sys.stderr)
+    return 0
+
+
+async def _sample_chart(storage: Storage, person_id: int, now: datetime, target: Path) -> None:
+    person = await storage.get_person(person_id)
+    assert person is not None
+    ctx = Context(storage=storage, clock=lambda: now)
+    data = await gather(ctx, person, 30)
+    png = await charts.render(lambda: draw_chart(data))
+    _write_chart(target, png, alt_text(data))
+    print(f"chart: {target} (alt text in {target.with_suffix('.txt').name})", file=sys.stderr)
+
+
+def _write_chart(path: Path, png: bytes, alt: str) -> Path:
+    """The PNG, and its alt text beside it in a .txt of the same name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(png)
+    path.with_suffix(".txt").write_text(alt + "\n", encoding="utf-8")
+    return path
+
+
+def _fresh_file(path: Path, *, replace: bool) -> bool:
+    """Make way for a new database at ``path``; False if one is there and may not go."""
+    if path.exists():
+        if not replace:
+            return False
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
+    return True
