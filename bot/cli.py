@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot import cli_mentoring, cli_report
 from bot.config import DEFAULT_PATH, EXAMPLE_PATH, Config, ConfigError, load_config
 from handlers.timing import TimingError, parse_duration
 from storage import StorageURLError, storage_from_url
@@ -22,7 +23,7 @@ EXIT_USAGE = 2
 
 # Modules that add subcommands: each has ``add_commands(subparsers)``, and every parser it adds
 # sets ``handler``, an ``async (config, args) -> exit status``.
-COMMAND_MODULES: list[CommandModule] = []
+COMMAND_MODULES: list[CommandModule] = [cli_mentoring, cli_report]
 
 
 class CommandModule(Protocol):

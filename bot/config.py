@@ -14,14 +14,18 @@ from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.adapters.discord import DiscordSettings
 from bot.adapters.telegram import TelegramSettings
 from handlers.program import (
     US_CRISIS_RESOURCES,
     CheckinSettings,
     CrisisResource,
     CrisisSettings,
+    EscalationSettings,
+    MentoringSettings,
     ProgramSettings,
 )
+from handlers.resource_directory import ResourceDirectory, ResourceFileError, load_directory
 from handlers.timing import TimingError, parse_duration, parse_quiet_hours, parse_time_of_day
 
 DEFAULT_PATH = Path("config.toml")
@@ -61,6 +65,7 @@ class Config:
     source: str = "built-in defaults"
     secrets: Secrets = field(default_factory=Secrets)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    discord: DiscordSettings = field(default_factory=DiscordSettings)
 
 
 # The schema: section -> key -> (parser, default). A parser raises ValueError with the phrase
@@ -118,6 +123,17 @@ def _number(low: float, high: float) -> Parser:
     return parse
 
 
+def _whole(low: int, high: int) -> Parser:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("must be a whole number")
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
 def _choice(*options: str) -> Parser:
     def parse(value: Any) -> str:
         if value not in options:
@@ -149,6 +165,18 @@ def _host_port(value: Any) -> str:
     return value
 
 
+def _snowflake(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError("is not a Discord id (a whole number, without quotes)")
+    return value
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
 def _database_url(value: Any) -> str:
     if not isinstance(value, str) or not value.startswith(
         ("sqlite:///", "postgresql://", "postgres://")
@@ -169,11 +197,26 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
     },
     "crisis": {"region": (_string(10), "US"), "resources": (lambda v: v, {})},
     "logging": {"level": (_choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")},
+    "resources": {"file": (_optional(_string(500)), None)},
+    "escalation": {
+        "craving_threshold": (_whole(0, 10), EscalationSettings().craving_threshold),
+        "missed_checkins": (_whole(1, 30), EscalationSettings().missed_checkins),
+        "urgent_ack_minutes": (_whole(1, 1440), EscalationSettings().urgent_ack_minutes),
+        "normal_ack_hours": (_whole(1, 168), EscalationSettings().normal_ack_hours),
+    },
+    "mentoring": {"max_mentees": (_whole(1, 100), MentoringSettings().max_mentees)},
     "telegram": {
         "api_base_url": (_http_url, TelegramSettings.api_base_url),
         "webhook_url": (_optional(_http_url), None),
         "webhook_listen": (_host_port, TelegramSettings.webhook_listen),
         "poll_timeout": (_number(1, 60), float(TelegramSettings.poll_timeout)),
+    },
+    "discord": {
+        "prompts_in": (_choice("dm", "private_thread"), DiscordSettings.prompts_in),
+        "prompt_channel_id": (_optional(_snowflake), None),
+        "guild_id": (_optional(_snowflake), None),
+        "max_ratelimit_timeout": (_number(1, 600), DiscordSettings.max_ratelimit_timeout),
+        "message_content": (_boolean, False),
     },
 }
 
@@ -201,15 +244,19 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
 
     values = _validate(source, raw)
     crisis = _crisis(source, values["crisis"])
+    resources = _resources(source, values["resources"]["file"])
     program = ProgramSettings(
         name=values["program"]["name"],
         crisis=crisis,
+        resources=resources,
         checkin=CheckinSettings(
             default_time=values["checkin"]["default_time"],
             quiet_hours=values["checkin"]["quiet_hours"],
             max_lateness=values["checkin"]["max_lateness"],
             reminder_after=values["checkin"]["reminder_after"],
         ),
+        escalation=EscalationSettings(**values["escalation"]),
+        mentoring=MentoringSettings(**values["mentoring"]),
     )
     database_url = env.get("PEERBOT_DATABASE_URL") or values["storage"]["url"]
     return Config(
@@ -225,6 +272,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             webhook_listen=values["telegram"]["webhook_listen"],
             poll_timeout=int(values["telegram"]["poll_timeout"]),
         ),
+        discord=DiscordSettings(**values["discord"]),
     )
 
 
@@ -271,6 +319,18 @@ def _crisis(name: str, section: Mapping[str, Any]) -> CrisisSettings:
             parsed.append(CrisisResource(entry["name"], entry["contact"]))
         regions[region] = tuple(parsed)
     return CrisisSettings(region=section["region"], resources=regions)
+
+
+def _resources(name: str, file: str | None) -> ResourceDirectory:
+    """The resource directory, validated now: a bad entry stops the start with one line."""
+    if file is None:
+        return ResourceDirectory()
+    try:
+        return load_directory(Path(file))
+    except ResourceFileError as err:
+        more = len(err.problems) - 1
+        hint = f" (and {more} more: run `peerbot resources check {file}`)" if more else ""
+        raise ConfigError(f"{name}: [resources] file: {err}{hint}") from None
 
 
 def _show(value: Any) -> str:

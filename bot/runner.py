@@ -13,6 +13,7 @@ import contextlib
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -58,11 +59,30 @@ def platform_adapters(
         )
         messengers.add(telegram.messenger)
         adapters.append(telegram)
+    if secrets.discord_token:
+        from bot.adapters.discord import DiscordAdapter
+
+        discord = DiscordAdapter(secrets.discord_token, dispatcher, config.discord)
+        messengers.add(discord.messenger)
+        adapters.append(discord)
     return adapters
 
 
-async def run(config: Config, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
-    """Run until SIGINT/SIGTERM (or, for the console adapter, the end of input)."""
+AdapterFactory = Callable[[Config, Dispatcher, Messengers], list[PlatformAdapter]]
+
+
+async def run(
+    config: Config,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stop: asyncio.Event | None = None,
+    make_adapters: AdapterFactory = platform_adapters,
+) -> int:
+    """Run until SIGINT/SIGTERM or ``stop`` is set (or, for the console, the end of input).
+
+    ``make_adapters`` is where tests put adapters wired to emulators instead of the network.
+    """
     storage = storage_from_url(config.database_url)
     await storage.open()
     messengers = Messengers()
@@ -71,13 +91,13 @@ async def run(config: Config, *, stdin: TextIO | None = None, stdout: TextIO | N
     worker = DueWorker(ctx)
     scheduler = build_scheduler(worker.tick, config.tick_seconds)
 
-    stop = asyncio.Event()
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
 
-    adapters = platform_adapters(config, dispatcher, messengers)
+    adapters = make_adapters(config, dispatcher, messengers)
     console_task: asyncio.Task[None] | None = None
     started: list[PlatformAdapter] = []
     try:
@@ -111,4 +131,7 @@ async def run(config: Config, *, stdin: TextIO | None = None, stdout: TextIO | N
             console_task.cancel()
             await asyncio.gather(console_task, return_exceptions=True)
         await storage.close()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.remove_signal_handler(sig)
     return 0

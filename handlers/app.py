@@ -2,28 +2,76 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from handlers import checkin, onboarding, settings
+from handlers import (
+    checkin,
+    circles,
+    escalation,
+    goal_review,
+    goals,
+    linking,
+    mentor_views,
+    mentoring,
+    onboarding,
+    progress,
+    resources,
+    safety_plan,
+    settings,
+)
 from handlers import help as help_capability
 from handlers.checkin_prompts import REMINDER, run_reminder, run_scheduled_checkin
 from handlers.context import Context
+from handlers.crisis import CrisisAssessment
 from handlers.dispatcher import Dispatcher
+from handlers.logsafe import describe_exception
+from handlers.messaging import IncomingEvent
 from handlers.schedule import CHECKIN
 from storage.models import DueWork
+
+log = logging.getLogger(__name__)
 
 DueHandler = Callable[[Context, DueWork, datetime], Awaitable[DueWork | None]]
 
 DUE_HANDLERS: dict[str, DueHandler] = {
     CHECKIN: run_scheduled_checkin,
     REMINDER: run_reminder,
+    escalation.ESCALATION: escalation.run_escalation,
+    mentoring.PAIRING: mentoring.run_pair_notice,
+    goal_review.GOAL_REVIEW: goal_review.run_goal_review,
+    **circles.DUE_HANDLERS,
 }
 """What the scheduler's tick does for each kind of row in the due queue."""
 
 
+async def on_crisis(ctx: Context, event: IncomingEvent, assessment: CrisisAssessment) -> bool:
+    """A crisis hit: an urgent alert to the person's mentor chain, and, in a circle's chat, a
+    private word to its facilitators. Returns whether a mentor was alerted; never raises."""
+    alerted = await escalation.on_crisis(ctx, event, assessment)
+    try:
+        await circles.notify_circle_crisis(ctx, event)
+    except Exception as exc:
+        log.error("circle crisis ping failed on %s: %s", event.event_id, describe_exception(exc))
+    return alerted
+
+
 def build_dispatcher(ctx: Context) -> Dispatcher:
     """The dispatcher with every capability of the product registered, /help last."""
-    dispatcher = Dispatcher(ctx, [onboarding.CAPABILITY, checkin.CAPABILITY, settings.CAPABILITY])
+    dispatcher = Dispatcher(
+        ctx,
+        [onboarding.CAPABILITY, checkin.CAPABILITY, settings.CAPABILITY],
+        on_crisis=on_crisis,
+    )
+    dispatcher.add(escalation.CAPABILITY)
+    dispatcher.add(safety_plan.CAPABILITY)
+    dispatcher.add(mentoring.CAPABILITY)
+    dispatcher.add(mentor_views.CAPABILITY)
+    dispatcher.add(goals.CAPABILITY)
+    dispatcher.add(progress.CAPABILITY)
+    dispatcher.add(resources.CAPABILITY)
+    dispatcher.add(circles.CAPABILITY)
+    dispatcher.add(linking.CAPABILITY)
     dispatcher.add(help_capability.capability(dispatcher.commands_for))
     return dispatcher

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
+from handlers.resource_directory import ResourceDirectory
 from handlers.texts import checkin as checkin_texts
 
 
@@ -73,10 +74,40 @@ class CheckinSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class EscalationSettings:
+    """What raises an alert to a mentor, and how long the chain waits before climbing."""
+
+    craving_threshold: int = 8
+    missed_checkins: int = 3
+    urgent_ack_minutes: int = 10
+    normal_ack_hours: int = 12
+    urgent_repeat_minutes: int = 30
+    """A crisis (or /sos) raises at most one urgent alert per person in this many minutes."""
+
+    @property
+    def urgent_ack(self) -> timedelta:
+        return timedelta(minutes=self.urgent_ack_minutes)
+
+    @property
+    def normal_ack(self) -> timedelta:
+        return timedelta(hours=self.normal_ack_hours)
+
+
+@dataclass(frozen=True, slots=True)
+class MentoringSettings:
+    max_mentees: int = 5
+    """A mentor's limit unless the coordinator set one for them (``peerbot capacity``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ProgramSettings:
     """Everything the core needs to know about the program it serves."""
 
     name: str = "Peer Support"
     crisis: CrisisSettings = field(default_factory=CrisisSettings)
     checkin: CheckinSettings = field(default_factory=CheckinSettings)
+    escalation: EscalationSettings = field(default_factory=EscalationSettings)
+    mentoring: MentoringSettings = field(default_factory=MentoringSettings)
     max_message_chars: int = 4000
+    resources: ResourceDirectory = field(default_factory=ResourceDirectory)
+    """The local services directory (``[resources] file``); empty when none is set."""

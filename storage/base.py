@@ -10,6 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
+from storage.circles import CircleStore
+from storage.goals import GoalStore
+from storage.links import LinkStore
+from storage.mentoring import MentoringStore
 from storage.models import (
     Account,
     AccountAddress,
@@ -23,6 +27,7 @@ from storage.models import (
     Role,
     Settings,
 )
+from storage.reporting import ReportStore
 
 UNSET: object = object()
 """Sentinel for :meth:`Storage.update_settings`: leave the field as it is."""
@@ -203,5 +208,5 @@ class CoreStore(Protocol):
     ) -> DeliveryStatus | None: ...
 
 
-class Storage(CoreStore, Protocol):
+class Storage(CoreStore, GoalStore, ReportStore, MentoringStore, CircleStore, LinkStore, Protocol):
     """What the core may ask of a database: every area's protocol together."""

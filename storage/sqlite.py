@@ -10,11 +10,26 @@ from __future__ import annotations
 
 from storage.sqlite_base import BUSY_TIMEOUT_MS, SqliteBase
 from storage.sqlite_checkins import SqliteCheckins
+from storage.sqlite_circles import SqliteCircles
+from storage.sqlite_goals import SqliteGoals
+from storage.sqlite_links import SqliteLinks
+from storage.sqlite_mentoring import SqliteMentoring
 from storage.sqlite_people import SqlitePeople
 from storage.sqlite_queue import SqliteQueue
+from storage.sqlite_reporting import SqliteReporting
 
 
-class SqliteStorage(SqlitePeople, SqliteCheckins, SqliteQueue, SqliteBase):
+class SqliteStorage(
+    SqlitePeople,
+    SqliteCheckins,
+    SqliteQueue,
+    SqliteGoals,
+    SqliteReporting,
+    SqliteCircles,
+    SqliteMentoring,
+    SqliteLinks,
+    SqliteBase,
+):
     """The :class:`storage.base.Storage` on a SQLite file."""
 
 

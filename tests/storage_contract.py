@@ -159,3 +159,24 @@ class StorageContract:
         assert row is not None and row.lease_owner is None and row.occurrence == "d2"
         await store.clear_due("checkin", "p")
         assert await store.get_due("checkin", "p") is None
+
+    async def test_link_codes_attach_a_second_account_once(self, store: Storage) -> None:
+        from storage.links import LinkError, LinkProblem
+
+        person_id = await make_person(store)
+        await store.create_link_code("LINK1", person_id, now=NOW, expires_at=NOW + timedelta(1))
+        discord = Account(AccountAddress("discord", "77"), person_id=0, chat_id="77")
+        assert await store.redeem_link_code("LINK1", discord, NOW) == person_id
+        assert len(await store.accounts_of(person_id)) == 2
+        with pytest.raises(LinkError) as used:
+            await store.redeem_link_code("LINK1", discord, NOW)
+        assert used.value.problem is LinkProblem.UNKNOWN
+        other = await make_person(store, user_id="43")
+        await store.create_link_code("LINK2", other, now=NOW, expires_at=NOW + timedelta(1))
+        with pytest.raises(LinkError) as taken:
+            await store.redeem_link_code("LINK2", discord, NOW)
+        assert taken.value.problem is LinkProblem.ACCOUNT_TAKEN
+        await store.create_link_code("LINK3", other, now=NOW, expires_at=NOW)
+        with pytest.raises(LinkError) as expired:
+            await store.redeem_link_code("LINK3", discord, NOW)
+        assert expired.value.problem is LinkProblem.EXPIRED
