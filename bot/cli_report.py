@@ -18,7 +18,8 @@ from bot.config import Config
 from bot.demo_data import MENTEES, seed
 from handlers import charts
 from handlers.context import Context
-from handlers.progress import alt_text, draw_chart, gather
+from handlers.progress import alt_text, gather
+from handlers.progress_chart import draw_chart
 from handlers.report import build_report, collect
 from handlers.report_charts import report_charts
 from handlers.report_format import FORMATS, render

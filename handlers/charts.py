@@ -15,11 +15,10 @@ import io
 import struct
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
+if TYPE_CHECKING:  # matplotlib (and numpy) cost ~45 MB and 0.5 s: loaded on the first chart
+    from matplotlib.figure import Figure
 
 T = TypeVar("T")
 
@@ -43,6 +42,9 @@ _LOCK = threading.Lock()
 
 
 def new_figure(size_px: tuple[int, int]) -> Figure:
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
     """A figure of exactly ``size_px`` pixels when saved by :func:`to_png`."""
     width, height = size_px
     figure = Figure(
@@ -55,6 +57,8 @@ def new_figure(size_px: tuple[int, int]) -> Figure:
 
 
 def to_png(figure: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buffer = io.BytesIO()
     FigureCanvasAgg(figure)
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})

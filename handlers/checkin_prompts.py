@@ -14,10 +14,10 @@ from handlers.checkin import begin
 from handlers.context import Context
 from handlers.messaging import DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
-from handlers.schedule import CHECKIN, PAUSED_INDEFINITELY, next_checkin_work
+from handlers.schedule import CHECKIN, PAUSED_INDEFINITELY, next_checkin_for
 from handlers.texts import checkin as texts
 from handlers.timing import TimingError, parse_quiet_hours
-from storage.models import AccountAddress, DeliveryStatus, DueWork
+from storage.models import AccountAddress, DeliveryStatus, DueWork, Settings
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,11 @@ async def run_scheduled_checkin(ctx: Context, work: DueWork, now: datetime) -> D
     """Send one person's daily prompt (once), and say when the next one is due."""
     assert work.person_id is not None
     person_id = work.person_id
-    next_work = await next_checkin_work(ctx, person_id, after=work.due_at)
+    person = await ctx.storage.get_person(person_id)
+    if person is None:
+        return None
+    settings = await ctx.storage.get_settings(person_id)
+    next_work = next_checkin_for(person, settings, after=work.due_at)
     if next_work is None:
         return None  # stopped or paused since this row was written: nothing to send
     day = date.fromisoformat(work.occurrence)
@@ -51,9 +55,8 @@ async def run_scheduled_checkin(ctx: Context, work: DueWork, now: datetime) -> D
         return next_work
     if await _settled(ctx, CHECKIN, work):
         return next_work
-    ref = await prompt_ref(ctx, person_id)
-    person = await ctx.storage.get_person(person_id)
-    if ref is None or person is None:
+    ref = await prompt_ref(ctx, person_id, settings)
+    if ref is None:
         return None
     opening, question = await begin(
         ctx,
@@ -79,8 +82,8 @@ async def run_scheduled_checkin(ctx: Context, work: DueWork, now: datetime) -> D
             raise  # the lease runs out and the row is tried again: never dropped
         await _pause_after_permanent_failure(ctx, person_id, err)
         return None
-    reminder_at = await _outside_quiet_hours(
-        ctx, person_id, work.due_at + ctx.program.checkin.reminder_after
+    reminder_at = outside_quiet_hours(
+        ctx, settings, work.due_at + ctx.program.checkin.reminder_after
     )
     await ctx.storage.set_due(
         DueWork(REMINDER, work.subject, reminder_at, work.occurrence, person_id=person_id)
@@ -164,7 +167,11 @@ async def _count_miss_once(ctx: Context, subject: str, day: date, person_id: int
 
 
 async def _outside_quiet_hours(ctx: Context, person_id: int, moment: datetime) -> datetime:
-    settings = await ctx.storage.get_settings(person_id)
+    return outside_quiet_hours(ctx, await ctx.storage.get_settings(person_id), moment)
+
+
+def outside_quiet_hours(ctx: Context, settings: Settings, moment: datetime) -> datetime:
+    """``moment``, or when the person's quiet hours covering it end."""
     spec = settings.quiet_hours or ctx.program.checkin.quiet_hours
     try:
         return parse_quiet_hours(spec).end_after(moment, settings.timezone or "UTC")

@@ -11,7 +11,7 @@ import logging
 
 from handlers.context import Context
 from handlers.messaging import ConversationRef, DeliveryError, OutgoingMessage
-from storage.models import DeliveryStatus
+from storage.models import DeliveryStatus, Settings
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +70,15 @@ async def deliver(
     return DeliveryStatus.SENT
 
 
-async def prompt_ref(ctx: Context, person_id: int) -> ConversationRef | None:
+async def prompt_ref(
+    ctx: Context, person_id: int, settings: Settings | None = None
+) -> ConversationRef | None:
     """Where proactive messages to this person go: their chosen platform, else their first."""
     accounts = await ctx.storage.accounts_of(person_id)
     if not accounts:
         return None
-    settings = await ctx.storage.get_settings(person_id)
+    if settings is None:
+        settings = await ctx.storage.get_settings(person_id)
     chosen = next(
         (a for a in accounts if a.address.platform == settings.prompt_platform), accounts[0]
     )

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from handlers.context import Context
 from handlers.profile import time_from_setting
 from handlers.timing import is_valid_zone, next_checkin_due, occurrence_key
-from storage.models import DueWork
+from storage.models import DueWork, Person, Settings
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,16 @@ async def after_schedule_change(ctx: Context, person_id: int) -> DueWork | None:
 async def next_checkin_work(ctx: Context, person_id: int, after: datetime) -> DueWork | None:
     """The person's next check-in strictly after ``after``, or None if none should be sent."""
     person = await ctx.storage.get_person(person_id)
-    if person is None or not person.onboarded or person.stopped_at is not None:
+    if person is None:
         return None
-    settings = await ctx.storage.get_settings(person_id)
+    return next_checkin_for(person, await ctx.storage.get_settings(person_id), after)
+
+
+def next_checkin_for(person: Person, settings: Settings, after: datetime) -> DueWork | None:
+    """:func:`next_checkin_work` for a person and settings already loaded."""
+    person_id = person.id
+    if not person.onboarded or person.stopped_at is not None:
+        return None
     if settings.timezone is None or settings.checkin_time is None:
         return None
     if not is_valid_zone(settings.timezone):

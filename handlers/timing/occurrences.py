@@ -7,6 +7,7 @@ time that happens twice (fall-back) means its first occurrence.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -88,6 +89,7 @@ def _require_aware(moment: datetime, name: str) -> None:
         raise ValueError(f"{name} must be a timezone-aware datetime")
 
 
+@functools.cache  # ZoneInfo's own strong cache keeps 8 zones; a program spans more
 def _zone_info(zone: str) -> ZoneInfo:
     """The ``ZoneInfo`` for an IANA name, or a ``TimingError`` asking for the city again."""
     if not is_valid_zone(zone):
