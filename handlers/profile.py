@@ -12,6 +12,7 @@ import unicodedata
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from handlers.context import Context, Turn, save_state
 from handlers.messaging import Button, OutgoingMessage
 from handlers.texts import onboarding as texts
 from handlers.timing import TimingError, ZoneMatch, parse_time_of_day, resolve_zone
@@ -68,6 +69,16 @@ def read_zone(text: str) -> ZoneMatch:
         return resolve_zone(text)
     except TimingError as err:
         raise ProfileAnswerError(str(err)) from None
+
+
+async def answer_zone(ctx: Context, turn: Turn, flow: str, text: str) -> list[OutgoingMessage]:
+    """Read a typed city or zone; ask to confirm it (moving ``flow`` to ``zone_confirm``)."""
+    try:
+        match = read_zone(text)
+    except ProfileAnswerError as err:
+        return [OutgoingMessage(str(err))]
+    await save_state(ctx, turn, flow, "zone_confirm", zone=match.zone)
+    return [confirm_zone(flow, match, ctx.clock())]
 
 
 def confirm_zone(flow: str, match: ZoneMatch, now: datetime) -> OutgoingMessage:

@@ -113,12 +113,7 @@ class SettingsFlow:
         return [OutgoingMessage(texts.NAME_SAVED.format(name=name))]
 
     async def _zone(self, ctx: Context, turn: Turn, text: str) -> Replies:
-        try:
-            match = profile.read_zone(text)
-        except ProfileAnswerError as err:
-            return [OutgoingMessage(str(err))]
-        await save_state(ctx, turn, FLOW, "zone_confirm", zone=match.zone)
-        return [profile.confirm_zone(FLOW, match, ctx.clock())]
+        return await profile.answer_zone(ctx, turn, FLOW, text)
 
     async def _zone_confirmed(self, ctx: Context, turn: Turn) -> Replies:
         assert turn.person is not None and turn.state is not None
