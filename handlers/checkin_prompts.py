@@ -2,10 +2,15 @@
 
 These are the due-queue handlers for the kinds ``checkin`` and ``reminder``: the scheduling
 package claims a due row and calls one of them, and stores the next row it returns.
+
+The default worker hands ``checkin`` rows to :mod:`handlers.checkin_batch` instead, a claimed
+batch at a time: the same decisions, in a few storage round trips per batch. The row-by-row
+:func:`run_scheduled_checkin` is what a worker given its own handler mapping runs.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date, datetime
 
@@ -16,7 +21,7 @@ from handlers.messaging import DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.schedule import CHECKIN, PAUSED_INDEFINITELY, next_checkin_for
 from handlers.texts import checkin as texts
-from handlers.timing import TimingError, parse_quiet_hours
+from handlers.timing import QuietHours, TimingError, parse_quiet_hours
 from storage.models import AccountAddress, DeliveryStatus, DueWork, Settings
 
 log = logging.getLogger(__name__)
@@ -172,11 +177,21 @@ async def _outside_quiet_hours(ctx: Context, person_id: int, moment: datetime) -
 
 def outside_quiet_hours(ctx: Context, settings: Settings, moment: datetime) -> datetime:
     """``moment``, or when the person's quiet hours covering it end."""
-    spec = settings.quiet_hours or ctx.program.checkin.quiet_hours
-    try:
-        return parse_quiet_hours(spec).end_after(moment, settings.timezone or "UTC")
-    except TimingError:  # a stored spec or zone that no longer parses: don't hold it back
+    quiet = _quiet_hours(settings.quiet_hours or ctx.program.checkin.quiet_hours)
+    if quiet is None:  # a stored spec that no longer parses: don't hold it back
         return moment
+    try:
+        return quiet.end_after(moment, settings.timezone or "UTC")
+    except TimingError:  # a zone gone from the tz database: don't hold it back either
+        return moment
+
+
+@functools.lru_cache(maxsize=256)  # a program has few distinct specs; a fan-out reads them all
+def _quiet_hours(spec: str) -> QuietHours | None:
+    try:
+        return parse_quiet_hours(spec)
+    except TimingError:
+        return None
 
 
 async def _pause_after_permanent_failure(ctx: Context, person_id: int, err: DeliveryError) -> None:

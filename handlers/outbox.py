@@ -3,15 +3,20 @@
 Pacing to each platform's limits is the adapters' job (python-telegram-bot's AIORateLimiter,
 discord.py's own buckets); here we retry what failed for a passing reason, honour
 ``retry_after``, and stop on a permanent failure so the caller can pause that person.
+
+:func:`deliver` is the one-send-at-a-time form. The daily prompts are sent through
+:mod:`handlers.checkin_batch`, which writes the same ledger rows for a claimed batch at once
+(``pending`` before any send, the mark after each) and documents its duplicate window.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from handlers.context import Context
 from handlers.messaging import ConversationRef, DeliveryError, OutgoingMessage
-from storage.models import DeliveryStatus, Settings
+from storage.models import Account, DeliveryStatus, Settings
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +84,13 @@ async def prompt_ref(
         return None
     if settings is None:
         settings = await ctx.storage.get_settings(person_id)
+    return choose_ref(accounts, settings)
+
+
+def choose_ref(accounts: Sequence[Account], settings: Settings) -> ConversationRef | None:
+    """:func:`prompt_ref` for accounts (ordered as ``accounts_of``) and settings already read."""
+    if not accounts:
+        return None
     chosen = next(
         (a for a in accounts if a.address.platform == settings.prompt_platform), accounts[0]
     )

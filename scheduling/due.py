@@ -3,6 +3,12 @@
 Each kind of due work ('checkin', 'reminder', ...) has a handler in the core that does the work
 and says when it is next due. The worker owns only the mechanics: leases, batching, and never
 letting one failing row stop the rest.
+
+A kind with a batch handler (``handlers.checkin_batch.BATCH_HANDLERS``: the daily 'checkin'
+prompts) gets all of its rows of a claimed batch at once and advances them itself, in the same
+transactions that mark its ledger rows; that is what lets a fan-out of many prompts due the same
+minute cost a few storage round trips per batch instead of a dozen per prompt. Its sends take
+the same concurrency slots as the per-row handlers.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from handlers.app import DUE_HANDLERS, DueHandler
+from handlers.checkin_batch import BATCH_HANDLERS, DueBatchHandler
 from handlers.context import Context
 from handlers.logsafe import describe_exception
 from storage.models import DueWork
@@ -33,9 +40,25 @@ class DueWorker:
         lease: timedelta = timedelta(minutes=5),
         batch_size: int = 200,
         concurrency: int = 32,
+        batch_handlers: Mapping[str, DueBatchHandler] | None = None,
     ) -> None:
+        """``concurrency`` bounds the handlers and sends running at once, and so the duplicate
+        window: a send keeps its slot until its ledger mark is written, so a crash can re-send
+        at most ``concurrency`` messages of this worker (see :mod:`handlers.checkin_batch`).
+
+        ``batch_handlers`` defaults to ``BATCH_HANDLERS`` for the kinds whose per-row handler
+        is the standard one (``DUE_HANDLERS``): a batch handler stands in for it.
+        """
         self.ctx = ctx
         self.handlers = dict(DUE_HANDLERS if handlers is None else handlers)
+        if batch_handlers is None:
+            batch_handlers = {
+                kind: handler
+                for kind, handler in BATCH_HANDLERS.items()
+                if kind in self.handlers and self.handlers[kind] is DUE_HANDLERS.get(kind)
+            }
+        self.batch_handlers = dict(batch_handlers)
+        self._kinds = tuple(dict.fromkeys((*self.handlers, *self.batch_handlers)))
         self.owner = owner or f"worker-{uuid.uuid4().hex[:12]}"
         self.lease = lease
         self.batch_size = batch_size
@@ -54,11 +77,21 @@ class DueWorker:
                     owner=self.owner,
                     lease_until=now + self.lease,
                     limit=self.batch_size,
-                    kinds=tuple(self.handlers),
+                    kinds=self._kinds,
                 )
                 if not claimed:
                     return handled
-                await asyncio.gather(*(self._work(row, now) for row in claimed))
+                batches: dict[str, list[DueWork]] = {}
+                singles: list[DueWork] = []
+                for row in claimed:
+                    if row.kind in self.batch_handlers:
+                        batches.setdefault(row.kind, []).append(row)
+                    else:
+                        singles.append(row)
+                await asyncio.gather(
+                    *(self._work_batch(kind, rows, now) for kind, rows in batches.items()),
+                    *(self._work(row, now) for row in singles),
+                )
                 handled += len(claimed)
                 if len(claimed) < self.batch_size:
                     return handled
@@ -76,6 +109,13 @@ class DueWorker:
                 )
                 return
             await self.ctx.storage.advance_due(row, next_row)
+
+    async def _work_batch(self, kind: str, rows: list[DueWork], now: datetime) -> None:
+        try:
+            await self.batch_handlers[kind](self.ctx, rows, now, self._limit)
+        except Exception as exc:
+            # Every row it did not finish stays leased: claimed again when the lease runs out.
+            log.error("due %s batch of %d failed: %s", kind, len(rows), describe_exception(exc))
 
     async def drain(self) -> None:
         """Let a tick in progress finish (used on shutdown, so nothing in flight is lost)."""
