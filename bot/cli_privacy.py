@@ -1,0 +1,192 @@
+"""The coordinator's data-rights commands: ``peerbot export``, ``erase``, ``purge``,
+``rotate-key`` and ``new-data-key``.
+
+``export`` writes the same JSON a person gets from ``/mydata`` (and records the view in the
+audit log); ``erase`` does what ``/deleteme`` does, for a request that comes another way.
+``rotate-key`` re-encrypts every stored note, plan, goal and comment with the key in
+``PEERBOT_DATA_KEY`` in one transaction, reading the old ones with the key in
+``PEERBOT_DATA_KEY_OLD`` (or the variable ``--old-key-env`` names); text stored before any key
+was set is encrypted for the first time. Keys are never printed, except by ``new-data-key``,
+which prints a fresh one for you to put in the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.config import Config
+from handlers import audit
+from handlers.context import Context
+from handlers.privacy_data import (
+    COORDINATOR,
+    erase_person,
+    export_bytes,
+    export_document,
+    purge_expired,
+)
+from storage import Storage, storage_from_url
+from storage.crypto import CipherError, TextCipher
+from storage.mentoring import AuditEntry
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXPORT = "export"
+DEFAULT_OLD_KEY_ENV = "PEERBOT_DATA_KEY_OLD"
+
+
+def add_commands(subparsers: Any) -> None:
+    export = subparsers.add_parser(
+        "export", help="write everything stored about a person as JSON (a data access request)"
+    )
+    export.add_argument("person", type=int, help="the person's id (peerbot roster)")
+    export.add_argument("--out", help="write to this file instead of standard output")
+    export.set_defaults(handler=_export)
+
+    erase = subparsers.add_parser(
+        "erase", help="erase everything stored about a person, as /deleteme does"
+    )
+    erase.add_argument("person", type=int, help="the person's id (peerbot roster)")
+    erase.add_argument("--yes", action="store_true", help="really erase (it cannot be undone)")
+    erase.set_defaults(handler=_erase)
+
+    purge = subparsers.add_parser(
+        "purge", help="delete now what [privacy] retention no longer keeps (runs daily anyway)"
+    )
+    purge.set_defaults(handler=_purge)
+
+    rotate = subparsers.add_parser(
+        "rotate-key", help="re-encrypt stored free text with the key in PEERBOT_DATA_KEY"
+    )
+    rotate.add_argument(
+        "--old-key-env",
+        default=DEFAULT_OLD_KEY_ENV,
+        help=f"the variable holding the previous key (default {DEFAULT_OLD_KEY_ENV})",
+    )
+    rotate.set_defaults(handler=_rotate)
+
+    new_key = subparsers.add_parser("new-data-key", help="print a new key for PEERBOT_DATA_KEY")
+    new_key.set_defaults(handler=_new_key, needs_config=False)
+
+
+async def _open(config: Config) -> Storage:
+    storage = storage_from_url(config.database_url, cipher=config.cipher)
+    await storage.open()
+    return storage
+
+
+async def _export(config: Config, args: argparse.Namespace) -> int:
+    storage = await _open(config)
+    try:
+        now = datetime.now(UTC)
+        if await storage.get_person(args.person) is None:
+            print(f"person {args.person} is not anyone this program knows", file=sys.stderr)
+            return EXIT_FAILED
+        await storage.write_audit([AuditEntry(now, None, audit.COMMAND_LINE, args.person, EXPORT)])
+        ctx = Context(storage=storage, program=config.program, clock=lambda: now)
+        data = export_bytes(await export_document(ctx, args.person))
+    finally:
+        await storage.close()
+    if args.out:
+        descriptor = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        print(f"wrote {args.out} (readable by you only)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data + b"\n")
+        sys.stdout.flush()
+    return 0
+
+
+async def _erase(config: Config, args: argparse.Namespace) -> int:
+    if not args.yes:
+        print(
+            f"this erases person {args.person} for good; run it again with --yes to go ahead",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    storage = await _open(config)
+    try:
+        ctx = Context(storage=storage, program=config.program)
+        outcome = await erase_person(ctx, args.person, requested_by=COORDINATOR)
+        if outcome is None:
+            print(f"person {args.person} is not anyone this program knows", file=sys.stderr)
+            return EXIT_FAILED
+        untold = [await _name(storage, person_id) for person_id in outcome.untold]
+    finally:
+        await storage.close()
+    erasure = outcome.erasure
+    print(f"erased. Tombstone {erasure.id}, {erasure.erased_at:%Y-%m-%d %H:%M} UTC.")
+    if untold:
+        print(
+            "Please tell " + ", ".join(untold) + " that the person has left the program "
+            "(nothing more): their mentor or mentees.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+async def _name(storage: Storage, person_id: int) -> str:
+    person = await storage.get_person(person_id)
+    return f"#{person_id} {person.display_name}".rstrip() if person else f"#{person_id}"
+
+
+async def _purge(config: Config, args: argparse.Namespace) -> int:
+    storage = await _open(config)
+    try:
+        counts = await purge_expired(Context(storage=storage, program=config.program))
+    finally:
+        await storage.close()
+    print(
+        f"purged {counts.checkins} check-ins, {counts.alerts} alerts, {counts.audit} audit rows,"
+        f" {counts.deliveries} ledger rows, {counts.conversations} idle conversations,"
+        f" {counts.link_codes} expired link codes."
+    )
+    return 0
+
+
+async def _rotate(config: Config, args: argparse.Namespace) -> int:
+    if config.cipher is None:
+        print(
+            "PEERBOT_DATA_KEY is not set: put the new key there (`peerbot new-data-key` makes "
+            "one), and the old one, if any, in " + args.old_key_env,
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    old: TextCipher | None = None
+    old_key = os.environ.get(args.old_key_env)
+    if old_key:
+        try:
+            old = TextCipher(old_key)
+        except CipherError as err:
+            print(f"{args.old_key_env} is {err}", file=sys.stderr)
+            return EXIT_USAGE
+    storage = await _open(config)
+    try:
+        written = await storage.rotate_cipher(config.cipher, old)
+    except CipherError:
+        print(
+            "some stored text decrypts with neither key; nothing was changed. Set the key it "
+            f"was written with in {args.old_key_env}.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    finally:
+        await storage.close()
+    print(f"re-encrypted {written} stored values with the key in PEERBOT_DATA_KEY.")
+    if old is not None:
+        print(f"{args.old_key_env} is no longer needed; remove it.", file=sys.stderr)
+    return 0
+
+
+async def _new_key(config: Config | None, args: argparse.Namespace) -> int:
+    print(TextCipher.generate_key())
+    print(
+        "Keep it in PEERBOT_DATA_KEY (and somewhere safe: without it nothing encrypted can be "
+        "read). To switch an existing database to it, see `peerbot rotate-key --help`.",
+        file=sys.stderr,
+    )
+    return 0
