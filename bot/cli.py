@@ -13,17 +13,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot import cli_mentoring, cli_report
+from bot import cli_mentoring, cli_privacy, cli_report
 from bot.config import DEFAULT_PATH, EXAMPLE_PATH, Config, ConfigError, load_config
 from handlers.timing import TimingError, parse_duration
 from storage import StorageURLError, storage_from_url
 from storage.models import InviteCode, Role
 
 EXIT_USAGE = 2
+OUR_PACKAGES = ("bot", "handlers", "scheduling", "storage")
 
 # Modules that add subcommands: each has ``add_commands(subparsers)``, and every parser it adds
 # sets ``handler``, an ``async (config, args) -> exit status``.
-COMMAND_MODULES: list[CommandModule] = [cli_mentoring, cli_report]
+COMMAND_MODULES: list[CommandModule] = [cli_mentoring, cli_report, cli_privacy]
 
 
 class CommandModule(Protocol):
@@ -77,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "init":
         return _init(args.config)
+    if not getattr(args, "needs_config", True):  # e.g. new-data-key: works with a bad config
+        return int(asyncio.run(args.handler(None, args)))
     try:
         config = load_config(args.config)
     except ConfigError as err:
@@ -93,11 +96,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _setup_logging(config: Config) -> None:
+    # [logging] level applies to our own packages. Libraries log at INFO at most: at DEBUG,
+    # python-telegram-bot and discord.py log whole API payloads (message texts) and aiosqlite
+    # logs every SQL call with its values (notes).
+    level = logging.getLevelNamesMapping()[config.log_level]
     logging.basicConfig(
-        level=config.log_level,
+        level=max(level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    for package in OUR_PACKAGES:
+        logging.getLogger(package).setLevel(level)
     # httpx logs every request URL, and a Telegram URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -130,7 +139,7 @@ def _init(path: Path | None) -> int:
 
 
 async def _create_database(config: Config) -> None:
-    storage = storage_from_url(config.database_url)
+    storage = storage_from_url(config.database_url, cipher=config.cipher)
     await storage.open()
     await storage.close()
 
@@ -147,7 +156,7 @@ async def _invite(config: Config, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     now = datetime.now(UTC)
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
-    storage = storage_from_url(config.database_url)
+    storage = storage_from_url(config.database_url, cipher=config.cipher)
     await storage.open()
     try:
         await storage.create_invite(

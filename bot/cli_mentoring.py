@@ -73,7 +73,7 @@ def add_commands(subparsers: Any) -> None:
 
 
 async def _open(config: Config) -> Storage:
-    storage = storage_from_url(config.database_url)
+    storage = storage_from_url(config.database_url, cipher=config.cipher)
     await storage.open()
     return storage
 
@@ -191,7 +191,9 @@ async def _audit(config: Config, args: argparse.Namespace) -> int:
             (
                 f"{entry.at:%Y-%m-%d %H:%M}",
                 entry.actor_label + (f" (#{entry.actor_id})" if entry.actor_id else ""),
-                await _name(storage, entry.subject_id),
+                f"erased:{entry.subject_pseudonym}"
+                if entry.subject_pseudonym
+                else await _name(storage, entry.subject_id),
                 entry.action,
                 entry.detail,
             )

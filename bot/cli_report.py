@@ -94,7 +94,7 @@ def add_commands(subparsers: Any) -> None:
 def _storage(config: Config, database: Path | None) -> Storage:
     if database is not None:
         return SqliteStorage(database)
-    return storage_from_url(config.database_url)
+    return storage_from_url(config.database_url, cipher=config.cipher)
 
 
 async def _report(config: Config, args: argparse.Namespace) -> int:

@@ -1,7 +1,9 @@
 """Reading ``config.toml``: every key typed and range-checked, every error one clear line.
 
 Secrets never live in the file: tokens come from the environment (``PEERBOT_TELEGRAM_TOKEN``,
-``PEERBOT_DISCORD_TOKEN``) and are held in :class:`Secrets`, whose ``repr`` hides them.
+``PEERBOT_DISCORD_TOKEN``) and are held in :class:`Secrets`, whose ``repr`` hides them. So does
+the key that encrypts free text at rest (``PEERBOT_DATA_KEY``); :attr:`Config.cipher` is built
+from it (``None`` without one: the text is stored plain, and ``peerbot run`` warns).
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from handlers.program import (
     CrisisSettings,
     EscalationSettings,
     MentoringSettings,
+    PrivacySettings,
     ProgramSettings,
 )
 from handlers.resource_directory import ResourceDirectory, ResourceFileError, load_directory
 from handlers.timing import TimingError, parse_duration, parse_quiet_hours, parse_time_of_day
+from storage.crypto import CipherError, TextCipher
 
 DEFAULT_PATH = Path("config.toml")
 EXAMPLE_PATH = Path(__file__).resolve().parent.parent / "config.example.toml"
@@ -41,6 +45,7 @@ class Secrets:
     telegram_token: str | None = field(default=None, repr=False)
     discord_token: str | None = field(default=None, repr=False)
     telegram_webhook_secret: str | None = field(default=None, repr=False)
+    data_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Secrets:
@@ -49,10 +54,11 @@ class Secrets:
             telegram_token=env.get("PEERBOT_TELEGRAM_TOKEN") or None,
             discord_token=env.get("PEERBOT_DISCORD_TOKEN") or None,
             telegram_webhook_secret=env.get("PEERBOT_TELEGRAM_WEBHOOK_SECRET") or None,
+            data_key=env.get("PEERBOT_DATA_KEY") or None,
         )
 
     def __repr__(self) -> str:
-        present = [n for n in ("telegram_token", "discord_token") if getattr(self, n)]
+        present = [n for n in ("telegram_token", "discord_token", "data_key") if getattr(self, n)]
         return f"Secrets(present={present})"
 
 
@@ -66,6 +72,8 @@ class Config:
     secrets: Secrets = field(default_factory=Secrets)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
+    cipher: TextCipher | None = field(default=None, repr=False)
+    """Encrypts free text at rest; built from ``PEERBOT_DATA_KEY``, None without it."""
 
 
 # The schema: section -> key -> (parser, default). A parser raises ValueError with the phrase
@@ -177,6 +185,14 @@ def _boolean(value: Any) -> bool:
     return value
 
 
+def _retention(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number of days (0 keeps everything)")
+    if value != 0 and not 30 <= value <= 36500:
+        raise ValueError("must be 0 (keep everything) or between 30 and 36500 days")
+    return value
+
+
 def _database_url(value: Any) -> str:
     if not isinstance(value, str) or not value.startswith(
         ("sqlite:///", "postgresql://", "postgres://")
@@ -205,6 +221,11 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "normal_ack_hours": (_whole(1, 168), EscalationSettings().normal_ack_hours),
     },
     "mentoring": {"max_mentees": (_whole(1, 100), MentoringSettings().max_mentees)},
+    "privacy": {
+        "retain_checkins_days": (_retention, PrivacySettings().retain_checkins_days),
+        "retain_alerts_days": (_retention, PrivacySettings().retain_alerts_days),
+        "retain_audit_days": (_retention, PrivacySettings().retain_audit_days),
+    },
     "telegram": {
         "api_base_url": (_http_url, TelegramSettings.api_base_url),
         "webhook_url": (_optional(_http_url), None),
@@ -217,6 +238,7 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "guild_id": (_optional(_snowflake), None),
         "max_ratelimit_timeout": (_number(1, 600), DiscordSettings.max_ratelimit_timeout),
         "message_content": (_boolean, False),
+        "rsvp_role_id": (_optional(_snowflake), None),
     },
 }
 
@@ -257,7 +279,9 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         ),
         escalation=EscalationSettings(**values["escalation"]),
         mentoring=MentoringSettings(**values["mentoring"]),
+        privacy=PrivacySettings(**values["privacy"]),
     )
+    secrets = Secrets.from_env(env)
     database_url = env.get("PEERBOT_DATABASE_URL") or values["storage"]["url"]
     return Config(
         program=program,
@@ -265,7 +289,8 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         tick_seconds=values["checkin"]["tick_seconds"],
         log_level=values["logging"]["level"],
         source=source,
-        secrets=Secrets.from_env(env),
+        secrets=secrets,
+        cipher=_cipher(secrets),
         telegram=TelegramSettings(
             api_base_url=values["telegram"]["api_base_url"],
             webhook_url=values["telegram"]["webhook_url"],
@@ -274,6 +299,15 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         ),
         discord=DiscordSettings(**values["discord"]),
     )
+
+
+def _cipher(secrets: Secrets) -> TextCipher | None:
+    if secrets.data_key is None:
+        return None
+    try:
+        return TextCipher(secrets.data_key)
+    except CipherError as err:
+        raise ConfigError(f"PEERBOT_DATA_KEY is {err}") from None
 
 
 def _validate(name: str, raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

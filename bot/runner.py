@@ -24,6 +24,7 @@ from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers
 from scheduling.due import DueWorker
+from scheduling.housekeeping import housekeeping
 from scheduling.scheduler import build_scheduler
 from storage import storage_from_url
 from storage.models import Role
@@ -83,13 +84,20 @@ async def run(
 
     ``make_adapters`` is where tests put adapters wired to emulators instead of the network.
     """
-    storage = storage_from_url(config.database_url)
+    storage = storage_from_url(config.database_url, cipher=config.cipher)
     await storage.open()
+    if config.cipher is None:
+        log.warning(
+            "PEERBOT_DATA_KEY is not set: check-in notes, safety plans, goals and goal comments"
+            " are stored unencrypted (make a key with `peerbot new-data-key`)"
+        )
     messengers = Messengers()
     ctx = Context(storage=storage, program=config.program, messengers=messengers)
     dispatcher = build_dispatcher(ctx)
     worker = DueWorker(ctx)
-    scheduler = build_scheduler(worker.tick, config.tick_seconds)
+    scheduler = build_scheduler(
+        worker.tick, config.tick_seconds, housekeeping=lambda: housekeeping(ctx)
+    )
 
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()

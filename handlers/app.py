@@ -13,10 +13,13 @@ from handlers import (
     goal_review,
     goals,
     linking,
+    mentor_goals,
     mentor_views,
     mentoring,
     onboarding,
+    privacy,
     progress,
+    resource_sending,
     resources,
     safety_plan,
     settings,
@@ -68,10 +71,13 @@ def build_dispatcher(ctx: Context) -> Dispatcher:
     dispatcher.add(safety_plan.CAPABILITY)
     dispatcher.add(mentoring.CAPABILITY)
     dispatcher.add(mentor_views.CAPABILITY)
+    dispatcher.add(mentor_goals.CAPABILITY)
     dispatcher.add(goals.CAPABILITY)
     dispatcher.add(progress.CAPABILITY)
     dispatcher.add(resources.CAPABILITY)
+    dispatcher.add(resource_sending.CAPABILITY)
     dispatcher.add(circles.CAPABILITY)
     dispatcher.add(linking.CAPABILITY)
+    dispatcher.add(privacy.CAPABILITY)
     dispatcher.add(help_capability.capability(dispatcher.commands_for))
     return dispatcher

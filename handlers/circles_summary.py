@@ -24,6 +24,7 @@ from handlers.circles_common import (
     TIMER,
     dm_ref,
     find_session,
+    may_run,
     name_of,
     say_in_room,
 )
@@ -35,7 +36,7 @@ from handlers.messaging import Button, DeliveryError, OutgoingMessage
 from handlers.outbox import deliver
 from handlers.texts import circles as texts
 from storage.circles import Circle, RsvpStatus, Session
-from storage.models import DueWork
+from storage.models import DueWork, Role
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +44,24 @@ PULSE_WAIT = timedelta(minutes=10)
 MIN_PULSES = 3
 
 
+async def _taking_part(ctx: Context, session: Session, turn: Turn) -> bool:
+    if turn.person is None or Role.FACILITATOR not in turn.roles:
+        return False
+    attendance = await ctx.storage.attendance_of(session.id)
+    return any(a.person_id == turn.person.id and a.attended for a in attendance)
+
+
 async def end(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
-    """``/circle end``: any facilitator may close a session (say its runner had to leave)."""
+    """``/circle end``: the runner, the circle's leaders, a coordinator, or a facilitator taking
+    part in the session may close it (say its runner had to leave). A facilitator who is not
+    there may not: the summary, with who came, goes to whoever closes it."""
     assert turn.person is not None
     found = await find_session(ctx, turn)
     if found is None:
         return [OutgoingMessage(texts.NO_SESSION_HERE)]
     circle, session = found
+    if not may_run(circle, session, turn) and not await _taking_part(ctx, session, turn):
+        return [OutgoingMessage(texts.NOT_YOUR_CIRCLE)]
     now = ctx.clock()
     if session.current_speaker_id is not None:
         await ctx.storage.record_share(session.id, session.current_speaker_id, now)

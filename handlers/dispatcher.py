@@ -61,6 +61,10 @@ class Dispatcher:
 
     async def handle(self, event: IncomingEvent) -> Replies:
         """Answer one event. Never raises: failures are logged by event id and apologised for."""
+        # Logs name the event and its kind, never what was said (see handlers.logsafe).
+        log.debug(
+            "event %s: %s on %s", event.event_id, type(event.kind).__name__, event.ref.platform
+        )
         assessment = self._screen(event)
         if assessment is not None and assessment.is_crisis:
             return [await self._crisis(event, assessment)]

@@ -48,7 +48,7 @@ async def link(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
         if len(await ctx.storage.accounts_of(turn.person.id)) > 1:
             replies.append(await where_prompts_go(ctx, turn.person.id, texts.WHERE_PROMPTS))
         return replies
-    ref = turn.event.ref
+    ref = turn.event.private_ref  # from a group: their private chat, never the group
     account = Account(turn.address, person_id=0, chat_id=ref.chat_id, thread_id=ref.thread_id)
     try:
         person_id = await ctx.storage.redeem_link_code(args[0].upper(), account, ctx.clock())

@@ -2,7 +2,8 @@
 
 ``/mentees`` shows each mentee's chosen name, last check-in, and, within what the mentee
 chose to share (``/sharing``), their numbers with a trend arrow, their streak and their latest
-note; open alerts always. ``/alerts`` lists the open alerts a mentor is on the chain of (a
+note; open alerts always; a Goals button for each mentee who shares their goals
+(:mod:`handlers.mentor_goals`). ``/alerts`` lists the open alerts a mentor is on the chain of (a
 coordinator sees every one). Every view writes the audit log first (:mod:`handlers.audit`).
 
 An Acknowledge press (``al:ack:<alert id>``) from anyone on the alert's chain (its mentor,
@@ -27,6 +28,7 @@ from handlers.escalation import (
     trigger_text,
 )
 from handlers.logsafe import describe_exception
+from handlers.mentor_goals import goals_buttons
 from handlers.messaging import Button, DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.texts import escalation as escalation_texts
@@ -56,7 +58,7 @@ async def mentees_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Re
     text = "\n\n".join(
         [texts.MENTEES_HEADER.format(count=len(pairings)), *blocks, texts.MENTEES_FOOTER]
     )
-    return [OutgoingMessage(text)]
+    return [OutgoingMessage.with_buttons(text, await goals_buttons(ctx, pairings), per_row=1)]
 
 
 async def _mentee_block(ctx: Context, mentor_id: int, pairing: Pairing) -> str:
@@ -88,6 +90,7 @@ async def _mentee_block(ctx: Context, mentor_id: int, pairing: Pairing) -> str:
     note = latest.answers.get("note") if latest is not None else None
     if sharing.notes and note is not None and note.text:
         lines.append(texts.NOTE.format(note=note.text))
+    lines.append(texts.GOALS_SHARED if sharing.goals else texts.GOALS_PRIVATE)
     open_alerts = await ctx.storage.open_alerts([mentee_id])
     if open_alerts:
         lines.append(texts.OPEN_ALERTS.format(count=len(open_alerts)))

@@ -8,7 +8,8 @@ mentor's capacity. Coordinators pair, unpair and set backups from the command li
 (and, when the coordinator paired them, the mentee) through the delivery ledger.
 
 What the mentor sees is the mentee's choice, made when they are paired and changed with
-``/sharing`` at any time: check-in numbers and streak by default, notes only if they opt in.
+``/sharing`` at any time: check-in numbers and streak by default, notes and goals only if they
+opt in (goals let the mentor cheer them on: :mod:`handlers.mentor_goals`).
 ``/newmentor`` tells the coordinator, never the mentor.
 
 The staff views (``/mentees``, ``/alerts``, acknowledging) are in :mod:`handlers.mentor_views`.
@@ -39,7 +40,7 @@ PAIRING = "pairing"
 PAIR_NOTICE = "pair-notice"
 NEW_MENTOR = "newmentor"
 INVITE_DAYS = 7
-SCOPES = ("numbers", "streak", "notes")
+SCOPES = ("numbers", "streak", "notes", "goals")
 MENTORS = frozenset({Role.MENTOR})
 MENTEES = frozenset({Role.MENTEE})
 
@@ -237,7 +238,12 @@ def shared_summary(sharing: Sharing) -> str:
 def _with_scope(sharing: Sharing, scope: str, shared: bool) -> Sharing:
     chosen = {name: bool(getattr(sharing, name)) for name in SCOPES}
     chosen[scope] = shared
-    return Sharing(numbers=chosen["numbers"], streak=chosen["streak"], notes=chosen["notes"])
+    return Sharing(
+        numbers=chosen["numbers"],
+        streak=chosen["streak"],
+        notes=chosen["notes"],
+        goals=chosen["goals"],
+    )
 
 
 class SharingFlow:

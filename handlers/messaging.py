@@ -93,6 +93,15 @@ class IncomingEvent:
     raw: Any = field(default=None, compare=False, repr=False)
     """The platform object, for logging and debugging only: the core never reads it."""
 
+    @property
+    def private_ref(self) -> ConversationRef:
+        """Where to reach the sender privately: this chat when it is a direct one; from a
+        group or channel, the person's own id as the chat ("their private chat": a Telegram
+        private chat's id is the user's, and the Discord messenger opens the DM for it)."""
+        if self.chat_kind is ChatKind.DIRECT:
+            return self.ref
+        return ConversationRef(self.ref.platform, self.ref.user_id, self.ref.user_id)
+
 
 @dataclass(frozen=True, slots=True)
 class Button:
@@ -119,6 +128,15 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Document:
+    """A file to hand over (``/mydata`` sends one), rendered as an attachment."""
+
+    data: bytes = field(repr=False)
+    filename: str
+    mime: str = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
 class OutgoingMessage:
     """What the core wants said. ``rows`` lay buttons out, one tuple per row.
 
@@ -128,6 +146,8 @@ class OutgoingMessage:
     text: str
     rows: tuple[tuple[Button, ...], ...] = ()
     image: Image | None = None
+    document: Document | None = None
+    """Sent after the text (and image), as a file attachment."""
 
     @property
     def buttons(self) -> tuple[Button, ...]:

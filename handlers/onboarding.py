@@ -135,7 +135,7 @@ class OnboardingFlow:
                 role = invite.role
             except InviteError as err:  # used up between /start and now
                 replies.append(OutgoingMessage(_invite_problem(err, code)))
-        ref = turn.event.ref
+        ref = turn.event.private_ref  # from a group: their private chat, never the group
         person = await ctx.storage.create_person(
             Account(turn.address, person_id=0, chat_id=ref.chat_id, thread_id=ref.thread_id),
             role=role,

@@ -100,6 +100,18 @@ class MentoringSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivacySettings:
+    """How long rows are kept (``[privacy]``); 0 keeps them for ever. A daily job purges."""
+
+    retain_checkins_days: int = 365
+    """Check-ins with their answers and notes, the delivery ledger and idle conversations."""
+    retain_alerts_days: int = 365
+    """Alerts and their escalation steps (an alert says what a check-in said)."""
+    retain_audit_days: int = 2190
+    """The audit log of staff views: six years, as HIPAA asks of such records."""
+
+
+@dataclass(frozen=True, slots=True)
 class ProgramSettings:
     """Everything the core needs to know about the program it serves."""
 
@@ -108,6 +120,7 @@ class ProgramSettings:
     checkin: CheckinSettings = field(default_factory=CheckinSettings)
     escalation: EscalationSettings = field(default_factory=EscalationSettings)
     mentoring: MentoringSettings = field(default_factory=MentoringSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     max_message_chars: int = 4000
     resources: ResourceDirectory = field(default_factory=ResourceDirectory)
     """The local services directory (``[resources] file``); empty when none is set."""

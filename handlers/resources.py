@@ -3,6 +3,7 @@
 ``/resources`` offers the categories that have entries as buttons; ``/resources housing`` lists
 one. The crisis category always starts with the program's crisis lines, so it is never empty.
 Anyone may use it, even before setting up: someone looking for help should not need an account.
+A mentor also gets "Send to a mentee" buttons under a list (:mod:`handlers.resource_sending`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from handlers.crisis import crisis_line
 from handlers.dispatcher import stale_button
 from handlers.messaging import Button, OutgoingMessage
 from handlers.resource_directory import CATEGORIES, Resource, ResourceDirectory
+from handlers.resource_offer import send_offer
 from handlers.texts import resources as texts
 
 FLOW = "rs"
@@ -118,7 +120,7 @@ async def resources_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> 
     category = category_of(" ".join(args))
     if category is None:
         return [menu(ctx, texts.UNKNOWN_CATEGORY)]
-    return category_messages(ctx, category)
+    return [*category_messages(ctx, category), *await send_offer(ctx, turn, category)]
 
 
 class ResourcesFlow:
@@ -129,7 +131,7 @@ class ResourcesFlow:
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
         step, _, value = payload.partition(":")
         if step == "cat" and value in CATEGORIES:
-            return category_messages(ctx, value)
+            return [*category_messages(ctx, value), *await send_offer(ctx, turn, value)]
         return [stale_button(texts.STALE_NEXT_STEP)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:

@@ -7,15 +7,23 @@ tick that works through it, so a restart loses nothing and several processes can
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+HOUSEKEEPING_EVERY = timedelta(days=1)
+HOUSEKEEPING_FIRST = timedelta(minutes=1)
+"""The first housekeeping run comes soon after start, so a bot restarted daily still purges."""
+
 
 def build_scheduler(
-    tick: Callable[[], Awaitable[object]], every_seconds: float
+    tick: Callable[[], Awaitable[object]],
+    every_seconds: float,
+    *,
+    housekeeping: Callable[[], Awaitable[object]] | None = None,
 ) -> AsyncIOScheduler:
-    """A scheduler whose only job is ``tick`` every ``every_seconds``, first run at once.
+    """A scheduler running ``tick`` every ``every_seconds`` (first run at once) and, if given,
+    ``housekeeping`` once a day (the retention purge: :mod:`scheduling.housekeeping`).
 
     ``max_instances=1`` and ``coalesce`` mean a slow tick is never overlapped by the next one
     and missed runs collapse into one, instead of piling up after a stall.
@@ -31,4 +39,15 @@ def build_scheduler(
         misfire_grace_time=None,
         next_run_time=datetime.now(UTC),
     )
+    if housekeeping is not None:
+        scheduler.add_job(
+            housekeeping,
+            "interval",
+            seconds=HOUSEKEEPING_EVERY.total_seconds(),
+            id="housekeeping",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC) + HOUSEKEEPING_FIRST,
+        )
     return scheduler

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.base import UNSET, Storage
+from storage.crypto import TextCipher
 from storage.sqlite import SqliteStorage
 
 
@@ -12,10 +13,13 @@ class StorageURLError(ValueError):
     """A database URL this program cannot use."""
 
 
-def storage_from_url(url: str, base_dir: Path | None = None) -> Storage:
+def storage_from_url(
+    url: str, base_dir: Path | None = None, *, cipher: TextCipher | None = None
+) -> Storage:
     """A (not yet opened) storage for ``url``: ``sqlite:///relative.db``, ``sqlite:////abs.db``.
 
     A relative SQLite path is taken from ``base_dir`` (default: the working directory).
+    ``cipher`` encrypts free text at rest (:mod:`storage.crypto`); without one it is plain.
     """
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
@@ -23,7 +27,7 @@ def storage_from_url(url: str, base_dir: Path | None = None) -> Storage:
             raise StorageURLError(f"{url!r} names no file")
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
-        return SqliteStorage(path)
+        return SqliteStorage(path, cipher=cipher)
     if url.startswith(("postgresql://", "postgres://")):
         raise StorageURLError("PostgreSQL storage is not available in this version yet")
     raise StorageURLError(f"{url!r} is not a database URL this program knows (sqlite:///FILE)")

@@ -27,6 +27,8 @@ from storage.models import (
     Role,
     Settings,
 )
+from storage.privacy import PrivacyStore
+from storage.prompt_batches import PromptBatchStore
 from storage.reporting import ReportStore
 
 UNSET: object = object()
@@ -208,5 +210,15 @@ class CoreStore(Protocol):
     ) -> DeliveryStatus | None: ...
 
 
-class Storage(CoreStore, GoalStore, ReportStore, MentoringStore, CircleStore, LinkStore, Protocol):
+class Storage(
+    CoreStore,
+    GoalStore,
+    ReportStore,
+    MentoringStore,
+    CircleStore,
+    LinkStore,
+    PrivacyStore,
+    PromptBatchStore,
+    Protocol,
+):
     """What the core may ask of a database: every area's protocol together."""

@@ -84,13 +84,15 @@ class PairingError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Sharing:
-    """What a mentee lets their mentor see. The default: numbers and streak, never notes."""
+    """What a mentee lets their mentor see. The default: numbers and streak, not notes or goals."""
 
     numbers: bool = True
     streak: bool = True
     notes: bool = False
     chosen_at: datetime | None = None
     """``None`` until the mentee has chosen (the defaults apply)."""
+    goals: bool = False
+    """Their goals, steps and progress, so the mentor can cheer them on (opt-in, like notes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,9 @@ class AuditEntry:
     action: str
     detail: str = ""
     id: int = 0
+    subject_pseudonym: str | None = None
+    """Set (and ``subject_id`` None) once the subject was erased: the erasure's random id."""
+    actor_pseudonym: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

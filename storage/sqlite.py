@@ -15,6 +15,8 @@ from storage.sqlite_goals import SqliteGoals
 from storage.sqlite_links import SqliteLinks
 from storage.sqlite_mentoring import SqliteMentoring
 from storage.sqlite_people import SqlitePeople
+from storage.sqlite_privacy import SqlitePrivacy
+from storage.sqlite_prompt_batches import SqlitePromptBatches
 from storage.sqlite_queue import SqliteQueue
 from storage.sqlite_reporting import SqliteReporting
 
@@ -28,6 +30,8 @@ class SqliteStorage(
     SqliteCircles,
     SqliteMentoring,
     SqliteLinks,
+    SqlitePrivacy,
+    SqlitePromptBatches,
     SqliteBase,
 ):
     """The :class:`storage.base.Storage` on a SQLite file."""

@@ -21,6 +21,7 @@ from storage.mentoring import (
 )
 from storage.models import Answer
 from storage.sqlite_base import SqliteBase
+from storage.sqlite_privacy_rules import next_id
 from storage.timestamps import from_db, from_db_date, maybe_from_db, to_db
 
 
@@ -53,8 +54,8 @@ class SqliteAlerts(SqliteBase):
                 if found is not None:
                     return _alert(found), False
             rows = await db.execute_fetchall(
-                'INSERT INTO alerts (person_id, severity, "trigger", created_at)'
-                " VALUES (?, ?, ?, ?) RETURNING *",
+                'INSERT INTO alerts (id, person_id, severity, "trigger", created_at)'
+                f" VALUES ({next_id('alerts')}, ?, ?, ?, ?) RETURNING *",
                 (person_id, severity.value, trigger.value, to_db(now)),
             )
         return _alert(next(iter(rows))), True
@@ -139,10 +140,10 @@ class SqliteAlerts(SqliteBase):
             return None
         return SafetyPlan(
             person_id=row["person_id"],
-            warning_signs=row["warning_signs"],
-            what_helps=row["what_helps"],
-            people_places=row["people_places"],
-            professionals=row["professionals"],
+            warning_signs=self._unseal(row["warning_signs"]),
+            what_helps=self._unseal(row["what_helps"]),
+            people_places=self._unseal(row["people_places"]),
+            professionals=self._unseal(row["professionals"]),
             updated_at=from_db(row["updated_at"]),
         )
 
@@ -155,10 +156,10 @@ class SqliteAlerts(SqliteBase):
             " professionals = excluded.professionals, updated_at = excluded.updated_at",
             (
                 plan.person_id,
-                plan.warning_signs,
-                plan.what_helps,
-                plan.people_places,
-                plan.professionals,
+                self._seal(plan.warning_signs),
+                self._seal(plan.what_helps),
+                self._seal(plan.people_places),
+                self._seal(plan.professionals),
                 to_db(now),
             ),
         )
@@ -213,6 +214,8 @@ class SqliteAlerts(SqliteBase):
                 action=row["action"],
                 detail=row["detail"],
                 id=row["id"],
+                subject_pseudonym=row["subject_pseudonym"],
+                actor_pseudonym=row["actor_pseudonym"],
             )
             for row in rows
         ]
@@ -237,7 +240,7 @@ class SqliteAlerts(SqliteBase):
             answers[row["checkin_id"]][row["question_key"]] = Answer(
                 question_key=row["question_key"],
                 number=row["value_number"],
-                text=row["value_text"],
+                text=self._unseal(row["value_text"]),
                 skipped=bool(row["skipped"]),
             )
         return [

@@ -12,10 +12,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import aiosqlite
 
+from storage.crypto import TextCipher, seal, unseal
 from storage.migrations import load_migrations
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,10 @@ BUSY_TIMEOUT_MS = 5000
 class SqliteBase:
     """Connections and transactions; the domain methods live in the area mixins."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, cipher: TextCipher | None = None) -> None:
         self.path = Path(path)
+        self._cipher = cipher
+        """Encrypts free text at rest when set (:mod:`storage.crypto`); plain text without."""
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
@@ -48,6 +51,9 @@ class SqliteBase:
         await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not just unlinked: an erasure leaves no
+        # readable copy in the file's free pages.
+        await conn.execute("PRAGMA secure_delete=ON")
         return conn
 
     async def close(self) -> None:
@@ -76,6 +82,27 @@ class SqliteBase:
                 + f"({migration.version}, '{migration.name}', strftime('%Y-%m-%dT%H:%M:%fZ'));"
                 + "\nCOMMIT;"
             )
+
+    @overload
+    def _seal(self, text: str) -> str: ...
+    @overload
+    def _seal(self, text: None) -> None: ...
+    def _seal(self, text: str | None) -> str | None:
+        """Free text as it is stored: encrypted when the store has a cipher."""
+        return seal(self._cipher, text)
+
+    @overload
+    def _unseal(self, stored: str) -> str: ...
+    @overload
+    def _unseal(self, stored: None) -> None: ...
+    def _unseal(self, stored: str | None) -> str | None:
+        return unseal(self._cipher, stored)
+
+    async def _checkpoint(self) -> None:
+        """Copy the WAL into the file and truncate it, so no old copy of a row stays there."""
+        writer = self._conn(self._writer)
+        async with self._lock:
+            await writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @staticmethod
     def _conn(conn: aiosqlite.Connection | None) -> aiosqlite.Connection:

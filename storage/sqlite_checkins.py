@@ -79,7 +79,7 @@ class SqliteCheckins(SqliteBase):
                 checkin_id,
                 answer.question_key,
                 answer.number,
-                answer.text,
+                self._seal(answer.text) if answer.number is None else answer.text,
                 int(answer.skipped),
                 to_db(now),
             ),
@@ -94,7 +94,7 @@ class SqliteCheckins(SqliteBase):
             row["question_key"]: Answer(
                 question_key=row["question_key"],
                 number=row["value_number"],
-                text=row["value_text"],
+                text=self._unseal(row["value_text"]),
                 skipped=bool(row["skipped"]),
             )
             for row in rows

@@ -29,7 +29,7 @@ class SqliteGoals(SqliteBase):
                 " VALUES (?, ?, ?, ?, ?)",
                 (
                     person_id,
-                    title,
+                    self._seal(title),
                     term.value,
                     to_db_date(target_date) if target_date else None,
                     to_db(now),
@@ -39,7 +39,7 @@ class SqliteGoals(SqliteBase):
             assert goal_id is not None
             await db.executemany(
                 "INSERT INTO goal_steps (goal_id, position, title) VALUES (?, ?, ?)",
-                [(goal_id, n, step) for n, step in enumerate(steps, start=1)],
+                [(goal_id, n, self._seal(step)) for n, step in enumerate(steps, start=1)],
             )
         goal = await self.get_goal(goal_id)
         assert goal is not None
@@ -50,7 +50,7 @@ class SqliteGoals(SqliteBase):
         if row is None:
             return None
         steps = await self._steps_of([goal_id])
-        return _goal(row, steps.get(goal_id, ()))
+        return self._goal(row, steps.get(goal_id, ()))
 
     async def goals_of(self, person_id: int, *, include_closed: bool = False) -> list[Goal]:
         sql = "SELECT * FROM goals WHERE person_id = ?"
@@ -58,7 +58,7 @@ class SqliteGoals(SqliteBase):
             sql += " AND completed_at IS NULL AND set_aside_at IS NULL"
         rows = await self._fetchall(sql + " ORDER BY created_at, id", (person_id,))
         steps = await self._steps_of([row["id"] for row in rows])
-        return [_goal(row, steps.get(row["id"], ())) for row in rows]
+        return [self._goal(row, steps.get(row["id"], ())) for row in rows]
 
     async def _steps_of(self, goal_ids: list[int]) -> dict[int, tuple[GoalStep, ...]]:
         if not goal_ids:
@@ -74,7 +74,7 @@ class SqliteGoals(SqliteBase):
                 GoalStep(
                     id=row["id"],
                     position=row["position"],
-                    title=row["title"],
+                    title=self._unseal(row["title"]),
                     done_at=maybe_from_db(row["done_at"]),
                 )
             )
@@ -130,7 +130,7 @@ class SqliteGoals(SqliteBase):
             cursor = await db.execute(
                 "INSERT INTO goal_comments (goal_id, author_id, text, created_at)"
                 " VALUES (?, ?, ?, ?)",
-                (goal_id, author_id, text, to_db(now)),
+                (goal_id, author_id, self._seal(text), to_db(now)),
             )
             comment_id = cursor.lastrowid
         assert comment_id is not None
@@ -145,7 +145,7 @@ class SqliteGoals(SqliteBase):
                 id=row["id"],
                 goal_id=row["goal_id"],
                 author_id=row["author_id"],
-                text=row["text"],
+                text=self._unseal(row["text"]),
                 created_at=from_db(row["created_at"]),
             )
             for row in rows
@@ -169,12 +169,15 @@ class SqliteGoals(SqliteBase):
                 (person_id, weekday, to_db(now)),
             )
 
+    def _goal(self, row: aiosqlite.Row, steps: tuple[GoalStep, ...]) -> Goal:
+        return _goal_from(row, self._unseal(row["title"]), steps)
 
-def _goal(row: aiosqlite.Row, steps: tuple[GoalStep, ...]) -> Goal:
+
+def _goal_from(row: aiosqlite.Row, title: str, steps: tuple[GoalStep, ...]) -> Goal:
     return Goal(
         id=row["id"],
         person_id=row["person_id"],
-        title=row["title"],
+        title=title,
         term=GoalTerm(row["term"]),
         created_at=from_db(row["created_at"]),
         target_date=maybe_from_db_date(row["target_date"]),

@@ -210,23 +210,27 @@ class SqliteMentoring(SqliteAlerts):
             streak=bool(row["streak"]),
             notes=bool(row["notes"]),
             chosen_at=from_db(row["chosen_at"]),
+            goals=bool(row["goals"]),
         )
 
     async def set_sharing(self, mentee_id: int, sharing: Sharing, now: datetime) -> Sharing:
         await self._write_one(
-            "INSERT INTO sharing (mentee_id, numbers, streak, notes, chosen_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (mentee_id) DO UPDATE SET"
+            "INSERT INTO sharing (mentee_id, numbers, streak, notes, goals, chosen_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (mentee_id) DO UPDATE SET"
             " numbers = excluded.numbers, streak = excluded.streak, notes = excluded.notes,"
-            " chosen_at = excluded.chosen_at",
+            " goals = excluded.goals, chosen_at = excluded.chosen_at",
             (
                 mentee_id,
                 int(sharing.numbers),
                 int(sharing.streak),
                 int(sharing.notes),
+                int(sharing.goals),
                 to_db(now),
             ),
         )
-        return Sharing(sharing.numbers, sharing.streak, sharing.notes, chosen_at=now)
+        return Sharing(
+            sharing.numbers, sharing.streak, sharing.notes, chosen_at=now, goals=sharing.goals
+        )
 
 
 def _pairing(row: aiosqlite.Row) -> Pairing:

@@ -21,6 +21,7 @@ from storage.models import (
     Settings,
 )
 from storage.sqlite_base import SqliteBase
+from storage.sqlite_privacy_rules import next_id
 from storage.timestamps import (
     from_db,
     maybe_from_db,
@@ -44,7 +45,9 @@ class SqlitePeople(SqliteBase):
             if list(taken):
                 raise ValueError("this account already belongs to a person")
             cursor = await db.execute(
-                "INSERT INTO people (display_name, created_at) VALUES (?, ?)", (display_name, now)
+                "INSERT INTO people (id, display_name, created_at)"
+                f" VALUES ({next_id('people')}, ?, ?)",
+                (display_name, now),
             )
             person_id = cursor.lastrowid
             assert person_id is not None
@@ -209,7 +212,8 @@ class SqlitePeople(SqliteBase):
         )
         if row is None:
             return None
-        return ConversationState(flow=row["flow"], step=row["step"], data=json.loads(row["data"]))
+        data = json.loads(self._unseal(row["data"]))
+        return ConversationState(flow=row["flow"], step=row["step"], data=data)
 
     async def save_conversation(
         self, address: AccountAddress, state: ConversationState, now: datetime
@@ -224,7 +228,7 @@ class SqlitePeople(SqliteBase):
                 address.platform_user_id,
                 state.flow,
                 state.step,
-                json.dumps(state.data),
+                self._seal(json.dumps(state.data)),
                 to_db(now),
             ),
         )

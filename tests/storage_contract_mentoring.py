@@ -113,6 +113,9 @@ class MentoringContract:
         assert await store.get_sharing(mentee) == Sharing(True, True, False, None)
         await store.set_sharing(mentee, Sharing(numbers=False, streak=True, notes=True), NOW)
         assert await store.get_sharing(mentee) == Sharing(False, True, True, NOW)
+        assert not (await store.get_sharing(mentee)).goals  # goals are opt-in
+        await store.set_sharing(mentee, Sharing(goals=True), NOW)
+        assert await store.get_sharing(mentee) == Sharing(True, True, False, NOW, goals=True)
 
     async def test_alerts_reuse_ack_and_open(self, store: Storage) -> None:
         mentor = await person(store, "1", Role.MENTOR)

@@ -26,6 +26,7 @@ from handlers.context import Context
 from handlers.messaging import (
     ConversationRef,
     DeliveryError,
+    Document,
     Image,
     Messengers,
     OutgoingMessage,
@@ -366,3 +367,15 @@ async def test_stop_waits_for_nothing_in_flight_and_closes(world: World) -> None
     await world.adapter.drain(within=1)
     await world.adapter.stop(drain_timeout=1)
     assert world.adapter.client.is_closed()
+
+
+async def test_document_is_an_attachment(world: World) -> None:
+    await world.slash("help")
+    data = b'{"format": "peerbot-export/1"}'
+    await world.send(OutgoingMessage("Your data", document=Document(data, "my.json")))
+    (attachment,) = world.dm()[-1].attachments
+    assert attachment.filename == "my.json"
+    picture = Image(tiny_png(), alt_text="a chart", filename="chart.png")
+    both = OutgoingMessage("Both", image=picture, document=Document(data, "my.json"))
+    await world.send(both)
+    assert sorted(a.filename for a in world.dm()[-1].attachments) == ["chart.png", "my.json"]

@@ -11,6 +11,7 @@ import pytest
 from storage import StorageURLError, storage_from_url
 from storage.sqlite import SqliteStorage
 from tests.storage_contract import StorageContract, make_person
+from tests.storage_contract_batches import PromptBatchContract
 from tests.storage_contract_circles import CircleContract
 from tests.storage_contract_mentoring import MentoringContract
 
@@ -23,7 +24,7 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
     await storage.close()
 
 
-class TestSqliteContract(StorageContract, MentoringContract, CircleContract):
+class TestSqliteContract(StorageContract, MentoringContract, CircleContract, PromptBatchContract):
     pass
 
 

@@ -31,6 +31,7 @@ from handlers.messaging import (
     Button,
     ConversationRef,
     DeliveryError,
+    Document,
     Image,
     IncomingEvent,
     Messengers,
@@ -420,3 +421,18 @@ def test_webhook_without_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> N
     settings = TelegramSettings(webhook_url="https://bot.example.org/hook")
     with pytest.raises(ValueError, match="PEERBOT_TELEGRAM_WEBHOOK_SECRET"):
         TelegramAdapter("123:abc", build_dispatcher(Context(storage=None)), settings)  # type: ignore[arg-type]
+
+
+async def test_document_follows_the_text(
+    adapter: TelegramAdapter, person: Person, emu: EmulatorHandle
+) -> None:
+    """/mydata's export: the summary, then the JSON file as a document."""
+    ref = ConversationRef("telegram", str(USER), str(USER))
+    data = b'{"format": "peerbot-export/1"}'
+    message = OutgoingMessage("Here is a copy of your data.", document=Document(data, "my.json"))
+    sent = await adapter.messenger.send(ref, message)
+    text = await person.expect(lambda m: "Here is a copy" in (m.get("text") or ""))
+    document = await person.expect(lambda m: "document" in m)
+    assert str(document["message_id"]) == sent.message_id
+    assert document["message_id"] > text["message_id"]
+    assert document["document"]["file_name"] == "my.json"

@@ -1,8 +1,9 @@
 """The console adapter: one person chatting with the bot in a terminal.
 
-Buttons become numbered choices (type the number or the label), images are written to a
-folder and their path printed. Works interactively and with piped stdin: it stops at the end
-of input. Scheduled prompts print by themselves while it waits for a line.
+Buttons become numbered choices (type the number or the label), images and files (the
+``/mydata`` export) are written to a folder and their path printed. Works interactively and
+with piped stdin: it stops at the end of input. Scheduled prompts print by themselves while it
+waits for a line.
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ class ConsoleMessenger:
             path = self.image_dir / f"{number:04d}-{message.image.filename}"
             path.write_bytes(message.image.png)
             lines.append(f"bot> [image saved to {path}: {message.image.alt_text}]")
+        if message.document is not None:
+            self.image_dir.mkdir(parents=True, exist_ok=True)
+            path = self.image_dir / f"{next(self._ids):04d}-{message.document.filename}"
+            path.write_bytes(message.document.data)
+            path.chmod(0o600)  # a person's data export: readable by its owner only
+            lines.append(f"bot> [file saved to {path}]")
         self.out.write("\n".join(lines) + "\n")
         self.out.flush()
         return SentRef(ref=ref, message_id=str(next(self._ids)))

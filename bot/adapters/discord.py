@@ -10,10 +10,11 @@ Outbound (:class:`DiscordMessenger`): a person's DM, a server channel or a threa
 prompts can go to a private thread per person in ``prompt_channel_id`` instead: always
 (``prompts_in = "private_thread"``), or when the person's DMs are closed.
 
-Intents: ``guilds``, ``dm_messages`` and ``guild_messages`` only. ``message_content`` is
-privileged and not requested: Discord still delivers the text of DMs to the bot (and of server
-messages that mention it), so DM conversations work without it. Server text arrives empty, so
-the crisis screen cannot read circle channels until a later issue requests the intent, and
+Intents: ``guilds``, ``dm_messages``, ``guild_messages`` and ``voice_states`` (circle
+attendance from voice channels, :mod:`bot.adapters.discord_circles`); none is privileged.
+``message_content`` is privileged and off unless configured: Discord still delivers the text
+of DMs to the bot (and of server messages that mention it), so DM conversations work without
+it. Without it server text arrives empty, so the crisis screen cannot read circle channels, and
 typed answers in a private thread (a check-in note) are unreadable too; buttons work there.
 
 Slash commands are synced in ``setup_hook``, which ``Client.login`` runs before the gateway
@@ -21,9 +22,10 @@ connects: no command can be invoked before it is registered, and a failed sync i
 the previous registration stays in force.
 
 ``ConversationRef`` for Discord: ``user_id`` is the person's snowflake; ``chat_id`` is the DM
-channel for DM events and, for server events, the person's own id, meaning "this person's DM,
-opened on send" (a server channel is never stored as where to reach a person); ``thread_id``
-is the person's private check-in thread when the event came from it.
+channel for DM events, and for server events the channel (a circle's venue; for a thread, its
+parent, with ``thread_id`` the thread), chat kind GROUP or CHANNEL, replies ephemeral. A
+``chat_id`` equal to ``user_id`` means "their DM, opened on send": the core stores that for a
+person met in a server (``IncomingEvent.private_ref``). Their private check-in thread is direct.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
+from bot.adapters.discord_circles import count_present, may_rsvp, opens_session, voice_changed
 from bot.adapters.discord_views import (
     CANNOT_MESSAGE_USER,
     PLATFORM,
@@ -64,6 +67,7 @@ from handlers.messaging import (
     OutgoingMessage,
     SentRef,
 )
+from handlers.texts import circles as circle_texts
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +85,8 @@ class DiscordSettings:
     message_content: bool = False
     """Ask for the privileged message-content intent: needed to read typed text in server
     channels and threads (check-in notes in private threads, crisis screening in circles)."""
+    rsvp_role_id: int | None = None
+    """When set, only members with this role may answer Going or Maybe to a circle."""
 
     def __post_init__(self) -> None:
         if self.prompts_in not in ("dm", "private_thread"):
@@ -93,6 +99,7 @@ def intents(message_content: bool = False) -> discord.Intents:
     wanted.guilds = True
     wanted.dm_messages = True
     wanted.guild_messages = True
+    wanted.voice_states = True  # circle attendance: who joins a circle's voice channel
     wanted.message_content = message_content
     return wanted
 
@@ -209,6 +216,11 @@ class _PeerClient(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         await self.adapter.on_message(message)
 
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        await self.adapter.on_voice_state(member, before, after)
+
 
 class DiscordAdapter:
     """Runs one bot token: the client, its slash commands and the messenger."""
@@ -321,15 +333,34 @@ class DiscordAdapter:
             raw=interaction,
         )
         async with self._turn(ref.user_id):
-            replies = await self.dispatcher.handle(event)
+            replies = await self._handle(interaction, event)
             if not deferred:  # too late for follow-ups: deliver the way a prompt would go
-                await self._each(replies, event, lambda reply: self.messenger.send(ref, reply))
+                private = event.private_ref
+                await self._each(replies, event, lambda reply: self.messenger.send(private, reply))
                 return
             if not replies and thinking:  # nothing to say: clear "thinking..." away
                 await self._quietly(event, interaction.delete_original_response())
             await self._each(
                 replies, event, lambda reply: self._followup(interaction, reply, ephemeral)
             )
+
+    async def _handle(
+        self, interaction: discord.Interaction[Any], event: IncomingEvent
+    ) -> list[OutgoingMessage]:
+        """The core's answer, with the circles' Discord parts: the RSVP role, voice presence."""
+        if not await may_rsvp(self.client, interaction.user, event.kind, self.settings):
+            return [OutgoingMessage(circle_texts.RSVP_ROLE_ONLY)]
+        replies = await self.dispatcher.handle(event)
+        if opens_session(event.kind):
+            await self._quietly(event, count_present(self.dispatcher.ctx, self.client.guilds))
+        return replies
+
+    async def on_voice_state(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        self._track()
+        async with self._turn(str(member.id)):
+            await voice_changed(self.dispatcher.ctx, member, before, after)
 
     async def _defer(
         self, interaction: discord.Interaction[Any], *, thinking: bool, ephemeral: bool
@@ -365,12 +396,6 @@ class DiscordAdapter:
         ref, chat_kind = place(
             author, message.channel, message.channel.id, guild_id, self.settings.prompt_channel_id
         )
-        if chat_kind is not ChatKind.DIRECT:  # a server channel: the channel, not the person
-            thread = (
-                str(message.channel.id) if isinstance(message.channel, discord.Thread) else None
-            )
-            parent = getattr(message.channel, "parent_id", None) if thread else None
-            ref = ConversationRef(PLATFORM, str(parent or message.channel.id), ref.user_id, thread)
         event = IncomingEvent(
             ref=ref,
             kind=parse_text(text, self.dispatcher.commands),

@@ -93,6 +93,7 @@ class Rendered:
     content: str
     view: discord.ui.View | None = None
     with_image: bool = False
+    with_document: bool = False
 
 
 def render_text(text: str) -> str:
@@ -163,6 +164,7 @@ def render(message: OutgoingMessage) -> list[Rendered]:
             content=part,
             view=build_view(message.rows) if n == last else None,
             with_image=message.image is not None and n == last,
+            with_document=message.document is not None and n == last,
         )
         for n, part in enumerate(parts)
     ]
@@ -187,8 +189,14 @@ def send_kwargs(part: Rendered, message: OutgoingMessage) -> dict[str, Any]:
     }
     if part.view is not None:
         kwargs["view"] = part.view
-    if part.with_image:
-        kwargs["file"] = image_file(message)
+    files = [image_file(message)] if part.with_image else []
+    if part.with_document and message.document is not None:
+        document = message.document
+        files.append(discord.File(io.BytesIO(document.data), filename=document.filename))
+    if len(files) == 1:
+        kwargs["file"] = files[0]
+    elif files:
+        kwargs["files"] = files
     return kwargs
 
 
@@ -274,10 +282,14 @@ def place(
     guild_id: int | None,
     prompt_channel_id: int | None,
 ) -> tuple[ConversationRef, ChatKind]:
-    """Where an event came from: a reference to the person, and the kind of chat.
+    """Where an event came from: a reference to the chat and the person, and the kind of chat.
 
-    A DM is referenced by its channel; the person's own private thread by the thread; anywhere
-    else in a server by the person's id alone ("their DM"), never by the public channel.
+    A DM is referenced by its channel, and the person's own private check-in thread by their
+    id plus the thread: both are direct chats. Anywhere else in a server the chat is the
+    channel (a circle's venue) and the chat kind GROUP (CHANNEL for an announcement channel);
+    in a thread, ``chat_id`` is its parent channel and ``thread_id`` the thread. The core
+    reaches the person privately through ``IncomingEvent.private_ref`` (their id: "their DM"),
+    so a server channel is never stored as where to reach a person.
     """
     user_id = str(user.id)
     if guild_id is None:
@@ -289,5 +301,9 @@ def place(
         and channel.name == thread_name(user.id)
     ):
         return ConversationRef(PLATFORM, user_id, user_id, str(channel.id)), ChatKind.DIRECT
+    where = str(channel_id or getattr(channel, "id", None) or "")
+    ref = ConversationRef(PLATFORM, where, user_id)
+    if isinstance(channel, discord.Thread):
+        ref = ConversationRef(PLATFORM, str(channel.parent_id or where), user_id, where)
     news = getattr(channel, "type", None) is discord.ChannelType.news
-    return ConversationRef(PLATFORM, user_id, user_id), ChatKind.CHANNEL if news else ChatKind.GROUP
+    return ref, ChatKind.CHANNEL if news else ChatKind.GROUP

@@ -221,6 +221,13 @@ class TelegramMessenger:
                 reply_markup=keyboard if n == len(pieces) else None,
                 message_thread_id=thread,
             )
+        if message.document is not None:  # after the text, which says what the file is
+            last = await self.bot.send_document(
+                chat_id,
+                document=message.document.data,
+                filename=message.document.filename,
+                message_thread_id=thread,
+            )
         assert last is not None
         return last
 

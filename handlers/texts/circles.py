@@ -216,6 +216,11 @@ RSVP_MEMBERS_ONLY = (
     "Circles are for members of the program. Send me /start in a private message to join, "
     "then tap again."
 )
+RSVP_ROLE_ONLY = (
+    "Thank you for wanting to come. Signing up for circles here is open to program members "
+    "with the circles role on this server, and I don't see it on your account yet. A "
+    "facilitator or coordinator can add it for you; then tap again."
+)
 RSVP_CANCELLED = (
     "*{title}* on {date} was cancelled, so there's nothing to answer. "
     "Send /circles to see what's coming up."
@@ -282,7 +287,7 @@ ALREADY_RUNNING = (
 NO_SESSION_HERE = "No circle is running in this chat. Send /circle start to open one."
 NOT_RUNNING_IT = (
     "{runner} is running this circle. They can hand it to you with /circle handover, "
-    "or any facilitator can close it with /circle end."
+    "or any facilitator taking part can close it with /circle end."
 )
 WELCOME_HERE = "Welcome, {name}. {count} here so far."
 ALREADY_HERE = "You're already marked here, {name}. Welcome."

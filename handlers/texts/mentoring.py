@@ -58,11 +58,14 @@ SCOPES = {
     "numbers": "your check-in numbers (mood and craving)",
     "streak": "your streak",
     "notes": "your check-in notes",
+    "goals": "your goals and your progress on them",
 }
-SCOPE_SHORT = {"numbers": "numbers", "streak": "streak", "notes": "notes"}
+SCOPE_SHORT = {"numbers": "numbers", "streak": "streak", "notes": "notes", "goals": "goals"}
 SHARING_MENU = (
     "Here's what {mentor} sees about you:\n{lines}\n\n"
     "They always see that you checked in, and any alert (like /sos). "
+    "Your goals stay private unless you share them; if you do, they see each goal's steps "
+    "and progress and can leave you a note of encouragement on it. "
     "Tap to change what they see; you can change it any time with /sharing."
 )
 SHARING_NO_MENTOR = "your mentor, once you have one,"
@@ -89,6 +92,9 @@ NO_NUMBER = "-"
 STREAK = "Streak: {days} days"
 STREAK_NOT_STARTED = "Streak: not started yet"
 STREAK_PRIVATE = "Streak: kept private"
+GOALS_SHARED = "Goals: shared (tap Goals below)"
+GOALS_PRIVATE = "Goals: kept private"
+GOALS_BUTTON = "Goals: {name}"
 NOTE = "Latest note: “{note}”"
 OPEN_ALERTS = "Open alerts: {count} (see /alerts)"
 MENTEES_FOOTER = "You see what each person chose to share. Send /alerts for open alerts."

@@ -56,3 +56,24 @@ DUPLICATE = "has the same name as entry {entry}"
 
 CHECK_OK = "{file}: {count} entries, all fine ({summary})"
 CHECK_PROBLEMS = "{count} problem(s) found."
+
+# A mentor sending an entry to a mentee
+SEND_OFFER = "To send one of these to a mentee, tap it:"
+SEND_BUTTON = "Send to a mentee: {name}"
+SEND_PICK = "Who would you like to send *{name}* to?"
+SEND_NO_MENTEES = (
+    "You have no mentees to send it to yet. Send /invite for a code to give someone you'll mentor."
+)
+SEND_NOT_PAIRED = (
+    "That person isn't one of your mentees any more, so I haven't sent it. "
+    "Send /mentees to see the people you mentor."
+)
+SEND_ONLY_MENTORS = "Only mentors can send resources to someone. Send /resources to see the list."
+SEND_STALE = "Send /resources to find it again."
+SENT_TO_MENTEE = "{mentor} thought this might help you:\n\n{entry}"
+SEND_DONE = "Sent *{resource}* to {name}."
+SEND_ALREADY = "You already sent *{resource}* to {name} today, so I didn't send it again."
+SEND_PAUSED = "{name} has paused messages from me, so I didn't send *{resource}*."
+SEND_UNREACHED = (
+    "I couldn't reach {name} just now, so *{resource}* wasn't sent. Please try again later."
+)

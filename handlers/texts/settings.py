@@ -21,8 +21,8 @@ PAUSE_IN_PAST = "That date has already passed. Try a later one, like “/pause u
 RESUMED = "Welcome back. Your daily check-in is on again at {time}."
 NOT_PAUSED = "Your check-ins aren't paused. Send /pause if you'd like a break."
 STOPPED = (
-    "Okay, I won't send you any more messages. What you've told me is kept until you ask me "
-    "to erase it. Send /start whenever you'd like to come back."
+    "Okay, I won't send you any more messages. What you've told me is kept until you erase "
+    "it with /deleteme. Send /start whenever you'd like to come back."
 )
 TAP_A_BUTTON = "Tap one of the buttons above to choose what to change, or send /settings again."
 STALE_NEXT_STEP = "Send /settings to open them again."
