@@ -94,6 +94,9 @@ async def _mentee_block(ctx: Context, mentor_id: int, pairing: Pairing) -> str:
     open_alerts = await ctx.storage.open_alerts([mentee_id])
     if open_alerts:
         lines.append(texts.OPEN_ALERTS.format(count=len(open_alerts)))
+    reason = (await ctx.storage.get_settings(mentee_id)).paused_reason
+    if reason:  # prompts stopped after a permanent delivery failure: the mentor should know
+        lines.append(texts.UNREACHABLE.get(reason, texts.UNREACHABLE_OTHER))
     return "\n".join(lines)
 
 

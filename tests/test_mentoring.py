@@ -237,3 +237,18 @@ async def test_coordinator_pairing_is_announced_to_both(
     assert "*Mo*" in to_mentee.text and "/sharing" in to_mentee.text and to_mentee.buttons
     assert sum("new mentee: *Sam*" in m.text for m in messenger.to("m1")) == 1
     assert pings(messenger) == []
+
+
+async def test_mentor_sees_when_prompts_cannot_reach_a_mentee(
+    ctx: Context, dispatcher: Dispatcher, storage: SqliteStorage
+) -> None:
+    t = await team(ctx, dispatcher)
+    [listing] = await t.mentor.command("mentees")
+    assert "can't reach them" not in listing.text
+    # What the prompt sender records when Discord refuses a DM and no thread channel is set.
+    await storage.update_settings(t.mentee_id, paused_reason="dms_closed")
+    [listing] = await t.mentor.command("mentees")
+    assert "Discord DMs are closed" in listing.text
+    await storage.update_settings(t.mentee_id, paused_reason="telegram: chat not found")
+    [listing] = await t.mentor.command("mentees")
+    assert "can't reach them right now" in listing.text

@@ -125,3 +125,13 @@ ACK_NOTICE = (
     "The alert for *{name}* ({trigger}) has been acknowledged by {who}. Thank you for being there."
 )
 SOMEONE = "someone on the team"
+UNREACHABLE = {
+    "dms_closed": (
+        "⚠ Their Discord DMs are closed, so daily check-ins can't reach them. You could ask them "
+        "to allow DMs from the server, or ask the coordinator to set up a check-in channel."
+    ),
+}
+UNREACHABLE_OTHER = (
+    "⚠ Daily check-ins can't reach them right now (the app refused the message), so they are "
+    "paused. If you can, reach out another way; /resume from them turns check-ins back on."
+)
