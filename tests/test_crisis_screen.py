@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import string
-import time
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -239,17 +238,15 @@ def test_assessment_is_frozen() -> None:
         verdict.is_crisis = False  # type: ignore[misc]
 
 
-def test_long_messages_are_screened_whole_and_quickly() -> None:
+def test_long_messages_are_screened_whole() -> None:
+    """Long messages are screened end to end (their cost is measured in bench/bench_crisis.py)."""
     filler = "had a long day at work and went to my meeting after, it was fine. " * 160
     assert len(filler) > 10_000
-    started = time.perf_counter()
     assert not assess(filler).is_crisis
     assert assess(filler[:5000] + " i want to die. " + filler[5000:]).is_crisis
     assert assess(filler + "i took all my pills").category == "overdose"
     assert not assess("i'm not suicidal. " * 600).is_crisis
     assert assess("kill myself " * 1000).is_crisis
-    # Generous bound: catches accidental quadratic work, not a benchmark.
-    assert time.perf_counter() - started < 2.0
 
 
 # --- normalise --------------------------------------------------------------------------------
