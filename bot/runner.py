@@ -22,12 +22,13 @@ from bot.config import Config
 from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
+from handlers.help import personal_menu
 from handlers.messaging import Messengers
 from scheduling.due import DueWorker
 from scheduling.housekeeping import housekeeping
 from scheduling.scheduler import build_scheduler
 from storage import storage_from_url
-from storage.models import Role
+from storage.models import AccountAddress, Role
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +47,14 @@ def platform_adapters(
     secrets = config.secrets
     if secrets.telegram_token:
         from bot.adapters.telegram import TelegramAdapter
+        from bot.adapters.telegram_menus import PersonalMenus
 
         def mentee_commands() -> list[tuple[str, str]]:
             specs = dispatcher.commands_for(frozenset({Role.MENTEE}), True)
             return [(spec.name, spec.description) for spec in specs]
+
+        async def staff_menu(address: AccountAddress) -> list[tuple[str, str]] | None:
+            return await personal_menu(dispatcher.ctx, dispatcher.commands_for, address)
 
         telegram = TelegramAdapter(
             secrets.telegram_token,
@@ -57,6 +62,7 @@ def platform_adapters(
             config.telegram,
             command_listing=mentee_commands,
             webhook_secret=secrets.telegram_webhook_secret,
+            menus=PersonalMenus(staff_menu),
         )
         messengers.add(telegram.messenger)
         adapters.append(telegram)

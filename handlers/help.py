@@ -8,7 +8,7 @@ from handlers.context import Capability, CommandSpec, Context, Replies, Turn
 from handlers.crisis import crisis_line
 from handlers.messaging import OutgoingMessage
 from handlers.texts import help as texts
-from storage.models import Role
+from storage.models import AccountAddress, Role
 
 CommandListing = Callable[[frozenset[Role], bool], list[CommandSpec]]
 
@@ -26,3 +26,20 @@ def capability(listing: CommandListing) -> Capability:
         return [OutgoingMessage("\n".join(lines))]
 
     return Capability(commands=(CommandSpec("help", "list what you can do", show_help),))
+
+
+async def personal_menu(
+    ctx: Context, listing: CommandListing, address: AccountAddress
+) -> list[tuple[str, str]] | None:
+    """The command menu for someone whose roles add commands beyond a mentee's, else None.
+
+    Adapters that show a command menu (Telegram) publish the mentee list for everyone and this
+    one for the person's own chat.
+    """
+    person = await ctx.storage.person_for_account(address)
+    if person is None or not person.onboarded:
+        return None
+    roles = await ctx.storage.roles_of(person.id)
+    if roles <= {Role.MENTEE}:
+        return None
+    return [(spec.name, spec.description) for spec in listing(roles, True)]

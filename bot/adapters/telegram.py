@@ -38,6 +38,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
+from bot.adapters.telegram_menus import PersonalMenus
 from handlers.dispatcher import Dispatcher
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
@@ -53,6 +54,7 @@ from handlers.messaging import (
     Text,
 )
 from handlers.texts.common import UNSUPPORTED_MESSAGE
+from storage.models import AccountAddress
 
 log = logging.getLogger(__name__)
 
@@ -328,8 +330,10 @@ class TelegramAdapter:
         *,
         command_listing: CommandListing | None = None,
         webhook_secret: str | None = None,
+        menus: PersonalMenus | None = None,
     ) -> None:
         self.dispatcher = dispatcher
+        self.menus = menus
         self.settings = settings
         self.command_listing = command_listing
         self.webhook_secret = webhook_secret or os.environ.get(WEBHOOK_SECRET_ENV) or None
@@ -433,6 +437,11 @@ class TelegramAdapter:
             return
         replies = await self.dispatcher.handle(event)
         await self._reply(event.event_id, event.ref, replies)
+        if self.menus is not None and isinstance(event.kind, Command):
+            chat = update.effective_chat
+            if chat is not None and chat.type == Chat.PRIVATE:
+                address = AccountAddress(PLATFORM, event.ref.user_id)
+                await self.menus.refresh(self.app.bot, chat.id, address)
 
     async def _reply(
         self, event_id: str, ref: ConversationRef, replies: Sequence[OutgoingMessage]
