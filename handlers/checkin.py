@@ -16,7 +16,7 @@ from handlers.messaging import Button, OutgoingMessage
 from handlers.program import Question
 from handlers.texts import checkin as texts
 from handlers.timing import TimingError, parse_local_date
-from storage.models import AccountAddress, Answer, Checkin, ConversationState, Role
+from storage.models import AccountAddress, Answer, Checkin, ConversationState, Person, Role
 
 FLOW = "ck"
 EVERYONE = frozenset(Role)
@@ -133,6 +133,20 @@ class CheckinFlow:
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
         checkin_id, _, rest = payload.partition(":")
         key, _, value = rest.partition(":")
+        state = turn.state
+        if (
+            checkin_id.isdigit()
+            and turn.person is not None
+            and state is not None
+            and state.flow == FLOW
+            and state.data.get("checkin_id") == int(checkin_id)
+            and state.step == key
+        ):
+            replies = await self._next_question(
+                ctx, turn, turn.person.id, int(checkin_id), key, value
+            )
+            if replies is not None:
+                return replies
         checkin = await ctx.storage.get_checkin(int(checkin_id)) if checkin_id.isdigit() else None
         if (
             checkin is None
@@ -147,6 +161,28 @@ class CheckinFlow:
         if state.step != key:
             return [OutgoingMessage(texts.ALREADY_ANSWERED)]
         return await self._answer(ctx, turn, checkin, key, value)
+
+    async def _next_question(
+        self, ctx: Context, turn: Turn, person_id: int, checkin_id: int, key: str, raw: str
+    ) -> Replies | None:
+        """The common press (the awaited question, not the last one) in two writes and no
+        read: the answer goes in only if the check-in is theirs and open, then the state
+        moves on. None when anything is unusual: the caller then takes the full path, which
+        reads the check-in and gives the exact answer (closed, already answered, ...)."""
+        questions = ctx.program.checkin.questions
+        index = next((i for i, q in enumerate(questions) if q.key == key), None)
+        if index is None or index + 1 >= len(questions):
+            return None
+        answer = read_answer(questions[index], raw)
+        if isinstance(answer, str):
+            return None
+        if not await ctx.storage.record_open_answer(checkin_id, person_id, answer, ctx.clock()):
+            return None  # nothing was stored, so the full path sees what was there before
+        following = questions[index + 1]
+        await ctx.storage.save_conversation(
+            turn.address, _state(checkin_id, following.key), ctx.clock()
+        )
+        return [question_message(following, checkin_id)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
         state = turn.state
@@ -177,14 +213,20 @@ class CheckinFlow:
             )
             return [question_message(following, checkin.id)]
         await end_flow(ctx, turn)
-        return [await finish(ctx, checkin)]
+        return [await finish(ctx, checkin, turn.person)]
 
 
-async def finish(ctx: Context, checkin: Checkin) -> OutgoingMessage:
-    """Complete the check-in, move the streak, and say so warmly."""
+async def finish(ctx: Context, checkin: Checkin, known: Person | None = None) -> OutgoingMessage:
+    """Complete the check-in, move the streak, and say so warmly.
+
+    ``known``: the person as the turn read them, which saves reading them again when it is
+    the check-in's owner (nothing in the turn changes their streak before this).
+    """
     await ctx.storage.complete_checkin(checkin.id, ctx.clock())
     answers = await ctx.storage.answers_of(checkin.id)
-    person = await ctx.storage.get_person(checkin.person_id)
+    person = known if known is not None and known.id == checkin.person_id else None
+    if person is None:
+        person = await ctx.storage.get_person(checkin.person_id)
     assert person is not None
     day = checkin.local_date
     journey_start = person.journey_start or day

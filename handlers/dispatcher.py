@@ -133,9 +133,7 @@ class Dispatcher:
     async def _turn(self, event: IncomingEvent) -> Turn:
         storage = self.ctx.storage
         address = AccountAddress(event.ref.platform, event.ref.user_id)
-        person = await storage.person_for_account(address)
-        roles = await storage.roles_of(person.id) if person is not None else frozenset()
-        state = await storage.load_conversation(address)
+        person, roles, state = await storage.turn_facts(address)
         return Turn(event=event, person=person, roles=roles, state=state)
 
     async def _command(self, turn: Turn, command: Command) -> Replies:

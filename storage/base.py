@@ -110,6 +110,15 @@ class CoreStore(Protocol):
 
     async def load_conversation(self, address: AccountAddress) -> ConversationState | None: ...
 
+    async def turn_facts(
+        self, address: AccountAddress
+    ) -> tuple[Person | None, frozenset[Role], ConversationState | None]:
+        """What every incoming event needs, read at once: the address's person (None if
+        unknown), their roles (empty without a person) and the conversation state (which an
+        address may have before it has a person). The same as :meth:`person_for_account`,
+        :meth:`roles_of` and :meth:`load_conversation` together."""
+        ...
+
     async def save_conversation(
         self, address: AccountAddress, state: ConversationState, now: datetime
     ) -> None: ...
@@ -167,6 +176,14 @@ class CoreStore(Protocol):
 
     async def record_answer(self, checkin_id: int, answer: Answer, now: datetime) -> bool:
         """Store one answer; False if that question was already answered (a double press)."""
+        ...
+
+    async def record_open_answer(
+        self, checkin_id: int, person_id: int, answer: Answer, now: datetime
+    ) -> bool:
+        """:meth:`record_answer`, but only into a check-in of ``person_id`` that is still open
+        (checked in the same statement). False if nothing was stored: no such open check-in of
+        theirs, or the question already answered (:meth:`get_checkin` tells which)."""
         ...
 
     async def answers_of(self, checkin_id: int) -> dict[str, Answer]: ...

@@ -86,6 +86,28 @@ class SqliteCheckins(SqliteBase):
         )
         return len(inserted) == 1
 
+    async def record_open_answer(
+        self, checkin_id: int, person_id: int, answer: Answer, now: datetime
+    ) -> bool:
+        # One statement, one hand-off: the check-in's owner and openness are checked by the
+        # SELECT the row is inserted from, so no separate read of the check-in is needed.
+        inserted = await self._write_one(
+            "INSERT OR IGNORE INTO checkin_answers (checkin_id, question_key, value_number,"
+            " value_text, skipped, answered_at) SELECT id, ?, ?, ?, ?, ? FROM checkins"
+            " WHERE id = ? AND person_id = ? AND completed_at IS NULL AND closed_at IS NULL"
+            " RETURNING checkin_id",
+            (
+                answer.question_key,
+                answer.number,
+                self._seal(answer.text) if answer.number is None else answer.text,
+                int(answer.skipped),
+                to_db(now),
+                checkin_id,
+                person_id,
+            ),
+        )
+        return len(inserted) == 1
+
     async def answers_of(self, checkin_id: int) -> dict[str, Answer]:
         rows = await self._fetchall(
             "SELECT * FROM checkin_answers WHERE checkin_id = ?", (checkin_id,)

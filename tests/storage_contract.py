@@ -110,6 +110,23 @@ class StorageContract:
         await store.clear_conversation(ADDRESS)
         assert await store.load_conversation(ADDRESS) is None
 
+    async def test_turn_facts_match_the_separate_reads(self, store: Storage) -> None:
+        assert await store.turn_facts(ADDRESS) == (None, frozenset(), None)
+        state = ConversationState("ob", "name", {"n": 1})
+        await store.save_conversation(ADDRESS, state, NOW)  # state before any person
+        assert await store.turn_facts(ADDRESS) == (None, frozenset(), state)
+        person_id = await make_person(store)
+        await store.grant_role(person_id, Role.MENTOR, NOW)
+        person, roles, loaded = await store.turn_facts(ADDRESS)
+        assert person == await store.person_for_account(ADDRESS)
+        assert roles == {Role.MENTEE, Role.MENTOR} == await store.roles_of(person_id)
+        assert loaded == state
+        await store.clear_conversation(ADDRESS)
+        assert (await store.turn_facts(ADDRESS))[2] is None
+        other = await make_person(store, user_id="43")
+        facts = await store.turn_facts(AccountAddress("telegram", "43"))
+        assert facts[0] is not None and facts[0].id == other and facts[1] == {Role.MENTEE}
+
     async def test_claim_due_leases_rows_once(self, store: Storage) -> None:
         person_id = await make_person(store)
         due = DueWork("checkin", str(person_id), NOW, "2026-11-27", person_id=person_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from handlers.checkin import milestone_between
-from storage.models import AccountAddress
+from storage.models import AccountAddress, Answer
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock, onboard
 
@@ -158,3 +158,29 @@ async def test_late_answer_counts_for_its_day(
     checkin = await storage.latest_checkin(await person_id(storage))
     assert checkin is not None and checkin.local_date == date(2026, 11, 27)
     assert await storage.completed_on(await person_id(storage), date(2026, 11, 27))
+
+
+async def test_awaited_press_on_a_check_in_closed_behind_the_state(
+    chat: Chat, storage: SqliteStorage, clock: FakeClock
+) -> None:
+    # The state still awaits this question, but the check-in was closed (a newer one opened
+    # elsewhere): the answer is not stored and the press is told the check-in is closed.
+    await onboard(chat)
+    mood = (await chat.command("checkin"))[-1]
+    old = await storage.latest_checkin(await person_id(storage))
+    assert old is not None
+    await storage.open_checkin(old.person_id, old.local_date, "on_demand", clock())
+    stale = await chat.press(mood.buttons[2].payload)
+    assert "closed" in stale[0].text
+    assert await storage.answers_of(old.id) == {}
+
+
+async def test_awaited_press_already_stored_says_so(chat: Chat, storage: SqliteStorage) -> None:
+    await onboard(chat)
+    mood = (await chat.command("checkin"))[-1]
+    checkin = await storage.latest_checkin(await person_id(storage))
+    assert checkin is not None
+    await storage.record_answer(checkin.id, Answer("mood", number=5.0), checkin.started_at)
+    double = await chat.press(mood.buttons[2].payload)
+    assert "already have that answer" in double[0].text
+    assert (await storage.answers_of(checkin.id))["mood"].number == 5

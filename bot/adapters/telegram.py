@@ -13,6 +13,7 @@ conversation state in storage; two presses of one person must not race), and
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import os
@@ -42,6 +43,7 @@ from bot.adapters.telegram_menus import PersonalMenus
 from handlers.dispatcher import Dispatcher
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
+    Button,
     ButtonPress,
     Capabilities,
     ChatKind,
@@ -136,11 +138,15 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 def _keyboard(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
     if not message.rows:
         return None
+    return _markup(message.rows)
+
+
+@functools.lru_cache(maxsize=512)
+def _markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    """Built once per distinct layout: the same question's buttons come back all day, and
+    python-telegram-bot's objects are immutable once built, so one can be sent many times."""
     return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.payload) for b in row]
-            for row in message.rows
-        ]
+        [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row] for row in rows]
     )
 
 
@@ -437,11 +443,14 @@ class TelegramAdapter:
             return
         replies = await self.dispatcher.handle(event)
         await self._reply(event.event_id, event.ref, replies)
-        if self.menus is not None and isinstance(event.kind, Command):
-            chat = update.effective_chat
-            if chat is not None and chat.type == Chat.PRIVATE:
-                address = AccountAddress(PLATFORM, event.ref.user_id)
-                await self.menus.refresh(self.app.bot, chat.id, address)
+        if (
+            self.menus is not None
+            and isinstance(event.kind, Command)
+            and event.chat_kind is ChatKind.DIRECT
+            and update.effective_chat is not None
+        ):  # roles change through commands: refresh this person's own menu after each one
+            address = AccountAddress(PLATFORM, event.ref.user_id)
+            await self.menus.refresh(self.app.bot, update.effective_chat.id, address)
 
     async def _reply(
         self, event_id: str, ref: ConversationRef, replies: Sequence[OutgoingMessage]
