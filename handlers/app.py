@@ -25,13 +25,12 @@ from handlers import (
     settings,
 )
 from handlers import help as help_capability
-from handlers.checkin_prompts import REMINDER, run_reminder, run_scheduled_checkin
+from handlers.checkin_prompts import REMINDER, run_reminder
 from handlers.context import Context
 from handlers.crisis import CrisisAssessment
 from handlers.dispatcher import Dispatcher
 from handlers.logsafe import describe_exception
 from handlers.messaging import IncomingEvent
-from handlers.schedule import CHECKIN
 from storage.models import DueWork
 
 log = logging.getLogger(__name__)
@@ -39,7 +38,6 @@ log = logging.getLogger(__name__)
 DueHandler = Callable[[Context, DueWork, datetime], Awaitable[DueWork | None]]
 
 DUE_HANDLERS: dict[str, DueHandler] = {
-    CHECKIN: run_scheduled_checkin,
     REMINDER: run_reminder,
     escalation.ESCALATION: escalation.run_escalation,
     mentoring.PAIRING: mentoring.run_pair_notice,

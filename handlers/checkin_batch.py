@@ -1,7 +1,7 @@
 """Scheduled check-in prompts, a claimed batch at a time: the due worker's path for ``checkin``.
 
-It decides exactly what :func:`handlers.checkin_prompts.run_scheduled_checkin` decides for one
-row, in a handful of storage round trips per batch instead of about fifteen per prompt:
+Each row gets its decision (send, skip, record a miss, drop) in a handful of storage round
+trips per batch instead of about fifteen per prompt:
 
 1. **One read** for the whole batch (``prompt_batch_facts``): person, settings, accounts,
    completed-today, the prompt's and the misses' ledger rows, the last scheduled day before.

@@ -17,7 +17,7 @@ from handlers import profile
 from handlers.context import Context, Replies, Turn
 from handlers.goal_cards import FLOW, goal_buttons, goal_lines
 from handlers.messaging import Button, DeliveryError, OutgoingMessage
-from handlers.outbox import deliver, prompt_ref
+from handlers.outbox import deliver, pause_unreachable, prompt_ref
 from handlers.texts import goals as texts
 from handlers.timing import (
     TimingError,
@@ -172,6 +172,6 @@ async def run_goal_review(ctx: Context, work: DueWork, now: datetime) -> DueWork
     except DeliveryError as err:
         if not err.permanent:
             raise  # the lease runs out and the row is tried again
-        log.warning("goal review for person %s not delivered: %s", person_id, err.reason)
+        await pause_unreachable(ctx, person_id, err.reason)
         return None
     return next_work

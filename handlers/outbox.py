@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from handlers.context import Context
 from handlers.messaging import ConversationRef, DeliveryError, OutgoingMessage
+from handlers.schedule import CHECKIN, PAUSED_INDEFINITELY
 from storage.models import Account, DeliveryStatus, Settings
 
 log = logging.getLogger(__name__)
@@ -100,3 +101,13 @@ def choose_ref(accounts: Sequence[Account], settings: Settings) -> ConversationR
         user_id=chosen.address.platform_user_id,
         thread_id=chosen.thread_id,
     )
+
+
+async def pause_unreachable(ctx: Context, person_id: int, reason: str) -> None:
+    """A blocked bot or a deleted chat: stop proactive messages, and record why for their
+    mentor (``/mentees`` shows it); ``/resume`` or ``/start`` from the person undoes it."""
+    log.warning("pausing person %s: permanent delivery failure (%s)", person_id, reason)
+    await ctx.storage.update_settings(
+        person_id, paused_until=PAUSED_INDEFINITELY, paused_reason=reason
+    )
+    await ctx.storage.clear_due(CHECKIN, str(person_id))

@@ -46,18 +46,12 @@ class DueWorker:
         window: a send keeps its slot until its ledger mark is written, so a crash can re-send
         at most ``concurrency`` messages of this worker (see :mod:`handlers.checkin_batch`).
 
-        ``batch_handlers`` defaults to ``BATCH_HANDLERS`` for the kinds whose per-row handler
-        is the standard one (``DUE_HANDLERS``): a batch handler stands in for it.
+        ``handlers`` (one row at a time) and ``batch_handlers`` (a claimed batch of one kind at
+        once) default to the core's ``DUE_HANDLERS`` and ``BATCH_HANDLERS``.
         """
         self.ctx = ctx
         self.handlers = dict(DUE_HANDLERS if handlers is None else handlers)
-        if batch_handlers is None:
-            batch_handlers = {
-                kind: handler
-                for kind, handler in BATCH_HANDLERS.items()
-                if kind in self.handlers and self.handlers[kind] is DUE_HANDLERS.get(kind)
-            }
-        self.batch_handlers = dict(batch_handlers)
+        self.batch_handlers = dict(BATCH_HANDLERS if batch_handlers is None else batch_handlers)
         self._kinds = tuple(dict.fromkeys((*self.handlers, *self.batch_handlers)))
         self.owner = owner or f"worker-{uuid.uuid4().hex[:12]}"
         self.lease = lease
