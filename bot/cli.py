@@ -15,8 +15,9 @@ from typing import Any, Protocol
 
 from bot import cli_mentoring, cli_privacy, cli_report
 from bot.config import DEFAULT_PATH, EXAMPLE_PATH, Config, ConfigError, load_config
+from bot.database import opened_storage
 from handlers.timing import TimingError, parse_duration
-from storage import StorageURLError, storage_from_url
+from storage import StorageURLError
 from storage.models import InviteCode, Role
 
 EXIT_USAGE = 2
@@ -139,9 +140,8 @@ def _init(path: Path | None) -> int:
 
 
 async def _create_database(config: Config) -> None:
-    storage = storage_from_url(config.database_url, cipher=config.cipher)
-    await storage.open()
-    await storage.close()
+    async with opened_storage(config):
+        pass  # opening applies the migrations
 
 
 async def _invite(config: Config, args: argparse.Namespace) -> int:
@@ -156,9 +156,7 @@ async def _invite(config: Config, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     now = datetime.now(UTC)
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
-    storage = storage_from_url(config.database_url, cipher=config.cipher)
-    await storage.open()
-    try:
+    async with opened_storage(config) as storage:
         await storage.create_invite(
             InviteCode(
                 code=code,
@@ -168,8 +166,6 @@ async def _invite(config: Config, args: argparse.Namespace) -> int:
                 expires_at=now + valid_for,
             )
         )
-    finally:
-        await storage.close()
     print(code)
     print(
         f"{role} invite, {uses} use(s), valid until {(now + valid_for):%Y-%m-%d %H:%M} UTC. "

@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import Config
+from bot.database import opened_storage
 from handlers import audit
 from handlers.mentoring import pair_notice_work
 from handlers.timing import TimingError, parse_duration
-from storage import Storage, storage_from_url
+from storage import Storage
 from storage.mentoring import AuditEntry, PairingError, PairingProblem
 from storage.models import Role
 
@@ -72,15 +73,8 @@ def add_commands(subparsers: Any) -> None:
     capacity.set_defaults(handler=_capacity)
 
 
-async def _open(config: Config) -> Storage:
-    storage = storage_from_url(config.database_url, cipher=config.cipher)
-    await storage.open()
-    return storage
-
-
 async def _pair(config: Config, args: argparse.Namespace) -> int:
-    storage = await _open(config)
-    try:
+    async with opened_storage(config) as storage:
         now = datetime.now(UTC)
         try:
             pairing = await storage.pair(
@@ -104,13 +98,10 @@ async def _pair(config: Config, args: argparse.Namespace) -> int:
             f"{await _name(storage, pairing.mentor_id)}{backup}. The running bot tells them both."
         )
         return 0
-    finally:
-        await storage.close()
 
 
 async def _unpair(config: Config, args: argparse.Namespace) -> int:
-    storage = await _open(config)
-    try:
+    async with opened_storage(config) as storage:
         ended = await storage.unpair(args.mentee, datetime.now(UTC))
         if ended is None:
             print(f"person {args.mentee} has no mentor", file=sys.stderr)
@@ -120,13 +111,10 @@ async def _unpair(config: Config, args: argparse.Namespace) -> int:
             f"{await _name(storage, ended.mentor_id)}. Pair them again with `peerbot pair`."
         )
         return 0
-    finally:
-        await storage.close()
 
 
 async def _roster(config: Config, args: argparse.Namespace) -> int:
-    storage = await _open(config)
-    try:
+    async with opened_storage(config) as storage:
         now = datetime.now(UTC)
         default = config.program.mentoring.max_mentees
         pairings = await storage.active_pairings()
@@ -167,8 +155,6 @@ async def _roster(config: Config, args: argparse.Namespace) -> int:
         shown = await _name(storage, on_duty) if on_duty is not None else "nobody"
         print(f"\nCoordinator on duty: {shown} (set with `peerbot oncall ID`)")
         return 0
-    finally:
-        await storage.close()
 
 
 async def _audit(config: Config, args: argparse.Namespace) -> int:
@@ -179,8 +165,7 @@ async def _audit(config: Config, args: argparse.Namespace) -> int:
             f'--since "{args.since}" is not a duration (write it like 7d or 12h)', file=sys.stderr
         )
         return EXIT_USAGE
-    storage = await _open(config)
-    try:
+    async with opened_storage(config) as storage:
         entries = await storage.audit_log(
             subject_id=args.person, since=datetime.now(UTC) - window, limit=args.limit
         )
@@ -201,13 +186,10 @@ async def _audit(config: Config, args: argparse.Namespace) -> int:
         ]
         print(_table(("when (UTC)", "who", "whose", "what", "detail"), rows))
         return 0
-    finally:
-        await storage.close()
 
 
 async def _oncall(config: Config, args: argparse.Namespace) -> int:
-    storage = await _open(config)
-    try:
+    async with opened_storage(config) as storage:
         if args.clear:
             await storage.set_on_duty(None, datetime.now(UTC))
             print("nobody is on duty now: escalations end with the first coordinator")
@@ -222,8 +204,6 @@ async def _oncall(config: Config, args: argparse.Namespace) -> int:
         shown = await _name(storage, on_duty) if on_duty is not None else "nobody"
         print(f"coordinator on duty: {shown}")
         return 0
-    finally:
-        await storage.close()
 
 
 async def _capacity(config: Config, args: argparse.Namespace) -> int:
@@ -233,8 +213,7 @@ async def _capacity(config: Config, args: argparse.Namespace) -> int:
             print(f'limit "{args.limit}" must be a number or "default"', file=sys.stderr)
             return EXIT_USAGE
         limit = int(args.limit)
-    storage = await _open(config)
-    try:
+    async with opened_storage(config) as storage:
         if Role.MENTOR not in await storage.roles_of(args.mentor):
             print(f"person {args.mentor} is not a mentor", file=sys.stderr)
             return EXIT_FAILED
@@ -242,8 +221,6 @@ async def _capacity(config: Config, args: argparse.Namespace) -> int:
         shown = await storage.mentor_capacity(args.mentor, config.program.mentoring.max_mentees)
         print(f"{await _name(storage, args.mentor)} takes at most {shown} mentees")
         return 0
-    finally:
-        await storage.close()
 
 
 async def _name(storage: Storage, person_id: int | None) -> str:

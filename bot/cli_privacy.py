@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import Config
+from bot.database import opened_storage
 from handlers import audit
 from handlers.context import Context
 from handlers.privacy_data import (
@@ -28,7 +29,7 @@ from handlers.privacy_data import (
     export_document,
     purge_expired,
 )
-from storage import Storage, storage_from_url
+from storage import Storage
 from storage.crypto import CipherError, TextCipher
 from storage.mentoring import AuditEntry
 
@@ -72,15 +73,8 @@ def add_commands(subparsers: Any) -> None:
     new_key.set_defaults(handler=_new_key, needs_config=False)
 
 
-async def _open(config: Config) -> Storage:
-    storage = storage_from_url(config.database_url, cipher=config.cipher)
-    await storage.open()
-    return storage
-
-
 async def _export(config: Config, args: argparse.Namespace) -> int:
-    storage = await _open(config)
-    try:
+    async with opened_storage(config) as storage:
         now = datetime.now(UTC)
         if await storage.get_person(args.person) is None:
             print(f"person {args.person} is not anyone this program knows", file=sys.stderr)
@@ -88,8 +82,6 @@ async def _export(config: Config, args: argparse.Namespace) -> int:
         await storage.write_audit([AuditEntry(now, None, audit.COMMAND_LINE, args.person, EXPORT)])
         ctx = Context(storage=storage, program=config.program, clock=lambda: now)
         data = export_bytes(await export_document(ctx, args.person))
-    finally:
-        await storage.close()
     if args.out:
         descriptor = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as out:
@@ -108,16 +100,13 @@ async def _erase(config: Config, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    storage = await _open(config)
-    try:
+    async with opened_storage(config) as storage:
         ctx = Context(storage=storage, program=config.program)
         outcome = await erase_person(ctx, args.person, requested_by=COORDINATOR)
         if outcome is None:
             print(f"person {args.person} is not anyone this program knows", file=sys.stderr)
             return EXIT_FAILED
         untold = [await _name(storage, person_id) for person_id in outcome.untold]
-    finally:
-        await storage.close()
     erasure = outcome.erasure
     print(f"erased. Tombstone {erasure.id}, {erasure.erased_at:%Y-%m-%d %H:%M} UTC.")
     if untold:
@@ -135,11 +124,8 @@ async def _name(storage: Storage, person_id: int) -> str:
 
 
 async def _purge(config: Config, args: argparse.Namespace) -> int:
-    storage = await _open(config)
-    try:
+    async with opened_storage(config) as storage:
         counts = await purge_expired(Context(storage=storage, program=config.program))
-    finally:
-        await storage.close()
     print(
         f"purged {counts.checkins} check-ins, {counts.alerts} alerts, {counts.audit} audit rows,"
         f" {counts.deliveries} ledger rows, {counts.conversations} idle conversations,"
@@ -164,18 +150,16 @@ async def _rotate(config: Config, args: argparse.Namespace) -> int:
         except CipherError as err:
             print(f"{args.old_key_env} is {err}", file=sys.stderr)
             return EXIT_USAGE
-    storage = await _open(config)
-    try:
-        written = await storage.rotate_cipher(config.cipher, old)
-    except CipherError:
-        print(
-            "some stored text decrypts with neither key; nothing was changed. Set the key it "
-            f"was written with in {args.old_key_env}.",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
-    finally:
-        await storage.close()
+    async with opened_storage(config) as storage:
+        try:
+            written = await storage.rotate_cipher(config.cipher, old)
+        except CipherError:
+            print(
+                "some stored text decrypts with neither key; nothing was changed. Set the key it "
+                f"was written with in {args.old_key_env}.",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
     print(f"re-encrypted {written} stored values with the key in PEERBOT_DATA_KEY.")
     if old is not None:
         print(f"{args.old_key_env} is no longer needed; remove it.", file=sys.stderr)
