@@ -533,13 +533,25 @@ async def profile(args: argparse.Namespace, tmp: Path) -> None:
             trips[getattr(fn, "__name__", repr(fn))] += 1
             return await real_execute(self, fn, *a, **kw)
 
+        inline: Counter[str] = Counter()
+        storage = ours.storage
+        for name, conn in (("writer", storage._writer), ("reader", storage._reader)):
+            assert conn is not None
+            conn.set_trace_callback(lambda sql, name=name: inline.update([name]))
+
         ours.request.calls.clear()
         with mock.patch.object(aiosqlite.core.Connection, "_execute", counting):
             _, answer_us, command_us = await checkins_sequential(ours, driver, users, 400, 100)
+        for conn in (storage._writer, storage._reader):
+            assert conn is not None
+            conn.set_trace_callback(None)
         per = len(answer_us) + len(command_us)
         print(f"per update ({per} updates, 1 in 5 a /checkin):", file=sys.stderr)
-        print(f"  aiosqlite thread round trips: {sum(trips.values()) / per:.1f}", file=sys.stderr)
+        print(f"  aiosqlite thread round trips: {sum(trips.values()) / per:.2f}", file=sys.stderr)
         for name, count in trips.most_common():
+            print(f"    {name}: {count / per:.2f}", file=sys.stderr)
+        print("  inline SQLite statements (BEGIN/COMMIT included):", file=sys.stderr)
+        for name, count in inline.most_common():
             print(f"    {name}: {count / per:.2f}", file=sys.stderr)
         for name, count in ours.request.calls.most_common():
             print(f"  Bot API {name}: {count / per:.2f}", file=sys.stderr)

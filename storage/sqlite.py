@@ -1,14 +1,16 @@
-"""The embedded default store: SQLite through aiosqlite.
+"""The embedded default store: SQLite in WAL mode.
 
 One writer connection behind an asyncio lock, every write inside ``BEGIN IMMEDIATE`` (so two
-processes sharing a file serialise on SQLite's own lock instead of failing half-way), and a
-separate reader connection beside it, which WAL lets run while a write is in progress. The
-domain methods are grouped by area in mixins (``sqlite_people``, ``sqlite_queue``, ...).
+processes sharing a file serialise on SQLite's own lock instead of failing half-way), and
+reader connections beside it, which WAL lets run while a write is in progress. Small
+statements run inline on the event loop and table scans on aiosqlite's thread (why:
+:mod:`storage.sqlite_base`). The domain methods are grouped by area in mixins
+(``sqlite_people``, ``sqlite_queue``, ...).
 """
 
 from __future__ import annotations
 
-from storage.sqlite_base import BUSY_TIMEOUT_MS, SqliteBase
+from storage.sqlite_base import BUSY_TIMEOUT_S, SqliteBase
 from storage.sqlite_checkins import SqliteCheckins
 from storage.sqlite_circles import SqliteCircles
 from storage.sqlite_goals import SqliteGoals
@@ -37,4 +39,4 @@ class SqliteStorage(
     """The :class:`storage.base.Storage` on a SQLite file."""
 
 
-__all__ = ["BUSY_TIMEOUT_MS", "SqliteStorage"]
+__all__ = ["BUSY_TIMEOUT_S", "SqliteStorage"]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
-
-import aiosqlite
 
 from storage.mentoring import (
     Alert,
@@ -20,7 +19,7 @@ from storage.mentoring import (
     Trigger,
 )
 from storage.models import Answer
-from storage.sqlite_base import SqliteBase
+from storage.sqlite_base import SqliteBase, Transaction
 from storage.sqlite_privacy_rules import next_id
 from storage.timestamps import from_db, from_db_date, maybe_from_db, to_db
 
@@ -48,12 +47,10 @@ class SqliteAlerts(SqliteBase):
                     params.append(trigger.value)
                 if reuse.unacked_only:
                     sql += " AND acked_at IS NULL"
-                found = first(
-                    await db.execute_fetchall(sql + " ORDER BY id DESC LIMIT 1", tuple(params))
-                )
+                found = first(db.execute_fetchall(sql + " ORDER BY id DESC LIMIT 1", tuple(params)))
                 if found is not None:
                     return _alert(found), False
-            rows = await db.execute_fetchall(
+            rows = db.execute_fetchall(
                 'INSERT INTO alerts (id, person_id, severity, "trigger", created_at)'
                 f" VALUES ({next_id('alerts')}, ?, ?, ?, ?) RETURNING *",
                 (person_id, severity.value, trigger.value, to_db(now)),
@@ -66,12 +63,12 @@ class SqliteAlerts(SqliteBase):
 
     async def ack_alert(self, alert_id: int, by: int, now: datetime) -> tuple[Alert, bool] | None:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "UPDATE alerts SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL",
                 (to_db(now), by, alert_id),
             )
             acked = cursor.rowcount == 1
-            rows = await db.execute_fetchall("SELECT * FROM alerts WHERE id = ?", (alert_id,))
+            rows = db.execute_fetchall("SELECT * FROM alerts WHERE id = ?", (alert_id,))
         found = first(rows)
         return (_alert(found), acked) if found is not None else None
 
@@ -102,7 +99,7 @@ class SqliteAlerts(SqliteBase):
 
     async def record_step(self, step: EscalationStep) -> bool:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT OR IGNORE INTO escalation_steps (alert_id, step, recipient_id, role,"
                 " notified_at) VALUES (?, ?, ?, ?, ?)",
                 (
@@ -178,7 +175,7 @@ class SqliteAlerts(SqliteBase):
         if not entries:
             return
         async with self._write() as db:
-            await db.executemany(
+            db.executemany(
                 "INSERT INTO audit_log (at, actor_id, actor_label, subject_id, action, detail)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 [
@@ -254,15 +251,15 @@ class SqliteAlerts(SqliteBase):
         ]
 
 
-async def exists(db: aiosqlite.Connection, sql: str, params: tuple[Any, ...]) -> bool:
-    return first(await db.execute_fetchall(sql, params)) is not None
+def exists(db: Transaction, sql: str, params: tuple[Any, ...]) -> bool:
+    return first(db.execute_fetchall(sql, params)) is not None
 
 
-def first(rows: Iterable[aiosqlite.Row]) -> aiosqlite.Row | None:
+def first(rows: Iterable[sqlite3.Row]) -> sqlite3.Row | None:
     return next(iter(rows), None)
 
 
-def _alert(row: aiosqlite.Row) -> Alert:
+def _alert(row: sqlite3.Row) -> Alert:
     return Alert(
         id=row["id"],
         person_id=row["person_id"],

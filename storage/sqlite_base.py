@@ -1,18 +1,36 @@
-"""The SQLite connection the per-area mixins share: migrations, one writer, one reader.
+"""The SQLite connections the per-area mixins share: migrations, one writer, readers.
 
-One writer connection behind an asyncio lock, every write inside ``BEGIN IMMEDIATE`` (so two
-processes sharing a file serialise on SQLite's own lock instead of failing half-way), and a
-separate reader connection beside it, which WAL lets run while a write is in progress.
+Small statements run inline, on the event loop's own thread. A hand-off to a worker thread
+(what aiosqlite does for every call) costs ~100 us of wake-ups here, while the indexed reads
+and small writes of a chat turn take 4-20 us each in WAL mode with ``synchronous=NORMAL``
+(``bench/README.md`` has the figures). Inline is safe because nothing in it can wait long:
+
+* WAL readers never wait for the writer, and every read here is an indexed lookup of a few
+  rows. Reads that scan whole tables (the coordinator report) use :meth:`SqliteBase._scan`,
+  which runs on aiosqlite's thread.
+* Writes are serialised in this process by an asyncio lock, so SQLite's write lock can only
+  be held by *another process* sharing the file. The writer connection has ``busy_timeout=0``:
+  its ``BEGIN IMMEDIATE`` fails at once when the lock is taken, and :meth:`SqliteBase._write`
+  retries it with ``asyncio.sleep`` in between (up to :data:`BUSY_TIMEOUT_S`), which is what
+  SQLite's own busy handler would do, but without blocking the loop.
+* Checkpoints (copying the WAL back into the file, which fsyncs) are the one slow part of a
+  commit, so the inline writer never checkpoints on its own: every
+  :data:`CHECKPOINT_EVERY_COMMITS` commits a passive checkpoint runs on aiosqlite's thread.
+
+Every write is a transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT`` on the one writer
+connection, so two processes sharing a file serialise on SQLite's lock instead of failing
+half-way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, TypeAlias, overload
 
 import aiosqlite
 
@@ -21,7 +39,43 @@ from storage.migrations import load_migrations
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_S = 5.0
+"""How long a write waits for another process to release SQLite's write lock."""
+CHECKPOINT_EVERY_COMMITS = 500
+"""Inline commits between background passive checkpoints (~1-3 WAL pages per commit, so the
+WAL stays near SQLite's default auto-checkpoint size of 1,000 pages)."""
+
+Params: TypeAlias = Sequence[Any] | Mapping[str, Any]
+
+
+class Transaction:
+    """The statements of one write transaction, run inline on the writer connection.
+
+    Methods are plain (not ``async``): a transaction body never suspends, so no other task
+    runs between its statements.
+    """
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
+        """Runs one statement; the cursor tells ``rowcount`` and ``lastrowid``."""
+        return self._conn.execute(sql, params)
+
+    def execute_fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def executemany(self, sql: str, seq_of_params: Iterable[Params]) -> sqlite3.Cursor:
+        return self._conn.executemany(sql, seq_of_params)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 class SqliteBase:
@@ -31,51 +85,73 @@ class SqliteBase:
         self.path = Path(path)
         self._cipher = cipher
         """Encrypts free text at rest when set (:mod:`storage.crypto`); plain text without."""
-        self._writer: aiosqlite.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
+        self._writer: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._scanner: aiosqlite.Connection | None = None
+        """aiosqlite's thread: long reads and checkpoints, which must not block the loop."""
         self._lock = asyncio.Lock()
+        self._commits_since_checkpoint = 0
+        self._checkpointing: asyncio.Task[None] | None = None
 
     # Connection management ---------------------------------------------------------------
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await self._connect()
-        await self._writer.execute("PRAGMA journal_mode=WAL")
-        await self._migrate()
-        self._reader = await self._connect()
+        writer = self._connect()
+        try:
+            writer.execute("PRAGMA journal_mode=WAL")
+            # Opening may meet a file another process is writing: wait as a write would.
+            writer.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            self._migrate(writer)
+            writer.execute("PRAGMA busy_timeout=0")
+            # Checkpoints run on the scanner's thread (_after_commit), never inline.
+            writer.execute("PRAGMA wal_autocheckpoint=0")
+        except BaseException:
+            writer.close()
+            raise
+        self._writer = writer
+        self._reader = self._connect()
+        self._scanner = await aiosqlite.connect(self.path, isolation_level=None)
+        self._scanner.row_factory = sqlite3.Row
+        await self._scanner.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
 
-    async def _connect(self) -> aiosqlite.Connection:
+    def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA synchronous=NORMAL")
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=0")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
         # Deleted rows are overwritten with zeros, not just unlinked: an erasure leaves no
         # readable copy in the file's free pages.
-        await conn.execute("PRAGMA secure_delete=ON")
+        conn.execute("PRAGMA secure_delete=ON")
         return conn
 
     async def close(self) -> None:
+        if self._checkpointing is not None:
+            await asyncio.gather(self._checkpointing, return_exceptions=True)
+            self._checkpointing = None
+        if self._scanner is not None:
+            await self._scanner.close()
         for conn in (self._reader, self._writer):
             if conn is not None:
-                await conn.close()
+                conn.close()  # the last connection to close checkpoints and removes the WAL
         self._reader = self._writer = None
+        self._scanner = None
 
-    async def _migrate(self) -> None:
-        writer = self._conn(self._writer)
-        await writer.execute(
+    @staticmethod
+    def _migrate(writer: sqlite3.Connection) -> None:
+        writer.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
-        async with writer.execute("SELECT version FROM schema_migrations") as cursor:
-            applied = {row[0] async for row in cursor}
+        applied = {row[0] for row in writer.execute("SELECT version FROM schema_migrations")}
         for migration in load_migrations("sqlite"):
             if migration.version in applied:
                 continue
             log.info("applying migration %04d %s", migration.version, migration.name)
             # executescript runs the whole file; the BEGIN/COMMIT make it all-or-nothing.
-            await writer.executescript(
+            writer.executescript(
                 "BEGIN IMMEDIATE;\n"
                 + migration.sql
                 + "\nINSERT INTO schema_migrations (version, name, applied_at) VALUES "
@@ -98,56 +174,113 @@ class SqliteBase:
     def _unseal(self, stored: str | None) -> str | None:
         return unseal(self._cipher, stored)
 
-    async def _checkpoint(self) -> None:
-        """Copy the WAL into the file and truncate it, so no old copy of a row stays there."""
-        writer = self._conn(self._writer)
-        async with self._lock:
-            await writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
     @staticmethod
-    def _conn(conn: aiosqlite.Connection | None) -> aiosqlite.Connection:
+    def _open_conn(conn: sqlite3.Connection | None) -> sqlite3.Connection:
         if conn is None:
             raise RuntimeError("storage is not open; call open() first")
         return conn
 
+    # Checkpoints ------------------------------------------------------------------------
+
+    async def _checkpoint(self) -> None:
+        """Copy the WAL into the file and truncate it, so no old copy of a row stays there."""
+        scanner = self._open_scanner()
+        async with self._lock:  # no write may start while the WAL is truncated
+            await scanner.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _after_commit(self) -> None:
+        self._commits_since_checkpoint += 1
+        if self._commits_since_checkpoint < CHECKPOINT_EVERY_COMMITS:
+            return
+        if self._checkpointing is None or self._checkpointing.done():
+            self._commits_since_checkpoint = 0
+            self._checkpointing = asyncio.get_running_loop().create_task(
+                self._passive_checkpoint(), name="sqlite-checkpoint"
+            )
+
+    async def _passive_checkpoint(self) -> None:
+        # PASSIVE copies what it can without waiting for (or blocking) readers and writers.
+        try:
+            await self._open_scanner().execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except (sqlite3.Error, RuntimeError, ValueError) as exc:
+            # The next one will try again; a missed checkpoint only leaves the WAL longer.
+            log.warning("background checkpoint failed: %s", type(exc).__name__)
+
+    def _open_scanner(self) -> aiosqlite.Connection:
+        if self._scanner is None:
+            raise RuntimeError("storage is not open; call open() first")
+        return self._scanner
+
+    # Writes -----------------------------------------------------------------------------
+
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction on the single writer connection."""
-        writer = self._conn(self._writer)
+    async def _write(self) -> AsyncIterator[Transaction]:
+        """One write transaction on the single writer connection.
+
+        The body's statements run inline; only waiting for another process's write lock
+        suspends (before anything has been written).
+        """
+        writer = self._open_conn(self._writer)
         async with self._lock:
             if writer.in_transaction:
-                # A task cancelled mid-BEGIN left one open (the statement still ran in
-                # aiosqlite's thread): nothing of it was committed, so roll it back.
-                await writer.execute("ROLLBACK")
-            await writer.execute("BEGIN IMMEDIATE")
+                # Never expected: a body that raised leaves nothing open (see below).
+                writer.execute("ROLLBACK")
+            await self._begin(writer)
             try:
-                yield writer
+                yield Transaction(writer)
             except BaseException:
                 if writer.in_transaction:
-                    await asyncio.shield(writer.execute("ROLLBACK"))
+                    writer.execute("ROLLBACK")
                 raise
             else:
-                await writer.execute("COMMIT")
+                writer.execute("COMMIT")
+                self._after_commit()
 
-    async def _write_one(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
+    async def _begin(self, writer: sqlite3.Connection) -> None:
+        """``BEGIN IMMEDIATE``, waiting (without blocking the loop) while another process
+        holds the write lock."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + BUSY_TIMEOUT_S
+        pause = 0.001
+        while True:
+            try:
+                writer.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or loop.time() >= deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+    async def _write_one(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """One statement as its own transaction, returning its rows (use RETURNING to see
-        what it changed).
+        what it changed)."""
+        async with self._write() as db:
+            return db.execute_fetchall(sql, params)
 
-        A single statement in autocommit mode takes SQLite's write lock as it starts, as
-        ``BEGIN IMMEDIATE`` would, and costs one hand-off to aiosqlite's thread instead of
-        three; hand-offs are most of the cost of a small write.
+    # Reads ------------------------------------------------------------------------------
+
+    async def _fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """An indexed lookup of one row, inline."""
+        return next(iter(await self._fetchall(sql, params)), None)
+
+    async def _fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """An indexed lookup of a few rows, inline. Use :meth:`_scan` for whole tables.
+
+        Every row is fetched, so the statement ends and holds no read snapshot open.
         """
-        writer = self._conn(self._writer)
-        async with self._lock:
-            if writer.in_transaction:  # left open by a task cancelled mid-BEGIN: see _write
-                await writer.execute("ROLLBACK")
-            return list(await writer.execute_fetchall(sql, params))
+        try:
+            return self._open_conn(self._reader).execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            # A WAL reader is only turned away while another connection recovers the WAL
+            # after a crash: wait for that on the scanner's thread, not on the loop.
+            if not _is_busy(exc):
+                raise
+            return await self._scan(sql, params)
 
-    # Reads use execute_fetchall: one hand-off, where execute + fetch + close would be three.
+    async def _scan(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """A read that may visit whole tables, on aiosqlite's thread so the loop keeps going."""
+        return list(await self._open_scanner().execute_fetchall(sql, params))
 
-    async def _fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
-        rows = await self._conn(self._reader).execute_fetchall(sql, params)
-        return next(iter(rows), None)
-
-    async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
-        return list(await self._conn(self._reader).execute_fetchall(sql, params))
+    async def _scan_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        return next(iter(await self._scan(sql, params)), None)

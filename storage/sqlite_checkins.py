@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 from typing import Any
-
-import aiosqlite
 
 from storage.models import (
     Answer,
@@ -29,12 +28,12 @@ class SqliteCheckins(SqliteBase):
     ) -> Checkin:
         async with self._write() as db:
             # Only one check-in is answerable at a time: a new one closes the older ones.
-            await db.execute(
+            db.execute(
                 "UPDATE checkins SET closed_at = ? WHERE person_id = ?"
                 " AND completed_at IS NULL AND closed_at IS NULL",
                 (to_db(now), person_id),
             )
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT INTO checkins (person_id, local_date, source, started_at)"
                 " VALUES (?, ?, ?, ?)",
                 (person_id, to_db_date(local_date), source, to_db(now)),
@@ -124,12 +123,12 @@ class SqliteCheckins(SqliteBase):
 
     async def complete_checkin(self, checkin_id: int, now: datetime) -> bool:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "UPDATE checkins SET completed_at = ? WHERE id = ? AND completed_at IS NULL",
                 (to_db(now), checkin_id),
             )
             if cursor.rowcount == 1:
-                await db.execute(
+                db.execute(
                     "UPDATE settings SET consecutive_misses = 0 WHERE person_id ="
                     " (SELECT person_id FROM checkins WHERE id = ?)",
                     (checkin_id,),
@@ -157,7 +156,7 @@ class SqliteCheckins(SqliteBase):
         return int(rows[0][0]) if rows else 0
 
 
-def _checkin(row: aiosqlite.Row) -> Checkin:
+def _checkin(row: sqlite3.Row) -> Checkin:
     return Checkin(
         id=row["id"],
         person_id=row["person_id"],

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-import aiosqlite
-
 from storage.circles import Attendance, Session, SpeakingOrder
 from storage.sqlite_base import SqliteBase
 from storage.timestamps import from_db, maybe_from_db, to_db
@@ -27,13 +25,13 @@ class SqliteCircleSessions(SqliteBase):
     ) -> Session | None:
         try:
             async with self._write() as db:
-                cursor = await db.execute(
+                cursor = db.execute(
                     "INSERT INTO circle_sessions (circle_id, occurrence_id, started_at,"
                     " runner_id, mode, share_seconds) VALUES (?, ?, ?, ?, ?, ?)",
                     (circle_id, occurrence_id, to_db(now), runner_id, mode.value, share_seconds),
                 )
                 session_id = cursor.lastrowid
-                await db.execute(
+                db.execute(
                     "INSERT INTO circle_attendance (session_id, person_id)"
                     " SELECT ?, person_id FROM circle_rsvps WHERE occurrence_id = ?"
                     " AND status = 'going'",
@@ -74,7 +72,7 @@ class SqliteCircleSessions(SqliteBase):
 
     async def set_speaker(self, session_id: int, person_id: int | None, now: datetime) -> Session:
         async with self._write() as db:
-            rows = await db.execute_fetchall(
+            rows = db.execute_fetchall(
                 "UPDATE circle_sessions SET current_speaker_id = ?, speaker_since = ?,"
                 " turn_no = turn_no + (? IS NOT NULL) WHERE id = ? RETURNING *",
                 (person_id, to_db(now) if person_id is not None else None, person_id, session_id),
@@ -88,7 +86,7 @@ class SqliteCircleSessions(SqliteBase):
 
     async def end_session(self, session_id: int, now: datetime) -> bool:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "UPDATE circle_sessions SET ended_at = ?, current_speaker_id = NULL"
                 " WHERE id = ? AND ended_at IS NULL",
                 (to_db(now), session_id),
@@ -99,7 +97,7 @@ class SqliteCircleSessions(SqliteBase):
 
     async def mark_here(self, session_id: int, person_id: int, now: datetime) -> bool:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT INTO circle_attendance (session_id, person_id, attended, joined_at)"
                 " VALUES (?, ?, 1, ?) ON CONFLICT (session_id, person_id) DO UPDATE SET"
                 " attended = 1, joined_at = excluded.joined_at WHERE attended = 0",
@@ -124,7 +122,7 @@ class SqliteCircleSessions(SqliteBase):
 
     async def record_pass(self, session_id: int, person_id: int) -> bool:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "UPDATE circle_attendance SET passed = 1 WHERE session_id = ? AND person_id = ?"
                 " AND passed = 0 AND shared = 0",
                 (session_id, person_id),
@@ -134,7 +132,7 @@ class SqliteCircleSessions(SqliteBase):
     async def set_hand(self, session_id: int, person_id: int, raised_at: datetime | None) -> bool:
         value = to_db(raised_at) if raised_at is not None else None
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "UPDATE circle_attendance SET hand_raised_at = ? WHERE session_id = ?"
                 " AND person_id = ? AND (hand_raised_at IS NULL) = (? IS NOT NULL)",
                 (value, session_id, person_id, value),
@@ -155,7 +153,7 @@ class SqliteCircleSessions(SqliteBase):
         self, session_id: int, person_id: int, value: int, now: datetime
     ) -> bool:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT INTO circle_pulses (session_id, person_id, value, answered_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (session_id, person_id) DO UPDATE SET"
                 " value = excluded.value, answered_at = excluded.answered_at"
@@ -181,7 +179,7 @@ class SqliteCircleSessions(SqliteBase):
         return {row["person_id"]: int(row["sessions"]) for row in rows}
 
 
-def _session(row: aiosqlite.Row) -> Session:
+def _session(row: sqlite3.Row) -> Session:
     return Session(
         id=row["id"],
         circle_id=row["circle_id"],
@@ -197,7 +195,7 @@ def _session(row: aiosqlite.Row) -> Session:
     )
 
 
-def _attendance(row: aiosqlite.Row) -> Attendance:
+def _attendance(row: sqlite3.Row) -> Attendance:
     return Attendance(
         session_id=row["session_id"],
         person_id=row["person_id"],

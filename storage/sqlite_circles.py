@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime, time, timedelta
 from typing import Any
-
-import aiosqlite
 
 from storage.circles import (
     Circle,
@@ -17,6 +16,7 @@ from storage.circles import (
     Venue,
     VenueKind,
 )
+from storage.sqlite_base import Transaction
 from storage.sqlite_circle_sessions import SqliteCircleSessions
 from storage.timestamps import from_db, from_db_date, maybe_from_db, to_db, to_db_date
 
@@ -31,7 +31,7 @@ class SqliteCircles(SqliteCircleSessions):
 
     async def create_circle(self, circle: Circle) -> Circle:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT INTO circles (title, description, guidelines, facilitator_id,"
                 " co_facilitator_id, zone, local_time, weekdays, recurrence, start_date,"
                 " duration_minutes, capacity, venue_platform, venue_chat_id, venue_thread_id,"
@@ -62,11 +62,11 @@ class SqliteCircles(SqliteCircleSessions):
     async def cancel_circle(self, circle_id: int, now: datetime) -> list[Occurrence]:
         stamp = to_db(now)
         async with self._write() as db:
-            await db.execute(
+            db.execute(
                 "UPDATE circles SET cancelled_at = COALESCE(cancelled_at, ?) WHERE id = ?",
                 (stamp, circle_id),
             )
-            rows = await db.execute_fetchall(
+            rows = db.execute_fetchall(
                 "UPDATE circle_occurrences SET cancelled_at = ? WHERE circle_id = ?"
                 " AND cancelled_at IS NULL AND starts_at > ? RETURNING *",
                 (stamp, circle_id, stamp),
@@ -99,7 +99,7 @@ class SqliteCircles(SqliteCircleSessions):
         self, circle_id: int, local_date: date, starts_at: datetime
     ) -> Occurrence:
         async with self._write() as db:
-            rows = await db.execute_fetchall(
+            rows = db.execute_fetchall(
                 "INSERT INTO circle_occurrences (circle_id, local_date, starts_at)"
                 " VALUES (?, ?, ?) ON CONFLICT (circle_id, local_date) DO UPDATE SET"
                 " starts_at = CASE WHEN cancelled_at IS NULL THEN excluded.starts_at"
@@ -140,7 +140,7 @@ class SqliteCircles(SqliteCircleSessions):
 
     async def cancel_occurrence(self, occurrence_id: int, now: datetime) -> bool:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "UPDATE circle_occurrences SET cancelled_at = ? WHERE id = ?"
                 " AND cancelled_at IS NULL",
                 (to_db(now), occurrence_id),
@@ -160,7 +160,7 @@ class SqliteCircles(SqliteCircleSessions):
     ) -> RsvpChange:
         async with self._write() as db:
             rows = list(
-                await db.execute_fetchall(
+                db.execute_fetchall(
                     "SELECT status, position FROM circle_rsvps"
                     " WHERE occurrence_id = ? AND person_id = ?",
                     (occurrence_id, person_id),
@@ -171,11 +171,11 @@ class SqliteCircles(SqliteCircleSessions):
             if wanted is RsvpStatus.GOING and previous is RsvpStatus.WAITLIST:
                 status, position = RsvpStatus.WAITLIST, rows[0]["position"]
             elif wanted is RsvpStatus.GOING and previous is not RsvpStatus.GOING:
-                going = await _count(db, occurrence_id, _GOING)
+                going = _count(db, occurrence_id, _GOING)
                 if capacity is not None and going >= capacity:
                     status = RsvpStatus.WAITLIST
-                    position = await _next_position(db, occurrence_id)
-            await db.execute(
+                    position = _next_position(db, occurrence_id)
+            db.execute(
                 "INSERT INTO circle_rsvps (occurrence_id, person_id, status, position,"
                 " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (occurrence_id, person_id)"
                 " DO UPDATE SET status = excluded.status, position = excluded.position,"
@@ -185,14 +185,14 @@ class SqliteCircles(SqliteCircleSessions):
             )
             promoted: tuple[int, ...] = ()
             if previous is RsvpStatus.GOING and status is not RsvpStatus.GOING:
-                promoted = await _promote(db, occurrence_id, capacity, now)
+                promoted = _promote(db, occurrence_id, capacity, now)
         return RsvpChange(status, previous, promoted)
 
     async def fill_places(
         self, occurrence_id: int, *, capacity: int | None, now: datetime
     ) -> tuple[int, ...]:
         async with self._write() as db:
-            return await _promote(db, occurrence_id, capacity, now)
+            return _promote(db, occurrence_id, capacity, now)
 
     async def rsvps_of(self, occurrence_id: int) -> list[Rsvp]:
         rows = await self._fetchall(
@@ -211,7 +211,7 @@ class SqliteCircles(SqliteCircleSessions):
 
     async def set_reminders_off(self, occurrence_id: int, person_id: int, off: bool) -> bool:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "UPDATE circle_rsvps SET reminders_off = ? WHERE occurrence_id = ?"
                 " AND person_id = ?",
                 (int(off), occurrence_id, person_id),
@@ -219,38 +219,38 @@ class SqliteCircles(SqliteCircleSessions):
             return cursor.rowcount == 1
 
 
-async def _count(db: aiosqlite.Connection, occurrence_id: int, status: str) -> int:
-    rows = await db.execute_fetchall(
+def _count(db: Transaction, occurrence_id: int, status: str) -> int:
+    rows = db.execute_fetchall(
         "SELECT COUNT(*) FROM circle_rsvps WHERE occurrence_id = ? AND status = ?",
         (occurrence_id, status),
     )
     return int(next(iter(rows))[0])
 
 
-async def _next_position(db: aiosqlite.Connection, occurrence_id: int) -> int:
-    rows = await db.execute_fetchall(
+def _next_position(db: Transaction, occurrence_id: int) -> int:
+    rows = db.execute_fetchall(
         "SELECT COALESCE(MAX(position), 0) + 1 FROM circle_rsvps WHERE occurrence_id = ?",
         (occurrence_id,),
     )
     return int(next(iter(rows))[0])
 
 
-async def _promote(
-    db: aiosqlite.Connection, occurrence_id: int, capacity: int | None, now: datetime
+def _promote(
+    db: Transaction, occurrence_id: int, capacity: int | None, now: datetime
 ) -> tuple[int, ...]:
     """Inside a write: move the waitlist up, first come first served, into free places."""
-    going = await _count(db, occurrence_id, _GOING)
+    going = _count(db, occurrence_id, _GOING)
     free = (capacity - going) if capacity is not None else None
     if free is not None and free <= 0:
         return ()
-    waiting = await db.execute_fetchall(
+    waiting = db.execute_fetchall(
         "SELECT person_id FROM circle_rsvps WHERE occurrence_id = ? AND status = ?"
         " ORDER BY position LIMIT ?",
         (occurrence_id, _WAITLIST, free if free is not None else -1),
     )
     promoted = tuple(int(row[0]) for row in waiting)
     for person_id in promoted:
-        await db.execute(
+        db.execute(
             "UPDATE circle_rsvps SET status = ?, position = NULL, updated_at = ?"
             " WHERE occurrence_id = ? AND person_id = ?",
             (_GOING, to_db(now), occurrence_id, person_id),
@@ -280,7 +280,7 @@ def _circle_fields(circle: Circle) -> tuple[Any, ...]:
     )
 
 
-def _circle(row: aiosqlite.Row) -> Circle:
+def _circle(row: sqlite3.Row) -> Circle:
     venue = (
         Venue(
             row["venue_platform"],
@@ -311,7 +311,7 @@ def _circle(row: aiosqlite.Row) -> Circle:
     )
 
 
-def _occurrence(row: aiosqlite.Row) -> Occurrence:
+def _occurrence(row: sqlite3.Row) -> Occurrence:
     return Occurrence(
         id=row["id"],
         circle_id=row["circle_id"],
@@ -321,7 +321,7 @@ def _occurrence(row: aiosqlite.Row) -> Occurrence:
     )
 
 
-def _rsvp(row: aiosqlite.Row) -> Rsvp:
+def _rsvp(row: sqlite3.Row) -> Rsvp:
     return Rsvp(
         occurrence_id=row["occurrence_id"],
         person_id=row["person_id"],

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime
-
-import aiosqlite
 
 from storage.goals import Goal, GoalComment, GoalStep, GoalTerm
 from storage.sqlite_base import SqliteBase
@@ -24,7 +23,7 @@ class SqliteGoals(SqliteBase):
         now: datetime,
     ) -> Goal:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT INTO goals (person_id, title, term, target_date, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (
@@ -37,7 +36,7 @@ class SqliteGoals(SqliteBase):
             )
             goal_id = cursor.lastrowid
             assert goal_id is not None
-            await db.executemany(
+            db.executemany(
                 "INSERT INTO goal_steps (goal_id, position, title) VALUES (?, ?, ?)",
                 [(goal_id, n, self._seal(step)) for n, step in enumerate(steps, start=1)],
             )
@@ -83,7 +82,7 @@ class SqliteGoals(SqliteBase):
     async def set_step_done(self, goal_id: int, step_id: int, done: bool, now: datetime) -> Goal:
         stamp = to_db(now)
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "UPDATE goal_steps SET done_at = CASE WHEN ? THEN COALESCE(done_at, ?) END"
                 " WHERE id = ? AND goal_id = ?",
                 (int(done), stamp, step_id, goal_id),
@@ -91,7 +90,7 @@ class SqliteGoals(SqliteBase):
             if cursor.rowcount != 1:
                 raise KeyError(step_id)
             # Complete exactly when every step is ticked; keep the first completion time.
-            await db.execute(
+            db.execute(
                 "UPDATE goals SET completed_at = CASE"
                 " WHEN NOT EXISTS (SELECT 1 FROM goal_steps WHERE goal_id = goals.id"
                 "  AND done_at IS NULL) THEN COALESCE(completed_at, ?) END WHERE id = ?",
@@ -103,7 +102,7 @@ class SqliteGoals(SqliteBase):
 
     async def set_goal_done(self, goal_id: int, done: bool, now: datetime) -> Goal:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "UPDATE goals SET completed_at = CASE WHEN ? THEN COALESCE(completed_at, ?) END"
                 " WHERE id = ?",
                 (int(done), to_db(now), goal_id),
@@ -116,7 +115,7 @@ class SqliteGoals(SqliteBase):
 
     async def set_goal_aside(self, goal_id: int, now: datetime) -> bool:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "UPDATE goals SET set_aside_at = ? WHERE id = ?"
                 " AND completed_at IS NULL AND set_aside_at IS NULL",
                 (to_db(now), goal_id),
@@ -127,7 +126,7 @@ class SqliteGoals(SqliteBase):
         self, goal_id: int, author_id: int | None, text: str, now: datetime
     ) -> GoalComment:
         async with self._write() as db:
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT INTO goal_comments (goal_id, author_id, text, created_at)"
                 " VALUES (?, ?, ?, ?)",
                 (goal_id, author_id, self._seal(text), to_db(now)),
@@ -160,20 +159,20 @@ class SqliteGoals(SqliteBase):
     async def set_goal_review_day(self, person_id: int, weekday: int | None, now: datetime) -> None:
         async with self._write() as db:
             if weekday is None:
-                await db.execute("DELETE FROM goal_review_days WHERE person_id = ?", (person_id,))
+                db.execute("DELETE FROM goal_review_days WHERE person_id = ?", (person_id,))
                 return
-            await db.execute(
+            db.execute(
                 "INSERT INTO goal_review_days (person_id, weekday, updated_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (person_id) DO UPDATE SET weekday = excluded.weekday,"
                 " updated_at = excluded.updated_at",
                 (person_id, weekday, to_db(now)),
             )
 
-    def _goal(self, row: aiosqlite.Row, steps: tuple[GoalStep, ...]) -> Goal:
+    def _goal(self, row: sqlite3.Row, steps: tuple[GoalStep, ...]) -> Goal:
         return _goal_from(row, self._unseal(row["title"]), steps)
 
 
-def _goal_from(row: aiosqlite.Row, title: str, steps: tuple[GoalStep, ...]) -> Goal:
+def _goal_from(row: sqlite3.Row, title: str, steps: tuple[GoalStep, ...]) -> Goal:
     return Goal(
         id=row["id"],
         person_id=row["person_id"],

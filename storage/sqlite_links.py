@@ -15,8 +15,8 @@ class SqliteLinks(SqliteBase):
         self, code: str, person_id: int, *, now: datetime, expires_at: datetime
     ) -> None:
         async with self._write() as db:
-            await db.execute("DELETE FROM link_codes WHERE person_id = ?", (person_id,))
-            await db.execute(
+            db.execute("DELETE FROM link_codes WHERE person_id = ?", (person_id,))
+            db.execute(
                 "INSERT INTO link_codes (code, person_id, created_at, expires_at)"
                 " VALUES (?, ?, ?, ?)",
                 (code, person_id, to_db(now), to_db(expires_at)),
@@ -25,7 +25,7 @@ class SqliteLinks(SqliteBase):
     async def redeem_link_code(self, code: str, account: Account, now: datetime) -> int:
         async with self._write() as db:
             rows = list(
-                await db.execute_fetchall(
+                db.execute_fetchall(
                     "SELECT person_id, expires_at FROM link_codes WHERE code = ?", (code,)
                 )
             )
@@ -33,20 +33,20 @@ class SqliteLinks(SqliteBase):
                 raise LinkError(LinkProblem.UNKNOWN)
             person_id, expires_at = int(rows[0][0]), from_db(rows[0][1])
             if expires_at <= now:
-                await db.execute("DELETE FROM link_codes WHERE code = ?", (code,))
+                db.execute("DELETE FROM link_codes WHERE code = ?", (code,))
                 raise LinkError(LinkProblem.EXPIRED)
             owner = list(
-                await db.execute_fetchall(
+                db.execute_fetchall(
                     "SELECT person_id FROM accounts WHERE platform = ? AND platform_user_id = ?",
                     (account.address.platform, account.address.platform_user_id),
                 )
             )
             if owner and int(owner[0][0]) != person_id:
                 raise LinkError(LinkProblem.ACCOUNT_TAKEN)
-            await db.execute("DELETE FROM link_codes WHERE code = ?", (code,))
+            db.execute("DELETE FROM link_codes WHERE code = ?", (code,))
             if owner:
                 return person_id  # already linked: nothing to change
-            await db.execute(
+            db.execute(
                 "INSERT INTO accounts (platform, platform_user_id, person_id, chat_id, thread_id,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (

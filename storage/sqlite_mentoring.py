@@ -6,9 +6,8 @@ on that one, so ``SqliteMentoring`` brings both areas into the storage.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
-
-import aiosqlite
 
 from storage.mentoring import (
     Pairing,
@@ -42,36 +41,34 @@ class SqliteMentoring(SqliteAlerts):
         if mentee_id in (mentor_id, backup_id) or mentor_id == backup_id:
             raise PairingError(PairingProblem.SAME_PERSON)
         async with self._write() as db:
-            if not await exists(db, "SELECT 1 FROM people WHERE id = ?", (mentee_id,)):
+            if not exists(db, "SELECT 1 FROM people WHERE id = ?", (mentee_id,)):
                 raise PairingError(PairingProblem.UNKNOWN_PERSON)
             for helper in (mentor_id, backup_id):
-                if helper is not None and not await exists(
+                if helper is not None and not exists(
                     db, "SELECT 1 FROM roles WHERE person_id = ? AND role = 'mentor'", (helper,)
                 ):
                     raise PairingError(PairingProblem.NOT_A_MENTOR)
             current = first(
-                await db.execute_fetchall(
+                db.execute_fetchall(
                     f"SELECT * FROM pairings WHERE mentee_id = ? AND {_ACTIVE}", (mentee_id,)
                 )
             )
             if current is not None and current["mentor_id"] == mentor_id:
                 if backup_id is not None:
-                    await db.execute(
+                    db.execute(
                         "UPDATE pairings SET backup_id = ? WHERE id = ?", (backup_id, current["id"])
                     )
-                rows = await db.execute_fetchall(
-                    "SELECT * FROM pairings WHERE id = ?", (current["id"],)
-                )
+                rows = db.execute_fetchall("SELECT * FROM pairings WHERE id = ?", (current["id"],))
                 return _pairing(next(iter(rows)))
             if not over_capacity:
                 limit = first(
-                    await db.execute_fetchall(
+                    db.execute_fetchall(
                         "SELECT max_mentees FROM mentor_capacity WHERE mentor_id = ?", (mentor_id,)
                     )
                 )
                 capacity = limit[0] if limit is not None else default_capacity
                 load = first(
-                    await db.execute_fetchall(
+                    db.execute_fetchall(
                         f"SELECT COUNT(*) FROM pairings WHERE mentor_id = ? AND {_ACTIVE}",
                         (mentor_id,),
                     )
@@ -80,10 +77,8 @@ class SqliteMentoring(SqliteAlerts):
                     raise PairingError(PairingProblem.FULL)
             stamp = to_db(now)
             if current is not None:
-                await db.execute(
-                    "UPDATE pairings SET ended_at = ? WHERE id = ?", (stamp, current["id"])
-                )
-            rows = await db.execute_fetchall(
+                db.execute("UPDATE pairings SET ended_at = ? WHERE id = ?", (stamp, current["id"]))
+            rows = db.execute_fetchall(
                 "INSERT INTO pairings (mentee_id, mentor_id, backup_id, source, started_at)"
                 " VALUES (?, ?, ?, ?, ?) RETURNING *",
                 (mentee_id, mentor_id, backup_id, source.value, stamp),
@@ -92,7 +87,7 @@ class SqliteMentoring(SqliteAlerts):
 
     async def unpair(self, mentee_id: int, now: datetime) -> Pairing | None:
         async with self._write() as db:
-            rows = await db.execute_fetchall(
+            rows = db.execute_fetchall(
                 f"UPDATE pairings SET ended_at = ? WHERE mentee_id = ? AND {_ACTIVE} RETURNING *",
                 (to_db(now), mentee_id),
             )
@@ -101,12 +96,12 @@ class SqliteMentoring(SqliteAlerts):
 
     async def set_backup(self, mentee_id: int, backup_id: int | None) -> Pairing:
         async with self._write() as db:
-            if backup_id is not None and not await exists(
+            if backup_id is not None and not exists(
                 db, "SELECT 1 FROM roles WHERE person_id = ? AND role = 'mentor'", (backup_id,)
             ):
                 raise PairingError(PairingProblem.NOT_A_MENTOR)
             current = first(
-                await db.execute_fetchall(
+                db.execute_fetchall(
                     f"SELECT * FROM pairings WHERE mentee_id = ? AND {_ACTIVE}", (mentee_id,)
                 )
             )
@@ -114,7 +109,7 @@ class SqliteMentoring(SqliteAlerts):
                 raise PairingError(PairingProblem.NOT_PAIRED)
             if backup_id in (mentee_id, current["mentor_id"]):
                 raise PairingError(PairingProblem.SAME_PERSON)
-            rows = await db.execute_fetchall(
+            rows = db.execute_fetchall(
                 "UPDATE pairings SET backup_id = ? WHERE id = ? RETURNING *",
                 (backup_id, current["id"]),
             )
@@ -151,9 +146,9 @@ class SqliteMentoring(SqliteAlerts):
     async def set_mentor_capacity(self, mentor_id: int, capacity: int | None) -> None:
         async with self._write() as db:
             if capacity is None:
-                await db.execute("DELETE FROM mentor_capacity WHERE mentor_id = ?", (mentor_id,))
+                db.execute("DELETE FROM mentor_capacity WHERE mentor_id = ?", (mentor_id,))
                 return
-            await db.execute(
+            db.execute(
                 "INSERT INTO mentor_capacity (mentor_id, max_mentees) VALUES (?, ?)"
                 " ON CONFLICT (mentor_id) DO UPDATE SET max_mentees = excluded.max_mentees",
                 (mentor_id, capacity),
@@ -161,7 +156,7 @@ class SqliteMentoring(SqliteAlerts):
 
     async def request_new_mentor(self, mentee_id: int, now: datetime) -> Pairing | None:
         async with self._write() as db:
-            rows = await db.execute_fetchall(
+            rows = db.execute_fetchall(
                 "UPDATE pairings SET change_requested_at = ?"
                 f" WHERE mentee_id = ? AND {_ACTIVE} RETURNING *",
                 (to_db(now), mentee_id),
@@ -182,13 +177,13 @@ class SqliteMentoring(SqliteAlerts):
     async def set_on_duty(self, person_id: int | None, now: datetime) -> None:
         async with self._write() as db:
             if person_id is None:
-                await db.execute("DELETE FROM coordinator_on_duty")
+                db.execute("DELETE FROM coordinator_on_duty")
                 return
-            if not await exists(
+            if not exists(
                 db, "SELECT 1 FROM roles WHERE person_id = ? AND role = 'coordinator'", (person_id,)
             ):
                 raise ValueError("only a coordinator can be on duty")
-            await db.execute(
+            db.execute(
                 "INSERT INTO coordinator_on_duty (slot, person_id, since) VALUES (1, ?, ?)"
                 " ON CONFLICT (slot) DO UPDATE SET person_id = excluded.person_id,"
                 " since = excluded.since",
@@ -233,7 +228,7 @@ class SqliteMentoring(SqliteAlerts):
         )
 
 
-def _pairing(row: aiosqlite.Row) -> Pairing:
+def _pairing(row: sqlite3.Row) -> Pairing:
     return Pairing(
         id=row["id"],
         mentee_id=row["mentee_id"],

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime
 from typing import Any
-
-import aiosqlite
 
 from storage.base import UNSET
 from storage.models import (
@@ -38,20 +37,20 @@ class SqlitePeople(SqliteBase):
     ) -> Person:
         now = to_db(consented_at)
         async with self._write() as db:
-            taken = await db.execute_fetchall(
+            taken = db.execute_fetchall(
                 "SELECT 1 FROM accounts WHERE platform = ? AND platform_user_id = ?",
                 (account.address.platform, account.address.platform_user_id),
             )
             if list(taken):
                 raise ValueError("this account already belongs to a person")
-            cursor = await db.execute(
+            cursor = db.execute(
                 "INSERT INTO people (id, display_name, created_at)"
                 f" VALUES ({next_id('people')}, ?, ?)",
                 (display_name, now),
             )
             person_id = cursor.lastrowid
             assert person_id is not None
-            await db.execute(
+            db.execute(
                 "INSERT INTO accounts (platform, platform_user_id, person_id, chat_id,"
                 " thread_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -63,15 +62,15 @@ class SqlitePeople(SqliteBase):
                     now,
                 ),
             )
-            await db.execute(
+            db.execute(
                 "INSERT INTO roles (person_id, role, granted_at) VALUES (?, ?, ?)",
                 (person_id, role.value, now),
             )
-            await db.execute(
+            db.execute(
                 "INSERT INTO consent (person_id, topic, granted_at) VALUES (?, 'storage', ?)",
                 (person_id, now),
             )
-            await db.execute("INSERT INTO settings (person_id) VALUES (?)", (person_id,))
+            db.execute("INSERT INTO settings (person_id) VALUES (?)", (person_id,))
         return Person(id=person_id, display_name=display_name, created_at=from_db(now))
 
     async def person_for_account(self, address: AccountAddress) -> Person | None:
@@ -195,11 +194,9 @@ class SqlitePeople(SqliteBase):
 
     async def redeem_invite(self, code: str, now: datetime) -> InviteCode:
         async with self._write() as db:
-            rows = await db.execute_fetchall("SELECT * FROM invite_codes WHERE code = ?", (code,))
+            rows = db.execute_fetchall("SELECT * FROM invite_codes WHERE code = ?", (code,))
             invite = _usable_invite(next(iter(rows), None), now)
-            await db.execute(
-                "UPDATE invite_codes SET uses_left = uses_left - 1 WHERE code = ?", (code,)
-            )
+            db.execute("UPDATE invite_codes SET uses_left = uses_left - 1 WHERE code = ?", (code,))
         return invite
 
     # Conversation state ----------------------------------------------------------------------
@@ -269,7 +266,7 @@ class SqlitePeople(SqliteBase):
         )
 
 
-def _person(row: aiosqlite.Row) -> Person:
+def _person(row: sqlite3.Row) -> Person:
     return Person(
         id=row["id"],
         display_name=row["display_name"],
@@ -281,7 +278,7 @@ def _person(row: aiosqlite.Row) -> Person:
     )
 
 
-def _settings(row: aiosqlite.Row) -> Settings:
+def _settings(row: sqlite3.Row) -> Settings:
     return Settings(
         person_id=row["person_id"],
         timezone=row["timezone"],
@@ -294,7 +291,7 @@ def _settings(row: aiosqlite.Row) -> Settings:
     )
 
 
-def _usable_invite(row: aiosqlite.Row | None, now: datetime) -> InviteCode:
+def _usable_invite(row: sqlite3.Row | None, now: datetime) -> InviteCode:
     if row is None:
         raise InviteError(InviteProblem.UNKNOWN)
     invite = InviteCode(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
-
-import aiosqlite
 
 from storage.crypto import CipherError, TextCipher, is_sealed
 from storage.privacy import Erasure, ExportedRows, LedgerKinds, PurgeCounts, PurgeCutoffs
@@ -46,11 +45,11 @@ class SqlitePrivacy(SqliteBase):
         # Inside one transaction, so every table is read at the same moment.
         async with self._write() as db:
             for table, rule in PERSONAL_TABLES.items():
-                rows = await db.execute_fetchall(rule.export, params)
+                rows = db.execute_fetchall(rule.export, params)
                 exported[table] = [self._readable(table, row) for row in rows]
         return exported
 
-    def _readable(self, table: str, row: aiosqlite.Row) -> dict[str, Any]:
+    def _readable(self, table: str, row: sqlite3.Row) -> dict[str, Any]:
         values = dict(zip(row.keys(), row, strict=True))
         for column, value in values.items():
             if (table, column) in SEALED and isinstance(value, str):
@@ -60,15 +59,15 @@ class SqlitePrivacy(SqliteBase):
     async def erase_person(self, person_id: int, erasure: Erasure, kinds: LedgerKinds) -> bool:
         params = _params(person_id, kinds, erasure.id)
         async with self._write() as db:
-            found = await db.execute_fetchall("SELECT 1 FROM people WHERE id = ?", (person_id,))
+            found = db.execute_fetchall("SELECT 1 FROM people WHERE id = ?", (person_id,))
             if not list(found):
                 return False
             for table in FLOORED:
-                await db.execute(raise_floor(table))
+                db.execute(raise_floor(table))
             for table in reversed(PERSONAL_TABLES):
                 for statement in PERSONAL_TABLES[table].erase:
-                    await db.execute(statement, params)
-            await db.execute(
+                    db.execute(statement, params)
+            db.execute(
                 "INSERT INTO erasures (id, erased_at, requested_by) VALUES (?, ?, ?)",
                 (erasure.id, to_db(erasure.erased_at), erasure.requested_by),
             )
@@ -84,12 +83,12 @@ class SqlitePrivacy(SqliteBase):
         async with self._write() as db:
 
             async def delete(name: str, sql: str, params: tuple[Any, ...]) -> None:
-                cursor = await db.execute(sql, params)
+                cursor = db.execute(sql, params)
                 counts[name] = counts.get(name, 0) + max(cursor.rowcount, 0)
 
             if cutoffs.checkins is not None:
                 cut = to_db(cutoffs.checkins)
-                await db.execute(
+                db.execute(
                     "DELETE FROM checkin_answers WHERE checkin_id IN"
                     " (SELECT id FROM checkins WHERE started_at < ?)",
                     (cut,),
@@ -119,8 +118,8 @@ class SqlitePrivacy(SqliteBase):
                         f" AND subject IN ({_OLD_ALERT_SUBJECTS})",
                         (alert_kinds, cut),
                     )
-                await db.execute(raise_floor("alerts"))
-                await db.execute(
+                db.execute(raise_floor("alerts"))
+                db.execute(
                     "DELETE FROM escalation_steps WHERE alert_id IN"
                     " (SELECT id FROM alerts WHERE created_at < ?)",
                     (cut,),
@@ -149,7 +148,7 @@ class SqlitePrivacy(SqliteBase):
         written = 0
         async with self._write() as db:
             for table, column, which in ENCRYPTED_COLUMNS:
-                rows = await db.execute_fetchall(
+                rows = db.execute_fetchall(
                     f"SELECT rowid, {column} FROM {table}"
                     f" WHERE {column} IS NOT NULL AND {column} <> ''"
                     + (f" AND {which}" if which else "")
@@ -157,7 +156,7 @@ class SqlitePrivacy(SqliteBase):
                 updates = [
                     (new.encrypt(_decrypt_either(value, new, old)), rowid) for rowid, value in rows
                 ]
-                await db.executemany(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", updates)
+                db.executemany(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", updates)
                 written += len(updates)
         self._cipher = new
         await self._checkpoint()

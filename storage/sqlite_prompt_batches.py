@@ -8,11 +8,10 @@ SQLite's statement cache keeps it), or through ``executemany``.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-
-import aiosqlite
 
 from storage.models import Account, AccountAddress, DeliveryStatus, Person, Settings
 from storage.prompt_batches import (
@@ -24,7 +23,7 @@ from storage.prompt_batches import (
     PromptKey,
     PromptToOpen,
 )
-from storage.sqlite_base import SqliteBase
+from storage.sqlite_base import SqliteBase, Transaction
 from storage.timestamps import (
     from_db,
     maybe_from_db,
@@ -124,7 +123,7 @@ class SqlitePromptBatches(SqliteBase):
         params = {"batch": batch, "source": source, "kind": kind, "miss_kind": miss_kind}
         # Named parameters, so the reader connection is used directly (``_fetchall`` takes
         # a tuple); still one hand-off.
-        rows = await self._conn(self._reader).execute_fetchall(_FACTS, params)
+        rows = await self._fetchall(_FACTS, params)
         return {row["subject"]: _facts(row) for row in rows}
 
     async def prepare_prompts(
@@ -156,38 +155,38 @@ class SqlitePromptBatches(SqliteBase):
             return PreparedPrompts(checkin_ids=checkin_ids, newly_counted=newly, miss_counts=counts)
         async with self._write() as db:
             if marks:
-                await db.executemany(_MARK_IF_UNSETTLED, [_mark_params(m, stamp) for m in marks])
+                db.executemany(_MARK_IF_UNSETTLED, [_mark_params(m, stamp) for m in marks])
             if misses:
                 by_key = {(m.subject, to_db_date(m.day)): m for m in misses}
                 payload = json.dumps([[m.person_id, m.subject, to_db_date(m.day)] for m in misses])
-                inserted = await db.execute_fetchall(
+                inserted = db.execute_fetchall(
                     _NEW_MISSES,
                     {"miss_kind": miss_kind, "now": stamp, "misses": payload},
                 )
                 newly = [by_key[(row[0], row[1])] for row in inserted]
                 if newly:
-                    await db.executemany(
+                    db.executemany(
                         "UPDATE settings SET consecutive_misses = consecutive_misses + 1"
                         " WHERE person_id = ?",
                         [(m.person_id,) for m in newly],
                     )
                 people = json.dumps(sorted({m.person_id for m in misses}))
                 counts = {m.person_id: 0 for m in misses}
-                for row in await db.execute_fetchall(
+                for row in db.execute_fetchall(
                     "SELECT person_id, consecutive_misses FROM settings"
                     " WHERE person_id IN (SELECT value FROM json_each(?))",
                     (people,),
                 ):
                     counts[row[0]] = int(row[1])
             if prompts:
-                await self._open_prompts(
+                self._open_prompts(
                     db, prompts, person_of, checkin_ids, kind, source, flow, step, stamp
                 )
         return PreparedPrompts(checkin_ids=checkin_ids, newly_counted=newly, miss_counts=counts)
 
-    async def _open_prompts(
+    def _open_prompts(
         self,
-        db: aiosqlite.Connection,
+        db: Transaction,
         prompts: Sequence[PromptToOpen],
         person_of: dict[str, int],
         checkin_ids: dict[str, int],
@@ -209,7 +208,7 @@ class SqlitePromptBatches(SqliteBase):
                 for p in prompts
             ]
         )
-        begun = await db.execute_fetchall(
+        begun = db.execute_fetchall(
             _BEGIN_PROMPTS,
             {"kind": kind, "now": stamp, "prompts": leased},
         )
@@ -219,12 +218,12 @@ class SqlitePromptBatches(SqliteBase):
             return
         people = json.dumps([person_of[p.claimed.subject] for p in going])
         # Only one check-in is answerable at a time: a new one closes the older ones.
-        await db.execute(
+        db.execute(
             "UPDATE checkins SET closed_at = ? WHERE completed_at IS NULL AND closed_at IS NULL"
             " AND person_id IN (SELECT value FROM json_each(?))",
             (stamp, people),
         )
-        opened = await db.execute_fetchall(
+        opened = db.execute_fetchall(
             "INSERT INTO checkins (person_id, local_date, source, started_at)"
             " SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), ?, ?"
             " FROM json_each(?) AS j RETURNING id, person_id",
@@ -238,7 +237,7 @@ class SqlitePromptBatches(SqliteBase):
         for p in going:
             checkin_ids[p.claimed.subject] = id_of[person_of[p.claimed.subject]]
         # As save_conversation (sealed when the store has a cipher), for every account at once.
-        await db.executemany(
+        db.executemany(
             "INSERT INTO conversation_state (platform, platform_user_id, flow, step, data,"
             " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (platform, platform_user_id) DO UPDATE SET flow = excluded.flow,"
@@ -277,10 +276,10 @@ class SqlitePromptBatches(SqliteBase):
             return
         async with self._write() as db:
             if marks:
-                await db.executemany(_MARK, marks)
+                db.executemany(_MARK, marks)
             if reminders:
                 # As set_due.
-                await db.executemany(
+                db.executemany(
                     "INSERT INTO due_work (kind, subject, person_id, due_at, occurrence)"
                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, subject) DO UPDATE SET"
                     " person_id = excluded.person_id, due_at = excluded.due_at,"
@@ -288,7 +287,7 @@ class SqlitePromptBatches(SqliteBase):
                     reminders,
                 )
             if pauses:
-                await db.executemany(
+                db.executemany(
                     "INSERT INTO settings (person_id, paused_until, paused_reason) VALUES (?, ?, ?)"
                     " ON CONFLICT (person_id) DO UPDATE SET paused_until = excluded.paused_until,"
                     " paused_reason = excluded.paused_reason",
@@ -298,19 +297,19 @@ class SqlitePromptBatches(SqliteBase):
                         if o.paused_until is not None
                     ],
                 )
-                await db.executemany(
+                db.executemany(
                     "DELETE FROM due_work WHERE kind = ? AND subject = ?",
                     [(o.claimed.kind, o.claimed.subject) for o in pauses],
                 )
             if moves:
                 # As advance_due: only rows still leased to their claimant move.
-                await db.executemany(
+                db.executemany(
                     "UPDATE due_work SET due_at = ?, occurrence = ?, lease_owner = NULL,"
                     f" lease_until = NULL WHERE {_STILL_OURS}",
                     moves,
                 )
             if drops:
-                await db.executemany(f"DELETE FROM due_work WHERE {_STILL_OURS}", drops)
+                db.executemany(f"DELETE FROM due_work WHERE {_STILL_OURS}", drops)
 
 
 def _mark_params(mark: LedgerMark, stamp: str) -> tuple[Any, ...]:
@@ -341,7 +340,7 @@ def _status(text: str | None) -> DeliveryStatus | None:
     return DeliveryStatus(text) if text is not None else None
 
 
-def _facts(row: aiosqlite.Row) -> PromptFacts:
+def _facts(row: sqlite3.Row) -> PromptFacts:
     person_id = row["id"]
     person = Person(
         id=person_id,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
-
-import aiosqlite
 
 from storage.models import (
     DeliveryStatus,
@@ -136,7 +135,7 @@ class SqliteQueue(SqliteBase):
         return DeliveryStatus(row["status"]) if row is not None else None
 
 
-def _due(row: aiosqlite.Row) -> DueWork:
+def _due(row: sqlite3.Row) -> DueWork:
     return DueWork(
         kind=row["kind"],
         subject=row["subject"],

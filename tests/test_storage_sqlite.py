@@ -45,7 +45,7 @@ async def test_pragmas_and_migrations(tmp_path: Path) -> None:
 async def test_foreign_keys_cascade(store: SqliteStorage, tmp_path: Path) -> None:
     person_id = await make_person(store)
     async with store._write() as db:
-        await db.execute("DELETE FROM people WHERE id = ?", (person_id,))
+        db.execute("DELETE FROM people WHERE id = ?", (person_id,))
     assert await store.accounts_of(person_id) == []
     assert await store.roles_of(person_id) == frozenset()
 
