@@ -42,20 +42,23 @@ async def local_today(ctx: Context, person_id: int) -> tuple[date, str]:
     return ctx.clock().astimezone(tz).date(), zone
 
 
-def question_message(question: Question, checkin_id: int) -> OutgoingMessage:
+def question_message(question: Question, checkin_id: int, lead: str = "") -> OutgoingMessage:
+    """The question with its answer buttons; ``lead`` goes above it in the same message
+    (a greeting, or why it is asked again), so each step is one message to read and send."""
     prefix = f"{FLOW}:{checkin_id}:{question.key}"
+    text = f"{lead}\n\n{question.text}" if lead else question.text
     if question.kind == "scale":
         values = range(question.low, question.high + 1)
         labels = question.labels or tuple(str(v) for v in values)
         buttons = [Button(label, f"{prefix}:{v}") for v, label in zip(values, labels, strict=True)]
         per_row = 1 if question.labels else 6
-        return OutgoingMessage.with_buttons(question.text, buttons, per_row=per_row)
+        return OutgoingMessage.with_buttons(text, buttons, per_row=per_row)
     if question.kind == "yes_no":
         return OutgoingMessage.with_buttons(
-            question.text, [Button(texts.YES, f"{prefix}:yes"), Button(texts.NO, f"{prefix}:no")]
+            text, [Button(texts.YES, f"{prefix}:yes"), Button(texts.NO, f"{prefix}:no")]
         )
     buttons = [Button(texts.SKIP, f"{prefix}:skip")] if question.optional else []
-    return OutgoingMessage.with_buttons(question.text, buttons)
+    return OutgoingMessage.with_buttons(text, buttons)
 
 
 async def begin(
@@ -71,7 +74,7 @@ async def begin(
     checkin = await ctx.storage.open_checkin(person_id, local_date, source, ctx.clock())
     first = ctx.program.checkin.questions[0]
     await ctx.storage.save_conversation(address, _state(checkin.id, first.key), ctx.clock())
-    return [OutgoingMessage(opening), question_message(first, checkin.id)]
+    return [question_message(first, checkin.id, lead=opening)]
 
 
 def _state(checkin_id: int, key: str) -> ConversationState:
@@ -87,7 +90,7 @@ async def checkin_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Re
         if checkin is not None and checkin.open:
             question = _question(ctx, state.step)
             if question is not None:
-                return [OutgoingMessage(texts.ALREADY_OPEN), question_message(question, checkin.id)]
+                return [question_message(question, checkin.id, lead=texts.ALREADY_OPEN)]
     today, _ = await local_today(ctx, turn.person.id)
     return await begin(
         ctx,
@@ -203,7 +206,7 @@ class CheckinFlow:
             return [OutgoingMessage(texts.CLOSED)]
         answer = read_answer(questions[index], raw)
         if isinstance(answer, str):
-            return [OutgoingMessage(answer), question_message(questions[index], checkin.id)]
+            return [question_message(questions[index], checkin.id, lead=answer)]
         if not await ctx.storage.record_answer(checkin.id, answer, ctx.clock()):
             return [OutgoingMessage(texts.ALREADY_ANSWERED)]
         if index + 1 < len(questions):

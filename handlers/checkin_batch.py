@@ -44,7 +44,7 @@ from handlers.checkin import FLOW, question_message
 from handlers.checkin_prompts import MISS, REMINDER, outside_quiet_hours
 from handlers.context import Context
 from handlers.logsafe import describe_exception
-from handlers.messaging import ConversationRef, DeliveryError, OutgoingMessage
+from handlers.messaging import ConversationRef, DeliveryError
 from handlers.outbox import choose_ref, send_with_retries
 from handlers.program import Question
 from handlers.schedule import CHECKIN, PAUSED_INDEFINITELY, next_checkin_for
@@ -213,9 +213,8 @@ async def _send(
     row, ref, facts = plan.row, plan.ref, plan.facts
     assert ref is not None and facts is not None
     person_id = facts.person.id
-    question = question_message(first, checkin_id)
     opening = texts.PROMPT_OPENING.format(name=facts.person.display_name or "there")
-    prompt = OutgoingMessage(f"{opening}\n\n{question.text}", rows=question.rows)
+    prompt = question_message(first, checkin_id, lead=opening)
     counted = _counted(plan)
     async with slots:  # held until the mark is written: this bounds the duplicate window
         try:
