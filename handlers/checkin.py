@@ -168,9 +168,9 @@ class CheckinFlow:
     async def _next_question(
         self, ctx: Context, turn: Turn, person_id: int, checkin_id: int, key: str, raw: str
     ) -> Replies | None:
-        """The common press (the awaited question, not the last one) in two writes and no
-        read: the answer goes in only if the check-in is theirs and open, then the state
-        moves on. None when anything is unusual: the caller then takes the full path, which
+        """The common press (the awaited question, not the last one) in one write and no
+        read: the answer goes in only if the check-in is theirs and open, and the state
+        moves on with it. None when anything is unusual: the caller then takes the full path, which
         reads the check-in and gives the exact answer (closed, already answered, ...)."""
         questions = ctx.program.checkin.questions
         index = next((i for i, q in enumerate(questions) if q.key == key), None)
@@ -179,12 +179,12 @@ class CheckinFlow:
         answer = read_answer(questions[index], raw)
         if isinstance(answer, str):
             return None
-        if not await ctx.storage.record_open_answer(checkin_id, person_id, answer, ctx.clock()):
-            return None  # nothing was stored, so the full path sees what was there before
         following = questions[index + 1]
-        await ctx.storage.save_conversation(
-            turn.address, _state(checkin_id, following.key), ctx.clock()
-        )
+        moved_on = (turn.address, _state(checkin_id, following.key))
+        if not await ctx.storage.record_open_answer(
+            checkin_id, person_id, answer, ctx.clock(), then=moved_on
+        ):
+            return None  # nothing was stored, so the full path sees what was there before
         return [question_message(following, checkin_id)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:

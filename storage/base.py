@@ -179,11 +179,21 @@ class CoreStore(Protocol):
         ...
 
     async def record_open_answer(
-        self, checkin_id: int, person_id: int, answer: Answer, now: datetime
+        self,
+        checkin_id: int,
+        person_id: int,
+        answer: Answer,
+        now: datetime,
+        *,
+        then: tuple[AccountAddress, ConversationState] | None = None,
     ) -> bool:
         """:meth:`record_answer`, but only into a check-in of ``person_id`` that is still open
         (checked in the same statement). False if nothing was stored: no such open check-in of
-        theirs, or the question already answered (:meth:`get_checkin` tells which)."""
+        theirs, or the question already answered (:meth:`get_checkin` tells which).
+
+        ``then``: an address and the conversation state it moves to once the answer is
+        stored, saved in the same transaction (so a crash never leaves an answer stored with
+        the conversation still waiting for it); nothing is saved when nothing was stored."""
         ...
 
     async def answers_of(self, checkin_id: int) -> dict[str, Answer]: ...

@@ -254,7 +254,24 @@ class SqliteBase:
 
     async def _write_one(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """One statement as its own transaction, returning its rows (use RETURNING to see
-        what it changed)."""
+        what it changed).
+
+        In autocommit mode a single statement takes the write lock as it starts, as
+        ``BEGIN IMMEDIATE`` would, and commits as it ends: one call instead of three. If
+        another process holds the lock it fails before changing anything, and goes the way
+        of :meth:`_write`, which waits.
+        """
+        writer = self._open_conn(self._writer)
+        async with self._lock:
+            if not writer.in_transaction:
+                try:
+                    rows = writer.execute(sql, params).fetchall()
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                else:
+                    self._after_commit()
+                    return rows
         async with self._write() as db:
             return db.execute_fetchall(sql, params)
 

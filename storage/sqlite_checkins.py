@@ -7,10 +7,13 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.models import (
+    AccountAddress,
     Answer,
     Checkin,
+    ConversationState,
 )
 from storage.sqlite_base import SqliteBase
+from storage.sqlite_people import conversation_upsert
 from storage.timestamps import (
     from_db,
     from_db_date,
@@ -86,26 +89,38 @@ class SqliteCheckins(SqliteBase):
         return len(inserted) == 1
 
     async def record_open_answer(
-        self, checkin_id: int, person_id: int, answer: Answer, now: datetime
+        self,
+        checkin_id: int,
+        person_id: int,
+        answer: Answer,
+        now: datetime,
+        *,
+        then: tuple[AccountAddress, ConversationState] | None = None,
     ) -> bool:
-        # One statement, one hand-off: the check-in's owner and openness are checked by the
-        # SELECT the row is inserted from, so no separate read of the check-in is needed.
-        inserted = await self._write_one(
+        # The check-in's owner and openness are checked by the SELECT the row is inserted
+        # from, so no separate read of the check-in is needed.
+        insert = (
             "INSERT OR IGNORE INTO checkin_answers (checkin_id, question_key, value_number,"
             " value_text, skipped, answered_at) SELECT id, ?, ?, ?, ?, ? FROM checkins"
             " WHERE id = ? AND person_id = ? AND completed_at IS NULL AND closed_at IS NULL"
-            " RETURNING checkin_id",
-            (
-                answer.question_key,
-                answer.number,
-                self._seal(answer.text) if answer.number is None else answer.text,
-                int(answer.skipped),
-                to_db(now),
-                checkin_id,
-                person_id,
-            ),
+            " RETURNING checkin_id"
         )
-        return len(inserted) == 1
+        params = (
+            answer.question_key,
+            answer.number,
+            self._seal(answer.text) if answer.number is None else answer.text,
+            int(answer.skipped),
+            to_db(now),
+            checkin_id,
+            person_id,
+        )
+        if then is None:
+            return len(await self._write_one(insert, params)) == 1
+        async with self._write() as db:
+            if not db.execute_fetchall(insert, params):
+                return False
+            db.execute(*conversation_upsert(self._seal, *then, now))
+            return True
 
     async def answers_of(self, checkin_id: int) -> dict[str, Answer]:
         rows = await self._fetchall(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -244,26 +245,35 @@ class SqlitePeople(SqliteBase):
     async def save_conversation(
         self, address: AccountAddress, state: ConversationState, now: datetime
     ) -> None:
-        await self._write_one(
-            "INSERT INTO conversation_state (platform, platform_user_id, flow, step, data,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (platform, platform_user_id) DO UPDATE SET flow = excluded.flow,"
-            " step = excluded.step, data = excluded.data, updated_at = excluded.updated_at",
-            (
-                address.platform,
-                address.platform_user_id,
-                state.flow,
-                state.step,
-                self._seal(json.dumps(state.data)),
-                to_db(now),
-            ),
-        )
+        await self._write_one(*conversation_upsert(self._seal, address, state, now))
 
     async def clear_conversation(self, address: AccountAddress) -> None:
         await self._write_one(
             "DELETE FROM conversation_state WHERE platform = ? AND platform_user_id = ?",
             (address.platform, address.platform_user_id),
         )
+
+
+def conversation_upsert(
+    seal: Callable[[str], str], address: AccountAddress, state: ConversationState, now: datetime
+) -> tuple[str, tuple[Any, ...]]:
+    """The statement saving a conversation state, for use inside other writes too."""
+    return _SAVE_CONVERSATION, (
+        address.platform,
+        address.platform_user_id,
+        state.flow,
+        state.step,
+        seal(json.dumps(state.data)),
+        to_db(now),
+    )
+
+
+_SAVE_CONVERSATION = (
+    "INSERT INTO conversation_state (platform, platform_user_id, flow, step, data,"
+    " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (platform, platform_user_id) DO UPDATE SET flow = excluded.flow,"
+    " step = excluded.step, data = excluded.data, updated_at = excluded.updated_at"
+)
 
 
 def _person(row: sqlite3.Row) -> Person:

@@ -14,6 +14,7 @@ from storage.base import Storage
 from storage.models import (
     Account,
     AccountAddress,
+    Answer,
     ConversationState,
     DueWork,
     InviteCode,
@@ -126,6 +127,36 @@ class StorageContract:
         other = await make_person(store, user_id="43")
         facts = await store.turn_facts(AccountAddress("telegram", "43"))
         assert facts[0] is not None and facts[0].id == other and facts[1] == {Role.MENTEE}
+
+    async def test_open_answer_moves_the_conversation_only_when_stored(
+        self, store: Storage
+    ) -> None:
+        person_id = await make_person(store)
+        other_id = await make_person(store, user_id="43")
+        checkin = await store.open_checkin(person_id, NOW.date(), "on_demand", NOW)
+        asked_craving = (ADDRESS, ConversationState("ck", "craving", {"checkin_id": checkin.id}))
+        mood = Answer("mood", number=3.0)
+        assert await store.record_open_answer(checkin.id, person_id, mood, NOW, then=asked_craving)
+        assert await store.load_conversation(ADDRESS) == asked_craving[1]
+        assert (await store.answers_of(checkin.id))["mood"] == mood
+
+        # Refused, so the conversation stays where it was: a double press, someone else's
+        # check-in, a completed one.
+        stale = (ADDRESS, ConversationState("ck", "stale", {}))
+        twice = Answer("mood", number=5.0)
+        assert not await store.record_open_answer(checkin.id, person_id, twice, NOW, then=stale)
+        craving = Answer("craving", number=2.0)
+        assert not await store.record_open_answer(checkin.id, other_id, craving, NOW, then=stale)
+        assert await store.complete_checkin(checkin.id, NOW)
+        assert not await store.record_open_answer(checkin.id, person_id, craving, NOW, then=stale)
+        assert await store.load_conversation(ADDRESS) == asked_craving[1]
+        assert await store.answers_of(checkin.id) == {"mood": mood}
+
+        # Without ``then`` only the answer is stored.
+        second = await store.open_checkin(person_id, NOW.date(), "on_demand", NOW)
+        assert await store.record_open_answer(second.id, person_id, craving, NOW)
+        assert await store.answers_of(second.id) == {"craving": craving}
+        assert await store.load_conversation(ADDRESS) == asked_craving[1]
 
     async def test_claim_due_leases_rows_once(self, store: Storage) -> None:
         person_id = await make_person(store)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from storage import StorageURLError, storage_from_url
+from storage import StorageURLError, sqlite_base, storage_from_url
+from storage.models import AccountAddress, ConversationState
 from storage.sqlite import SqliteStorage
 from tests.storage_contract import StorageContract, make_person
 from tests.storage_contract_batches import PromptBatchContract
@@ -54,3 +57,75 @@ def test_storage_url() -> None:
     assert isinstance(storage_from_url("sqlite:///x.db"), SqliteStorage)
     with pytest.raises(StorageURLError):
         storage_from_url("mysql://nope")
+
+
+# Inline statements (storage/sqlite_base.py) -------------------------------------------------
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+STATE = ConversationState("ck", "mood", {"checkin_id": 1})
+ADDRESS = AccountAddress("telegram", "42")
+
+
+def _hold_write_lock(path: Path) -> sqlite3.Connection:
+    """Another process's writer, as SQLite sees it: a connection inside BEGIN IMMEDIATE."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+async def test_a_write_waits_for_another_writer_without_blocking_the_loop(
+    store: SqliteStorage,
+) -> None:
+    other = _hold_write_lock(store.path)
+    write = asyncio.create_task(store.save_conversation(ADDRESS, STATE, NOW))
+    ticks = 0
+    for _ in range(10):  # the loop keeps running while the write waits for the lock
+        await asyncio.sleep(0.01)
+        ticks += 1
+    assert ticks == 10 and not write.done()
+    other.execute("COMMIT")
+    other.close()
+    await write
+    assert await store.load_conversation(ADDRESS) == STATE
+
+
+async def test_a_write_gives_up_after_the_busy_timeout_and_the_store_still_works(
+    store: SqliteStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_base, "BUSY_TIMEOUT_S", 0.1)
+    other = _hold_write_lock(store.path)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        await store.save_conversation(ADDRESS, STATE, NOW)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        async with store._write() as db:
+            db.execute("DELETE FROM conversation_state")
+    other.execute("ROLLBACK")
+    other.close()
+    await store.save_conversation(ADDRESS, STATE, NOW)  # nothing was left half-open
+    assert await store.load_conversation(ADDRESS) == STATE
+
+
+def _main_file_alone_has_person(path: Path, copy: Path) -> bool:
+    """What the database file holds without its WAL: what checkpoints have copied back."""
+    copy.write_bytes(path.read_bytes())
+    with sqlite3.connect(copy) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        return "people" in tables and conn.execute("SELECT COUNT(*) FROM people").fetchone()[0] > 0
+
+
+async def test_commits_are_checkpointed_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_base, "CHECKPOINT_EVERY_COMMITS", 3)
+    store = SqliteStorage(tmp_path / "c.db")
+    await store.open()
+    try:
+        await make_person(store)  # one write transaction: nothing checkpointed yet
+        assert not _main_file_alone_has_person(store.path, tmp_path / "before.db")
+        await store.save_conversation(ADDRESS, STATE, NOW)
+        await store.clear_conversation(ADDRESS)  # the third commit starts a checkpoint
+        assert store._checkpointing is not None
+        await store._checkpointing
+        assert _main_file_alone_has_person(store.path, tmp_path / "after.db")
+    finally:
+        await store.close()
