@@ -15,7 +15,7 @@ and small writes of a chat turn take 4-20 us each in WAL mode with ``synchronous
   SQLite's own busy handler would do, but without blocking the loop.
 * Checkpoints (copying the WAL back into the file, which fsyncs) are the one slow part of a
   commit, so the inline writer never checkpoints on its own: every
-  :data:`CHECKPOINT_EVERY_COMMITS` commits a passive checkpoint runs on aiosqlite's thread.
+  :data:`CHECKPOINT_EVERY_COMMITS` commits one runs on a thread (:class:`BackgroundCheckpoints`).
 
 Every write is a transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT`` on the one writer
 connection, so two processes sharing a file serialise on SQLite's lock instead of failing
@@ -28,6 +28,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeAlias, overload
@@ -42,8 +43,10 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_S = 5.0
 """How long a write waits for another process to release SQLite's write lock."""
 CHECKPOINT_EVERY_COMMITS = 500
-"""Inline commits between background passive checkpoints (~1-3 WAL pages per commit, so the
-WAL stays near SQLite's default auto-checkpoint size of 1,000 pages)."""
+"""Commits between background checkpoints (~1-3 WAL pages per commit, so the WAL stays near
+SQLite's default auto-checkpoint size of 1,000 pages)."""
+CHECKPOINT_LAG_LIMIT = 4
+"""How many checkpoints' worth of commits may pile up before writers wait for the one running."""
 
 Params: TypeAlias = Sequence[Any] | Mapping[str, Any]
 
@@ -71,6 +74,74 @@ class Transaction:
         return self._conn.executemany(sql, seq_of_params)
 
 
+class BackgroundCheckpoints:
+    """Checkpoints on a thread of their own, started straight from a commit.
+
+    ``RESTART`` mode: it waits for the (short) write in progress, copies the whole WAL into
+    the file while writers wait (the loop's writers retry with ``asyncio.sleep``, see
+    :meth:`SqliteBase._begin`), and lets the next write start the WAL over, so the WAL stays
+    bounded under a steady stream of commits. (A ``PASSIVE`` checkpoint never catches up with
+    such a stream, and the WAL would grow without end.) Submitted to the thread directly, not
+    as a task, so a loop too busy to run tasks still gets its checkpoints; and if the thread
+    falls :data:`CHECKPOINT_LAG_LIMIT` checkpoints' worth of commits behind anyway (a loop so
+    busy that the thread never gets the GIL), writers wait for it (:meth:`keep_up`).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._executor: ThreadPoolExecutor | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._running: Future[None] | None = None
+        self._commits = 0
+
+    def after_commit(self) -> None:
+        self._commits += 1
+        if self._commits < CHECKPOINT_EVERY_COMMITS:
+            return
+        if self._running is not None and not self._running.done():
+            return  # still at it; the next commit asks again
+        self._commits = 0
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="sqlite-checkpoint")
+        self._running = self._executor.submit(self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        try:
+            if self._conn is None:
+                self._conn = sqlite3.connect(
+                    self._path, isolation_level=None, check_same_thread=False
+                )
+                self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            self._conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+        except sqlite3.Error as exc:
+            # The next one will try again; a missed checkpoint only leaves the WAL longer.
+            log.warning("background checkpoint failed: %s", type(exc).__name__)
+
+    async def keep_up(self) -> None:
+        """Before a write: wait for the checkpoint in progress if it is far behind."""
+        running = self._running
+        if (
+            running is not None
+            and self._commits >= CHECKPOINT_LAG_LIMIT * CHECKPOINT_EVERY_COMMITS
+            and not running.done()
+        ):
+            await asyncio.wrap_future(running)
+
+    async def wait(self) -> None:
+        """Until the checkpoint in progress (if any) is over."""
+        if self._running is not None:
+            await asyncio.wrap_future(self._running)
+
+    async def close(self) -> None:
+        await self.wait()
+        if self._executor is not None:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                await asyncio.wrap_future(self._executor.submit(conn.close))
+            self._executor.shutdown(wait=False)
+            self._executor = None
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     code = getattr(exc, "sqlite_errorcode", None)
     if code is not None:
@@ -90,8 +161,7 @@ class SqliteBase:
         self._scanner: aiosqlite.Connection | None = None
         """aiosqlite's thread: long reads and checkpoints, which must not block the loop."""
         self._lock = asyncio.Lock()
-        self._commits_since_checkpoint = 0
-        self._checkpointing: asyncio.Task[None] | None = None
+        self._checkpoints = BackgroundCheckpoints(self.path)
 
     # Connection management ---------------------------------------------------------------
 
@@ -113,7 +183,7 @@ class SqliteBase:
         self._reader = self._connect()
         self._scanner = await aiosqlite.connect(self.path, isolation_level=None)
         self._scanner.row_factory = sqlite3.Row
-        await self._scanner.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        await self._scanner.execute_fetchall(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
@@ -128,9 +198,7 @@ class SqliteBase:
         return conn
 
     async def close(self) -> None:
-        if self._checkpointing is not None:
-            await asyncio.gather(self._checkpointing, return_exceptions=True)
-            self._checkpointing = None
+        await self._checkpoints.close()
         if self._scanner is not None:
             await self._scanner.close()
         for conn in (self._reader, self._writer):
@@ -186,25 +254,12 @@ class SqliteBase:
         """Copy the WAL into the file and truncate it, so no old copy of a row stays there."""
         scanner = self._open_scanner()
         async with self._lock:  # no write may start while the WAL is truncated
-            await scanner.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # execute_fetchall, not execute: a cursor left open keeps a read snapshot, and
+            # then no checkpoint can ever let the WAL start over.
+            await scanner.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _after_commit(self) -> None:
-        self._commits_since_checkpoint += 1
-        if self._commits_since_checkpoint < CHECKPOINT_EVERY_COMMITS:
-            return
-        if self._checkpointing is None or self._checkpointing.done():
-            self._commits_since_checkpoint = 0
-            self._checkpointing = asyncio.get_running_loop().create_task(
-                self._passive_checkpoint(), name="sqlite-checkpoint"
-            )
-
-    async def _passive_checkpoint(self) -> None:
-        # PASSIVE copies what it can without waiting for (or blocking) readers and writers.
-        try:
-            await self._open_scanner().execute("PRAGMA wal_checkpoint(PASSIVE)")
-        except (sqlite3.Error, RuntimeError, ValueError) as exc:
-            # The next one will try again; a missed checkpoint only leaves the WAL longer.
-            log.warning("background checkpoint failed: %s", type(exc).__name__)
+        self._checkpoints.after_commit()
 
     def _open_scanner(self) -> aiosqlite.Connection:
         if self._scanner is None:
@@ -221,6 +276,7 @@ class SqliteBase:
         suspends (before anything has been written).
         """
         writer = self._open_conn(self._writer)
+        await self._checkpoints.keep_up()
         async with self._lock:
             if writer.in_transaction:
                 # Never expected: a body that raised leaves nothing open (see below).
@@ -262,6 +318,7 @@ class SqliteBase:
         of :meth:`_write`, which waits.
         """
         writer = self._open_conn(self._writer)
+        await self._checkpoints.keep_up()
         async with self._lock:
             if not writer.in_transaction:
                 try:
@@ -286,8 +343,13 @@ class SqliteBase:
 
         Every row is fetched, so the statement ends and holds no read snapshot open.
         """
+        # The writer's own page cache is the warm one: SQLite empties a connection's cache
+        # whenever another connection has written, which here is after every write. It is
+        # free to read on unless a transaction is open (a body suspended in await; none is).
+        writer = self._open_conn(self._writer)
+        conn = writer if not writer.in_transaction else self._open_conn(self._reader)
         try:
-            return self._open_conn(self._reader).execute(sql, params).fetchall()
+            return conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             # A WAL reader is only turned away while another connection recovers the WAL
             # after a crash: wait for that on the scanner's thread, not on the loop.

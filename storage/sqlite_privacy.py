@@ -82,7 +82,7 @@ class SqlitePrivacy(SqliteBase):
         counts: dict[str, int] = {}
         async with self._write() as db:
 
-            async def delete(name: str, sql: str, params: tuple[Any, ...]) -> None:
+            def delete(name: str, sql: str, params: tuple[Any, ...]) -> None:
                 cursor = db.execute(sql, params)
                 counts[name] = counts.get(name, 0) + max(cursor.rowcount, 0)
 
@@ -93,16 +93,16 @@ class SqlitePrivacy(SqliteBase):
                     " (SELECT id FROM checkins WHERE started_at < ?)",
                     (cut,),
                 )
-                await delete("checkins", "DELETE FROM checkins WHERE started_at < ?", (cut,))
-                await delete(
+                delete("checkins", "DELETE FROM checkins WHERE started_at < ?", (cut,))
+                delete(
                     "deliveries",
                     "DELETE FROM deliveries WHERE created_at < ? AND status <> 'pending'",
                     (cut,),
                 )
-                await delete(
+                delete(
                     "conversations", "DELETE FROM conversation_state WHERE updated_at < ?", (cut,)
                 )
-            await delete(
+            delete(
                 "conversations",
                 "DELETE FROM conversation_state WHERE updated_at < ? AND NOT EXISTS (SELECT 1"
                 " FROM accounts a WHERE a.platform = conversation_state.platform"
@@ -112,7 +112,7 @@ class SqlitePrivacy(SqliteBase):
             if cutoffs.alerts is not None:
                 cut, alert_kinds = to_db(cutoffs.alerts), json.dumps(list(kinds.alert))
                 for table in ("deliveries", "due_work"):
-                    await delete(
+                    delete(
                         "deliveries" if table == "deliveries" else "due",
                         f"DELETE FROM {table} WHERE {_ALERT_KINDS}"
                         f" AND subject IN ({_OLD_ALERT_SUBJECTS})",
@@ -124,10 +124,10 @@ class SqlitePrivacy(SqliteBase):
                     " (SELECT id FROM alerts WHERE created_at < ?)",
                     (cut,),
                 )
-                await delete("alerts", "DELETE FROM alerts WHERE created_at < ?", (cut,))
+                delete("alerts", "DELETE FROM alerts WHERE created_at < ?", (cut,))
             if cutoffs.audit is not None:
-                await delete("audit", "DELETE FROM audit_log WHERE at < ?", (to_db(cutoffs.audit),))
-            await delete(
+                delete("audit", "DELETE FROM audit_log WHERE at < ?", (to_db(cutoffs.audit),))
+            delete(
                 "link_codes",
                 "DELETE FROM link_codes WHERE expires_at < ?",
                 (to_db(cutoffs.now),),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -124,8 +125,36 @@ async def test_commits_are_checkpointed_in_the_background(
         assert not _main_file_alone_has_person(store.path, tmp_path / "before.db")
         await store.save_conversation(ADDRESS, STATE, NOW)
         await store.clear_conversation(ADDRESS)  # the third commit starts a checkpoint
-        assert store._checkpointing is not None
-        await store._checkpointing
+        await store._checkpoints.wait()
         assert _main_file_alone_has_person(store.path, tmp_path / "after.db")
     finally:
         await store.close()
+
+
+def _size(path: Path) -> int:
+    return os.path.getsize(path)
+
+
+async def test_the_wal_stays_bounded_under_a_steady_stream_of_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Back-to-back commits with no pause, as under load: the checkpoints must still let the
+    WAL start over, or it grows by every page ever written."""
+    monkeypatch.setattr(sqlite_base, "CHECKPOINT_EVERY_COMMITS", 20)
+    store = SqliteStorage(tmp_path / "s.db")
+    await store.open()
+    wal = Path(f"{store.path}-wal")
+    try:
+        person_id = await make_person(store)
+        sizes = []
+        for n in range(2000):
+            state = ConversationState("ck", "mood", {"n": n, "pad": "x" * 300})
+            await store.save_conversation(AccountAddress("telegram", str(n)), state, NOW)
+            await store.update_settings(person_id, checkin_time=f"{n % 24:02d}:00")
+            if n % 100 == 99:
+                sizes.append(_size(wal))
+        await store._checkpoints.wait()
+    finally:
+        await store.close()
+    # 4,000 commits of a few pages each would be ~20 MB of WAL without restarts.
+    assert max(sizes) < 3_000_000, sizes
