@@ -16,7 +16,14 @@ from handlers.messaging import Button, OutgoingMessage
 from handlers.program import Question
 from handlers.texts import checkin as texts
 from handlers.timing import TimingError, parse_local_date
-from storage.models import AccountAddress, Answer, Checkin, ConversationState, Person, Role
+from storage.models import (
+    AccountAddress,
+    Answer,
+    Checkin,
+    ConversationState,
+    FinishedCheckin,
+    Role,
+)
 
 FLOW = "ck"
 EVERYONE = frozenset(Role)
@@ -207,30 +214,29 @@ class CheckinFlow:
         answer = read_answer(questions[index], raw)
         if isinstance(answer, str):
             return [question_message(questions[index], checkin.id, lead=answer)]
-        if not await ctx.storage.record_answer(checkin.id, answer, ctx.clock()):
-            return [OutgoingMessage(texts.ALREADY_ANSWERED)]
         if index + 1 < len(questions):
             following = questions[index + 1]
-            await ctx.storage.save_conversation(
-                turn.address, _state(checkin.id, following.key), ctx.clock()
-            )
+            moved_on = (turn.address, _state(checkin.id, following.key))
+            if not await ctx.storage.record_open_answer(
+                checkin.id, checkin.person_id, answer, ctx.clock(), then=moved_on
+            ):
+                return [OutgoingMessage(texts.ALREADY_ANSWERED)]
             return [question_message(following, checkin.id)]
-        await end_flow(ctx, turn)
-        return [await finish(ctx, checkin, turn.person)]
+        return [await finish(ctx, turn, checkin, answer)]
 
 
-async def finish(ctx: Context, checkin: Checkin, known: Person | None = None) -> OutgoingMessage:
-    """Complete the check-in, move the streak, and say so warmly.
+async def finish(ctx: Context, turn: Turn, checkin: Checkin, last: Answer) -> OutgoingMessage:
+    """Store the last answer, complete the check-in and move the streak (one transaction),
+    check the answers for an alert, and say so warmly.
 
-    ``known``: the person as the turn read them, which saves reading them again when it is
-    the check-in's owner (nothing in the turn changes their streak before this).
+    The alert check is queued in that same transaction and cleared once it has run, so a
+    crash in between leaves it to the due queue instead of losing it.
     """
-    await ctx.storage.complete_checkin(checkin.id, ctx.clock())
-    answers = await ctx.storage.answers_of(checkin.id)
-    person = known if known is not None and known.id == checkin.person_id else None
-    if person is None:
+    person = turn.person
+    if person is None or person.id != checkin.person_id:
         person = await ctx.storage.get_person(checkin.person_id)
     assert person is not None
+    answers = {**await ctx.storage.answers_of(checkin.id), last.question_key: last}
     day = checkin.local_date
     journey_start = person.journey_start or day
     streak_start = person.streak_start or day
@@ -239,7 +245,18 @@ async def finish(ctx: Context, checkin: Checkin, known: Person | None = None) ->
     previous = await ctx.storage.latest_checkin(person.id, before=day)
     if relapsed:
         streak_start = max(day, journey_start)
-    await ctx.storage.set_streak(person.id, journey_start=journey_start, streak_start=streak_start)
+    now = ctx.clock()
+    finished = FinishedCheckin(
+        checkin_id=checkin.id,
+        person_id=person.id,
+        last_answer=last,
+        journey_start=journey_start,
+        streak_start=streak_start,
+        conversation=turn.address,
+        follow_up=escalation.checkin_alert_work(checkin, now),
+    )
+    if not await ctx.storage.finish_checkin(finished, now):
+        return OutgoingMessage(texts.ALREADY_ANSWERED)
     journey_days = (day - journey_start).days + 1
     streak_days = (day - streak_start).days + 1
     lines = [texts.THANKS]
@@ -262,7 +279,7 @@ async def finish(ctx: Context, checkin: Checkin, known: Person | None = None) ->
     mood = answers.get("mood")
     if mood is not None and mood.number is not None and mood.number <= 2:
         lines.append(texts.LOW_MOOD_SUPPORT)
-    mentor_told = await escalation.after_checkin(ctx, person.id, answers)
+    mentor_told = await escalation.checkin_alert(ctx, checkin, answers)
     if mentor_told:
         lines.append(mentor_told)
     lines.append(texts.NEXT_STEP)

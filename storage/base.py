@@ -22,6 +22,7 @@ from storage.models import (
     ConversationState,
     DeliveryStatus,
     DueWork,
+    FinishedCheckin,
     InviteCode,
     Person,
     Role,
@@ -194,6 +195,14 @@ class CoreStore(Protocol):
         ``then``: an address and the conversation state it moves to once the answer is
         stored, saved in the same transaction (so a crash never leaves an answer stored with
         the conversation still waiting for it); nothing is saved when nothing was stored."""
+        ...
+
+    async def finish_checkin(self, finished: FinishedCheckin, now: datetime) -> bool:
+        """The last answer (as :meth:`record_open_answer` stores it), the check-in complete,
+        the miss count back to 0, the streak, the conversation ended and the follow-up work
+        queued, all in one transaction. False, with nothing changed, if the answer could not
+        be stored: the question was already answered, or the check-in is not theirs or not
+        open any more."""
         ...
 
     async def answers_of(self, checkin_id: int) -> dict[str, Answer]: ...

@@ -128,6 +128,21 @@ class Answer:
     skipped: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class FinishedCheckin:
+    """Everything that changes when a check-in's last answer comes in, stored at once."""
+
+    checkin_id: int
+    person_id: int
+    last_answer: Answer
+    journey_start: date
+    streak_start: date
+    conversation: AccountAddress | None = None
+    """Whose conversation ends with it (None: none to end)."""
+    follow_up: DueWork | None = None
+    """Due-queue work that must happen after it, even if this process dies right after."""
+
+
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"

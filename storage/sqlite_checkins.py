@@ -11,9 +11,11 @@ from storage.models import (
     Answer,
     Checkin,
     ConversationState,
+    FinishedCheckin,
 )
 from storage.sqlite_base import SqliteBase
 from storage.sqlite_people import conversation_upsert
+from storage.sqlite_queue import due_upsert
 from storage.timestamps import (
     from_db,
     from_db_date,
@@ -21,6 +23,15 @@ from storage.timestamps import (
     to_db,
     to_db_date,
 )
+
+_INSERT_OPEN_ANSWER = (
+    "INSERT OR IGNORE INTO checkin_answers (checkin_id, question_key, value_number,"
+    " value_text, skipped, answered_at) SELECT id, ?, ?, ?, ?, ? FROM checkins"
+    " WHERE id = ? AND person_id = ? AND completed_at IS NULL AND closed_at IS NULL"
+    " RETURNING checkin_id"
+)
+"""An answer, only into a check-in of the given person that is still open: the owner and
+openness are checked by the SELECT the row is inserted from, with no read beforehand."""
 
 
 class SqliteCheckins(SqliteBase):
@@ -88,6 +99,19 @@ class SqliteCheckins(SqliteBase):
         )
         return len(inserted) == 1
 
+    def _open_answer_params(
+        self, checkin_id: int, person_id: int, answer: Answer, now: datetime
+    ) -> tuple[Any, ...]:
+        return (
+            answer.question_key,
+            answer.number,
+            self._seal(answer.text) if answer.number is None else answer.text,
+            int(answer.skipped),
+            to_db(now),
+            checkin_id,
+            person_id,
+        )
+
     async def record_open_answer(
         self,
         checkin_id: int,
@@ -97,29 +121,46 @@ class SqliteCheckins(SqliteBase):
         *,
         then: tuple[AccountAddress, ConversationState] | None = None,
     ) -> bool:
-        # The check-in's owner and openness are checked by the SELECT the row is inserted
-        # from, so no separate read of the check-in is needed.
-        insert = (
-            "INSERT OR IGNORE INTO checkin_answers (checkin_id, question_key, value_number,"
-            " value_text, skipped, answered_at) SELECT id, ?, ?, ?, ?, ? FROM checkins"
-            " WHERE id = ? AND person_id = ? AND completed_at IS NULL AND closed_at IS NULL"
-            " RETURNING checkin_id"
-        )
-        params = (
-            answer.question_key,
-            answer.number,
-            self._seal(answer.text) if answer.number is None else answer.text,
-            int(answer.skipped),
-            to_db(now),
-            checkin_id,
-            person_id,
-        )
+        params = self._open_answer_params(checkin_id, person_id, answer, now)
         if then is None:
-            return len(await self._write_one(insert, params)) == 1
+            return len(await self._write_one(_INSERT_OPEN_ANSWER, params)) == 1
         async with self._write() as db:
-            if not db.execute_fetchall(insert, params):
+            if not db.execute_fetchall(_INSERT_OPEN_ANSWER, params):
                 return False
             db.execute(*conversation_upsert(self._seal, *then, now))
+            return True
+
+    async def finish_checkin(self, finished: FinishedCheckin, now: datetime) -> bool:
+        params = self._open_answer_params(
+            finished.checkin_id, finished.person_id, finished.last_answer, now
+        )
+        async with self._write() as db:
+            if not db.execute_fetchall(_INSERT_OPEN_ANSWER, params):
+                return False  # nothing written: the transaction commits empty
+            db.execute(
+                "UPDATE checkins SET completed_at = ? WHERE id = ?",
+                (to_db(now), finished.checkin_id),
+            )
+            db.execute(
+                "UPDATE settings SET consecutive_misses = 0 WHERE person_id = ?",
+                (finished.person_id,),
+            )
+            db.execute(
+                "UPDATE people SET journey_start = ?, streak_start = ? WHERE id = ?",
+                (
+                    to_db_date(finished.journey_start),
+                    to_db_date(finished.streak_start),
+                    finished.person_id,
+                ),
+            )
+            if finished.conversation is not None:
+                address = finished.conversation
+                db.execute(
+                    "DELETE FROM conversation_state WHERE platform = ? AND platform_user_id = ?",
+                    (address.platform, address.platform_user_id),
+                )
+            if finished.follow_up is not None:
+                db.execute(*due_upsert(finished.follow_up))
             return True
 
     async def answers_of(self, checkin_id: int) -> dict[str, Answer]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from typing import Any
 
 from storage.models import (
     DeliveryStatus,
@@ -17,17 +18,22 @@ from storage.timestamps import (
 )
 
 
+def due_upsert(work: DueWork) -> tuple[str, tuple[Any, ...]]:
+    """The statement putting ``work`` in the due queue (or moving it), for other writes too."""
+    return (
+        "INSERT INTO due_work (kind, subject, person_id, due_at, occurrence)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, subject) DO UPDATE SET"
+        " person_id = excluded.person_id, due_at = excluded.due_at,"
+        " occurrence = excluded.occurrence, lease_owner = NULL, lease_until = NULL",
+        (work.kind, work.subject, work.person_id, to_db(work.due_at), work.occurrence),
+    )
+
+
 class SqliteQueue(SqliteBase):
     # The due queue ---------------------------------------------------------------------------
 
     async def set_due(self, work: DueWork) -> None:
-        await self._write_one(
-            "INSERT INTO due_work (kind, subject, person_id, due_at, occurrence)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, subject) DO UPDATE SET"
-            " person_id = excluded.person_id, due_at = excluded.due_at,"
-            " occurrence = excluded.occurrence, lease_owner = NULL, lease_until = NULL",
-            (work.kind, work.subject, work.person_id, to_db(work.due_at), work.occurrence),
-        )
+        await self._write_one(*due_upsert(work))
 
     async def clear_due(self, kind: str, subject: str) -> None:
         await self._write_one(

@@ -17,6 +17,7 @@ from storage.models import (
     Answer,
     ConversationState,
     DueWork,
+    FinishedCheckin,
     InviteCode,
     InviteError,
     InviteProblem,
@@ -157,6 +158,56 @@ class StorageContract:
         assert await store.record_open_answer(second.id, person_id, craving, NOW)
         assert await store.answers_of(second.id) == {"craving": craving}
         assert await store.load_conversation(ADDRESS) == asked_craving[1]
+
+    async def test_finish_checkin_changes_everything_at_once_or_nothing(
+        self, store: Storage
+    ) -> None:
+        person_id = await make_person(store)
+        other_id = await make_person(store, user_id="43")
+        day = NOW.date()
+        checkin = await store.open_checkin(person_id, day, "on_demand", NOW)
+        await store.record_answer(checkin.id, Answer("mood", number=4.0), NOW)
+        await store.count_miss(person_id)
+        await store.save_conversation(ADDRESS, ConversationState("ck", "note", {}), NOW)
+        follow_up = DueWork("checkin_alert", str(checkin.id), NOW, "1", person_id=person_id)
+        note = Answer("note", skipped=True)
+
+        def finished(last: Answer, by: int = person_id) -> FinishedCheckin:
+            return FinishedCheckin(
+                checkin.id,
+                by,
+                last,
+                day - timedelta(days=9),
+                day - timedelta(days=2),
+                conversation=ADDRESS,
+                follow_up=follow_up,
+            )
+
+        # Refused, nothing changed: someone else's, an answer already there.
+        assert not await store.finish_checkin(finished(note, by=other_id), NOW)
+        assert not await store.finish_checkin(finished(Answer("mood", number=1.0)), NOW)
+        still = await store.get_checkin(checkin.id)
+        assert still is not None and still.open
+        assert await store.load_conversation(ADDRESS) is not None
+        assert await store.get_due("checkin_alert", str(checkin.id)) is None
+        person = await store.get_person(person_id)
+        assert person is not None and person.streak_start is None
+
+        assert await store.finish_checkin(finished(note), NOW + timedelta(minutes=1))
+        done = await store.get_checkin(checkin.id)
+        assert done is not None and done.completed_at == NOW + timedelta(minutes=1)
+        assert await store.answers_of(checkin.id) == {"mood": Answer("mood", 4.0), "note": note}
+        person = await store.get_person(person_id)
+        assert person is not None
+        assert (person.journey_start, person.streak_start) == (
+            day - timedelta(days=9),
+            day - timedelta(days=2),
+        )
+        assert (await store.get_settings(person_id)).consecutive_misses == 0
+        assert await store.load_conversation(ADDRESS) is None
+        queued = await store.get_due("checkin_alert", str(checkin.id))
+        assert queued is not None and queued.due_at == NOW and queued.person_id == person_id
+        assert not await store.finish_checkin(finished(note), NOW)  # a double press
 
     async def test_claim_due_leases_rows_once(self, store: Storage) -> None:
         person_id = await make_person(store)

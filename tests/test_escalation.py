@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from handlers import escalation
 from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
@@ -278,6 +279,73 @@ async def test_checkin_triggers_use_and_low_mood_run(
         await checkin("2")
     triggers = [a.trigger for a in await storage.open_alerts([t.mentee_id])]
     assert triggers == [Trigger.USE, Trigger.LOW_MOOD]  # once, at the third low mood
+
+
+async def test_a_failed_alert_check_after_a_checkin_is_done_by_the_due_queue(
+    ctx: Context,
+    dispatcher: Dispatcher,
+    clock: FakeClock,
+    messenger: RecordingMessenger,
+    storage: SqliteStorage,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The completion and the alert check are queued in one transaction: if the check fails
+    (here the alert store; a crash would do the same) the check-in is still complete, and
+    the due queue raises the alert a couple of minutes later."""
+    t = await team(ctx, dispatcher)
+    worker = DueWorker(ctx)
+    await worker.tick()  # pairing notices
+    messenger.clear()
+    real_create_alert = storage.create_alert
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(storage, "create_alert", broken)
+    [checkin_reply] = await t.mentee.command("checkin")
+    checkin_id = int(checkin_reply.buttons[0].payload.split(":")[1])
+    for answer in ("4", "2", "yes"):
+        await t.mentee.say(answer)
+    closing = (await t.mentee.press_label("Skip"))[-1].text
+    assert "Thank you" in closing and "let your mentor know" not in closing
+    assert await storage.open_alerts([t.mentee_id]) == []
+    checkin = await storage.get_checkin(checkin_id)
+    assert checkin is not None and checkin.completed_at is not None
+    assert await storage.get_due(escalation.CHECKIN_ALERT, str(checkin_id)) is not None
+
+    monkeypatch.setattr(storage, "create_alert", real_create_alert)
+    clock.advance(minutes=1)
+    await worker.tick()
+    assert await storage.open_alerts([t.mentee_id]) == []  # the turn still has its grace
+    clock.advance(minutes=1, seconds=1)
+    await worker.tick()
+    [alert] = await storage.open_alerts([t.mentee_id])
+    assert alert.trigger is Trigger.USE
+    assert len(pings(messenger, "m1")) == 1
+    assert await storage.get_due(escalation.CHECKIN_ALERT, str(checkin_id)) is None
+
+
+async def test_a_checkin_checked_at_once_leaves_nothing_for_the_due_queue(
+    ctx: Context,
+    dispatcher: Dispatcher,
+    clock: FakeClock,
+    messenger: RecordingMessenger,
+    storage: SqliteStorage,
+) -> None:
+    t = await team(ctx, dispatcher)
+    worker = DueWorker(ctx)
+    await worker.tick()
+    messenger.clear()
+    [checkin_reply] = await t.mentee.command("checkin")
+    checkin_id = int(checkin_reply.buttons[0].payload.split(":")[1])
+    for answer in ("4", "2", "yes"):
+        await t.mentee.say(answer)
+    assert "let your mentor know" in (await t.mentee.press_label("Skip"))[-1].text
+    assert await storage.get_due(escalation.CHECKIN_ALERT, str(checkin_id)) is None
+    clock.advance(minutes=5)
+    await worker.tick()
+    assert len(await storage.open_alerts([t.mentee_id])) == 1
+    assert len(pings(messenger, "m1")) == 1  # pinged once, by the turn itself
 
 
 async def test_missed_checkins_raise_a_normal_alert(

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from storage import StorageURLError, sqlite_base, storage_from_url
-from storage.models import AccountAddress, ConversationState
+from storage import StorageURLError, sqlite_base, sqlite_checkins, storage_from_url
+from storage.models import AccountAddress, Answer, ConversationState, DueWork, FinishedCheckin
 from storage.sqlite import SqliteStorage
 from tests.storage_contract import StorageContract, make_person
 from tests.storage_contract_batches import PromptBatchContract
@@ -158,3 +158,34 @@ async def test_the_wal_stays_bounded_under_a_steady_stream_of_commits(
         await store.close()
     # 4,000 commits of a few pages each would be ~20 MB of WAL without restarts.
     assert max(sizes) < 3_000_000, sizes
+
+
+async def test_a_finish_that_fails_half_way_leaves_the_checkin_as_it_was(
+    store: SqliteStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person_id = await make_person(store)
+    checkin = await store.open_checkin(person_id, NOW.date(), "on_demand", NOW)
+    await store.save_conversation(ADDRESS, STATE, NOW)
+
+    def broken_due(work: object) -> tuple[str, tuple[object, ...]]:
+        return "INSERT INTO no_such_table VALUES (?)", (1,)
+
+    # The last statement of the transaction fails, after the answer and the completion.
+    monkeypatch.setattr(sqlite_checkins, "due_upsert", broken_due)
+    finished = FinishedCheckin(
+        checkin.id,
+        person_id,
+        Answer("note", skipped=True),
+        NOW.date(),
+        NOW.date(),
+        conversation=ADDRESS,
+        follow_up=DueWork("checkin_alert", str(checkin.id), NOW, "1"),
+    )
+    with pytest.raises(sqlite3.OperationalError):
+        await store.finish_checkin(finished, NOW)
+    again = await store.get_checkin(checkin.id)
+    assert again is not None and again.open
+    assert await store.answers_of(checkin.id) == {}
+    assert await store.load_conversation(ADDRESS) == STATE
+    monkeypatch.undo()
+    assert await store.finish_checkin(finished, NOW)  # and it can be done again
