@@ -21,8 +21,9 @@ How a message is screened:
    * a negation cue governs it ("I'm *not* suicidal"): a cue among the few words before it,
      with no new subject or conjunction in between ("I'm not ok, I want to die" still fires);
    * it is about someone else ("my sponsor's brother wanted to die"): the nearest subject
-     word before it is third person. Overdose and medical emergencies are exempt: "my friend
-     is overdosing" is an emergency whoever it happens to;
+     word before it is third person. A person who is only the object of a preposition or
+     verb ("I talked *to my sponsor* about ...") is not the subject. Overdose and medical
+     emergencies are exempt: "my friend is overdosing" is an emergency whoever it happens to;
    * it is talk *about* the topic ("suicide prevention training", "overdose awareness day");
    * its sentence is set in the past ("five years ago I overdosed"), unless the message also
      states present intent ("... and I want to do it again tonight"): safety first.
@@ -230,6 +231,9 @@ class _Screen:
     first_person: frozenset[str]
     first_person_in_hit: re.Pattern[str]
     third_person: frozenset[str]
+    first_person_possessive: frozenset[str]
+    object_markers: frozenset[str]
+    determiners: frozenset[str]
     topic_before: re.Pattern[str] | None
     topic_after: re.Pattern[str] | None
     past: re.Pattern[str] | None
@@ -308,13 +312,32 @@ class _Screen:
             category not in self.third_person_exempt
             and self.first_person_in_hit.search(match.group()) is None
         ):
-            third = self.third_person
-            for word in reversed(before[-self.subject_window :]):
-                if word in self.first_person:
-                    break
-                if word in third or (word.endswith("s") and word[:-1] in third):
-                    return False
+            if self._third_person_subject(before[-self.subject_window :]):
+                return False
         return True
+
+    def _third_person_subject(self, words: list[str]) -> bool:
+        """Whether the nearest subject among ``words`` (those just before a hit) is someone
+        else. A person word that is the object of a preposition or verb ("I talked *to my
+        sponsor* about ...") is passed over, except right before the hit, where it is the
+        hit's own owner ("... about *her* suicidal thoughts"); "my" right before the hit
+        makes it the writer's own."""
+        third = self.third_person
+        for index in range(len(words) - 1, -1, -1):
+            word = words[index]
+            adjacent = index == len(words) - 1
+            if word in self.first_person or (adjacent and word in self.first_person_possessive):
+                return False
+            if word in third or (word.endswith("s") and word[:-1] in third):
+                if adjacent or not self._is_object(words, index):
+                    return True
+        return False
+
+    def _is_object(self, words: list[str], index: int) -> bool:
+        before = index - 1
+        while before >= 0 and words[before] in self.determiners:
+            before -= 1
+        return before >= 0 and words[before] in self.object_markers
 
     def _in_past(self, match: re.Match[str]) -> bool:
         """Whether the sentence around ``match`` (up to a bounded distance) has a past cue."""
@@ -459,6 +482,11 @@ def _build(locale: str, data: Mapping[str, object]) -> _Screen:
             r"\b(?:" + "|".join(map(re.escape, sorted(in_hit) or ["i"])) + r")\b"
         ),
         third_person=_word_set(context.get("third_person", []), "third_person"),
+        first_person_possessive=_word_set(
+            context.get("first_person_possessive", []), "first_person_possessive"
+        ),
+        object_markers=_word_set(context.get("object_markers", []), "object_markers"),
+        determiners=_word_set(context.get("determiners", []), "determiners"),
         topic_before=_optional_regex(context.get("topic_before"), "topic_before"),
         topic_after=_optional_regex(context.get("topic_after"), "topic_after", prefix=" +"),
         past=_optional_regex(context.get("past"), "past"),
