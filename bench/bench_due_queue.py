@@ -350,7 +350,11 @@ async def scenario_ours(db: Path, people: int, limit: int, name: str, profile: b
         print("\n# storage calls per prompt", file=sys.stderr)
         for method, n in calls.most_common():
             print(f"  {method}: {n / sent:.2f}", file=sys.stderr)
-        print("# aiosqlite thread round trips per prompt (by sqlite3 function)", file=sys.stderr)
+        print(
+            "# aiosqlite thread round trips per prompt (statements run inline on the loop;"
+            " only table scans go to the thread)",
+            file=sys.stderr,
+        )
         for fn, n in hops.most_common():
             print(f"  {fn}: {n / sent:.2f}", file=sys.stderr)
         print(f"  TOTAL: {sum(hops.values()) / sent:.2f}", file=sys.stderr)
