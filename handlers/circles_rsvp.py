@@ -6,6 +6,7 @@ announcement or reminder is answered for what it is: cancelled, past, or still o
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from handlers import circles_time as when
@@ -13,12 +14,46 @@ from handlers.circles_common import LEADERS, RSVP_FLOW, zone_of
 from handlers.circles_schedule import count_line, rsvp_buttons, tell_promoted
 from handlers.context import Context, Replies, Turn
 from handlers.dispatcher import stale_button
+from handlers.logsafe import describe_exception
 from handlers.messaging import OutgoingMessage
 from handlers.texts import circles as texts
 from storage.circles import Circle, Occurrence, RsvpChange, RsvpStatus
 
+log = logging.getLogger(__name__)
+
 CHOICES = {"g": RsvpStatus.GOING, "m": RsvpStatus.MAYBE, "c": RsvpStatus.CANT}
 LISTED = 10
+UPCOMING_SCANNED = 1000
+"""How many upcoming occurrences :func:`places_held` looks through (every active circle's
+next one or few; far more than a program runs)."""
+
+
+async def places_held(ctx: Context, person_id: int) -> list[Occurrence]:
+    """Upcoming occurrences where the person holds a place ("going"): an erasure frees them."""
+    held = []
+    for occurrence in await ctx.storage.upcoming_occurrences(ctx.clock(), UPCOMING_SCANNED):
+        rsvp = await ctx.storage.get_rsvp(occurrence.id, person_id)
+        if rsvp is not None and rsvp.status is RsvpStatus.GOING:
+            held.append(occurrence)
+    return held
+
+
+async def fill_freed_places(ctx: Context, occurrences: list[Occurrence]) -> None:
+    """After someone's RSVPs were erased: move each waitlist up into the freed places and tell
+    the people promoted, as when someone answers "Can't". Never raises (logged by type)."""
+    for occurrence in occurrences:
+        try:
+            circle = await ctx.storage.get_circle(occurrence.circle_id)
+            if circle is None or not circle.active:
+                continue
+            promoted = await ctx.storage.fill_places(
+                occurrence.id, capacity=circle.capacity, now=ctx.clock()
+            )
+            await tell_promoted(ctx, circle, occurrence, promoted)
+        except Exception as exc:
+            log.warning(
+                "waitlist of occurrence %s not moved up: %s", occurrence.id, describe_exception(exc)
+            )
 
 
 class RsvpFlow:

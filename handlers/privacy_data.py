@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from handlers.checkin_prompts import MISS, REMINDER
+from handlers.circles_rsvp import fill_freed_places, places_held
 from handlers.context import Context
 from handlers.escalation import ESCALATION, INLINE_PING_SECONDS, PING, display_name
 from handlers.goal_review import GOAL_REVIEW
@@ -119,10 +120,12 @@ async def erase_person(ctx: Context, person_id: int, *, requested_by: str) -> Er
     if person is None:
         return None
     notices = await _leaving_notices(ctx, person_id)
+    places = await places_held(ctx, person_id)
     erasure = Erasure(secrets.token_hex(8), ctx.clock(), requested_by)
     if not await ctx.storage.erase_person(person_id, erasure, LEDGER_KINDS):
         return None
     log.info("erasure %s done (requested by %s)", erasure.id, requested_by)
+    await fill_freed_places(ctx, places)  # the next people waiting get those places
     told: list[int] = []
     untold: list[int] = []
     for recipient, ref, message in notices:

@@ -217,3 +217,33 @@ async def test_reporting_counts_circle_attendance(
     counts = await storage.circle_counts(since - timedelta(days=1), clock() + timedelta(hours=1))
     assert counts is not None and counts.held == 1 and counts.expected == 1
     assert counts.attended == 0  # Alex said she'd come but never tapped "I'm here"
+
+
+async def test_an_erased_person_frees_their_place_for_the_waitlist(
+    ctx: Context,
+    dispatcher: Dispatcher,
+    clock: FakeClock,
+    messenger: RecordingMessenger,
+    storage: SqliteStorage,
+) -> None:
+    """/deleteme takes the person's RSVPs with everything else; the first person waiting
+    moves up into the freed place and is told, as when someone answers "Can't"."""
+    robin = await member(dispatcher, storage, clock, "2001", "Robin", role=Role.FACILITATOR)
+    alex = await member(dispatcher, storage, clock, "3001", "Alex")
+    blair = await member(dispatcher, storage, clock, "3002", "Blair")
+    casey = await member(dispatcher, storage, clock, "3003", "Casey")
+    circle, _ = await create_circle(robin, messenger, storage, capacity="2")
+    announcement = last_with(messenger, ROOM, "Tuesday evening circle")
+    await alex.room.press(payload(announcement, "Going"))
+    await blair.room.press(payload(announcement, "Going"))
+    reply = await casey.room.press(payload(announcement, "Going"))
+    assert "number 1 on the waitlist" in reply[0].text
+    occurrence = (await storage.occurrences_of(circle.id, after=clock()))[0]
+
+    (confirm,) = await alex.dm.command("deleteme")
+    await alex.dm.press(confirm.buttons[0].payload)
+
+    statuses = {r.person_id: r.status for r in await storage.rsvps_of(occurrence.id)}
+    assert statuses == {blair.id: RsvpStatus.GOING, casey.id: RsvpStatus.GOING}
+    promoted = last_with(messenger, casey.dm.user_id, "a place opened")
+    assert "Tuesday evening circle" in promoted.text
