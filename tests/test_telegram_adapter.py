@@ -41,7 +41,7 @@ from handlers.program import ProgramSettings
 from handlers.texts import common
 from handlers.texts import onboarding as ob_texts
 from scheduling.due import DueWorker
-from storage.models import AccountAddress
+from storage.models import AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import FakeClock
 from tests.telegram_emulator.harness import EmulatorHandle, launch_emulator
@@ -436,3 +436,56 @@ async def test_document_follows_the_text(
     assert str(document["message_id"]) == sent.message_id
     assert document["message_id"] > text["message_id"]
     assert document["document"]["file_name"] == "my.json"
+
+
+def _added_to_group(update_id: int, by: int, chat_type: str = "group") -> dict[str, Any]:
+    """The ``my_chat_member`` update Telegram sends when someone adds the bot to a group (the
+    emulator has none, so PTB is fed it directly, as for edits)."""
+    bot = {"id": 999, "is_bot": True, "first_name": "Test", "username": "TestNameBot"}
+    return {
+        "update_id": update_id,
+        "my_chat_member": {
+            "chat": {"id": GROUP, "type": chat_type, "title": "Some group"},
+            "from": {"id": by, "is_bot": False, "first_name": "Who"},
+            "date": int(time.time()),
+            "old_chat_member": {"user": bot, "status": "left"},
+            "new_chat_member": {"user": bot, "status": "member"},
+        },
+    }
+
+
+async def _feed(adapter: TelegramAdapter, data: dict[str, Any]) -> None:
+    await adapter.app.update_queue.put(Update.de_json(data, adapter.app.bot))
+    await asyncio.wait_for(adapter.app.update_queue.join(), WAIT)
+
+
+async def test_added_to_a_group_by_a_stranger_it_says_why_and_leaves(
+    adapter: TelegramAdapter, person: Person, emu: EmulatorHandle, storage: SqliteStorage
+) -> None:
+    await _feed(adapter, _added_to_group(10**6, by=777))  # nobody the program knows
+    [said] = await emu.wait_for_bot_messages(GROUP, 1, within=WAIT)
+    assert said["text"] == common.GROUP_STAFF_ONLY
+    [left] = await emu.calls("leaveChat")
+    assert int(left["params"]["chat_id"]) == GROUP
+
+    await onboard(person)  # a mentee is not staff either
+    await _feed(adapter, _added_to_group(10**6 + 1, by=USER))
+    assert len(await emu.calls("leaveChat")) == 2
+
+    # A channel post is not for the bot: no answer.
+    post = {"message_id": 5, "date": int(time.time()), "text": "/help",
+            "chat": {"id": -100777, "type": "channel", "title": "News"}}  # fmt: skip
+    await _feed(adapter, {"update_id": 10**6 + 2, "channel_post": post})
+    assert await emu.bot_messages(-100777) == []
+
+
+async def test_added_to_a_group_by_a_facilitator_it_stays(
+    adapter: TelegramAdapter, person: Person, emu: EmulatorHandle, storage: SqliteStorage,
+    clock: FakeClock,
+) -> None:  # fmt: skip
+    await onboard(person)
+    await storage.grant_role(await person_id(storage), Role.FACILITATOR, clock())
+    await _feed(adapter, _added_to_group(10**6, by=USER, chat_type="supergroup"))
+    [said] = await emu.wait_for_bot_messages(GROUP, 1, within=WAIT)
+    assert said["text"] == common.GROUP_WELCOME
+    assert await emu.calls("leaveChat") == []

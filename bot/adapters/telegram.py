@@ -30,6 +30,8 @@ from telegram import (
     Bot,
     BotCommand,
     Chat,
+    ChatMember,
+    ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -41,6 +43,7 @@ from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, Conte
 
 from bot.adapters.telegram_menus import PersonalMenus
 from handlers.dispatcher import Dispatcher
+from handlers.groups import invited_to_group
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
     Button,
@@ -62,7 +65,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 WEBHOOK_SECRET_ENV = "PEERBOT_TELEGRAM_WEBHOOK_SECRET"
-ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 MAX_CONCURRENT_UPDATES = 16
 MAX_TEXT = 4096  # Telegram's limits, in characters after entity parsing
 MAX_CAPTION = 1024
@@ -423,6 +426,9 @@ class TelegramAdapter:
             log.warning("could not publish the command list: %s", describe_exception(exc))
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.my_chat_member is not None:
+            await self._on_membership(update.my_chat_member)
+            return
         query = update.callback_query
         if query is not None:  # always, and first: the person's client shows a spinner
             try:
@@ -451,6 +457,27 @@ class TelegramAdapter:
         ):  # roles change through commands: refresh this person's own menu after each one
             address = AccountAddress(PLATFORM, event.ref.user_id)
             await self.menus.refresh(self.app.bot, update.effective_chat.id, address)
+
+    async def _on_membership(self, change: ChatMemberUpdated) -> None:
+        """Added to a group: the core decides whether whoever added the bot may (staff only);
+        if not, the bot says why in the group and leaves."""
+        chat = change.chat
+        joined = change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED) and (
+            change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
+        )
+        if not joined or chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
+            return
+        by = AccountAddress(PLATFORM, str(change.from_user.id))
+        invite = await invited_to_group(self.dispatcher.ctx, by)
+        ref = ConversationRef(PLATFORM, str(chat.id), str(change.from_user.id))
+        await self._reply(f"join-{chat.id}", ref, [invite.message])
+        if invite.stay:
+            return
+        log.info("added to group %s by an account that is not staff: leaving", chat.id)
+        try:
+            await self.app.bot.leave_chat(chat.id)
+        except TelegramError as exc:
+            log.warning("could not leave group %s: %s", chat.id, describe_exception(exc))
 
     async def _reply(
         self, event_id: str, ref: ConversationRef, replies: Sequence[OutgoingMessage]

@@ -25,3 +25,12 @@ SOMETHING_WENT_WRONG = (
 )
 UNSUPPORTED_MESSAGE = "I can only read text messages and buttons. Could you type it out instead?"
 NEED_ONBOARDING = "Let's get you set up first: send /start."
+GROUP_WELCOME = (
+    "Hello, everyone. I'm the peer support program's bot. A facilitator can set up a peer "
+    "circle here with /circle create, and anyone can send /help to see what I do."
+)
+GROUP_STAFF_ONLY = (
+    "Hello! I'm the peer support program's bot. Only the program's facilitators, mentors and "
+    "coordinators can add me to a group, so I'll leave now. If you'd like to join the program "
+    "or talk to someone, message me directly and send /start."
+)
