@@ -18,13 +18,8 @@ import pytest
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
-from bot.adapters.telegram import (
-    TelegramAdapter,
-    TelegramSettings,
-    delivery_error,
-    render_html,
-    split_text,
-)
+from bot.adapters.telegram import TelegramAdapter, TelegramSettings
+from bot.adapters.telegram_messenger import delivery_error, render_html, split_text
 from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.messaging import (
