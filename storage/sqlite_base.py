@@ -45,6 +45,9 @@ BUSY_TIMEOUT_S = 5.0
 CHECKPOINT_EVERY_COMMITS = 500
 """Commits between background checkpoints (~1-3 WAL pages per commit, so the WAL stays near
 SQLite's default auto-checkpoint size of 1,000 pages)."""
+CHECKPOINT_WAIT_MS = 200
+"""How long a checkpoint waits for the write in progress or an old reader before it gives up
+for this round (writers cannot start while it waits)."""
 CHECKPOINT_LAG_LIMIT = 4
 """How many checkpoints' worth of commits may pile up before writers wait for the one running."""
 
@@ -111,7 +114,9 @@ class BackgroundCheckpoints:
                 self._conn = sqlite3.connect(
                     self._path, isolation_level=None, check_same_thread=False
                 )
-                self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+                # While it waits for a writer or an old reader (a long report scan), new
+                # writes wait too: give up soon, and try again at the next round instead.
+                self._conn.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
             self._conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
         except sqlite3.Error as exc:
             # The next one will try again; a missed checkpoint only leaves the WAL longer.

@@ -189,3 +189,28 @@ async def test_a_finish_that_fails_half_way_leaves_the_checkin_as_it_was(
     assert await store.load_conversation(ADDRESS) == STATE
     monkeypatch.undo()
     assert await store.finish_checkin(finished, NOW)  # and it can be done again
+
+
+async def test_writes_go_on_while_a_long_reader_holds_up_the_checkpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkpoint waiting for an old reader (a long report scan) holds new writes back; it
+    gives up after CHECKPOINT_WAIT_MS, well inside a write's own patience, so no write fails
+    with "database is locked" however long the reader stays."""
+    monkeypatch.setattr(sqlite_base, "CHECKPOINT_EVERY_COMMITS", 2)
+    monkeypatch.setattr(sqlite_base, "CHECKPOINT_WAIT_MS", 50)
+    monkeypatch.setattr(sqlite_base, "BUSY_TIMEOUT_S", 0.5)
+    store = SqliteStorage(tmp_path / "r.db")
+    await store.open()
+    reader = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        await make_person(store)
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM people").fetchall()  # holds its snapshot
+        for n in range(6):
+            await store.save_conversation(AccountAddress("telegram", str(n)), STATE, NOW)
+            await asyncio.sleep(0.1)  # the checkpoint thread gets going, and waits on `reader`
+        assert await store.load_conversation(AccountAddress("telegram", "5")) == STATE
+    finally:
+        reader.close()
+        await store.close()
