@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from handlers import profile
+from handlers import goal_review, profile
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
 from handlers.messaging import Button, OutgoingMessage
@@ -121,6 +121,7 @@ class SettingsFlow:
         await ctx.storage.update_settings(turn.person.id, timezone=zone)
         await end_flow(ctx, turn)
         await after_schedule_change(ctx, turn.person.id)
+        await goal_review.schedule_review(ctx, turn.person.id)  # 10 am in the new zone
         return [OutgoingMessage(texts.ZONE_SAVED.format(zone=zone))]
 
     async def _time(self, ctx: Context, turn: Turn, text: str) -> Replies:

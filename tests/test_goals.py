@@ -229,3 +229,19 @@ async def test_weekly_review_is_scheduled_sent_once_and_skipped_without_goals(
 
     assert "no weekly goal review" in (await chat.command("goal", "review", "off"))[0].text
     assert await storage.get_due(GOAL_REVIEW, str(pid)) is None
+
+
+async def test_a_new_time_zone_moves_the_queued_review(
+    chat: Chat, storage: SqliteStorage, clock: FakeClock
+) -> None:
+    await onboard(chat)  # Denver
+    pid = await person_id(storage)
+    await chat.command("goal", "review")
+    await chat.press_label("Sunday")
+    await chat.command("settings")
+    await chat.press("st:menu:zone")
+    await chat.say("Europe/London")
+    await chat.press("st:zone:yes")
+    row = await storage.get_due(GOAL_REVIEW, str(pid))
+    # Sunday 29 Nov 2026, 10:00 in London (GMT) instead of in Denver.
+    assert row is not None and row.due_at == datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
