@@ -281,6 +281,15 @@ async def test_checkin_triggers_use_and_low_mood_run(
     assert triggers == [Trigger.USE, Trigger.LOW_MOOD]  # once, at the third low mood
 
 
+async def checkin_reporting_use(mentee: Chat) -> tuple[int, str]:
+    """A whole check-in answering "yes" to use; returns its id and the closing reply."""
+    [first_question] = await mentee.command("checkin")
+    checkin_id = int(first_question.buttons[0].payload.split(":")[1])
+    for answer in ("4", "2", "yes"):
+        await mentee.say(answer)
+    return checkin_id, (await mentee.press_label("Skip"))[-1].text
+
+
 async def test_a_failed_alert_check_after_a_checkin_is_done_by_the_due_queue(
     ctx: Context,
     dispatcher: Dispatcher,
@@ -302,11 +311,7 @@ async def test_a_failed_alert_check_after_a_checkin_is_done_by_the_due_queue(
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(storage, "create_alert", broken)
-    [checkin_reply] = await t.mentee.command("checkin")
-    checkin_id = int(checkin_reply.buttons[0].payload.split(":")[1])
-    for answer in ("4", "2", "yes"):
-        await t.mentee.say(answer)
-    closing = (await t.mentee.press_label("Skip"))[-1].text
+    checkin_id, closing = await checkin_reporting_use(t.mentee)
     assert "Thank you" in closing and "let your mentor know" not in closing
     assert await storage.open_alerts([t.mentee_id]) == []
     checkin = await storage.get_checkin(checkin_id)
@@ -336,11 +341,8 @@ async def test_a_checkin_checked_at_once_leaves_nothing_for_the_due_queue(
     worker = DueWorker(ctx)
     await worker.tick()
     messenger.clear()
-    [checkin_reply] = await t.mentee.command("checkin")
-    checkin_id = int(checkin_reply.buttons[0].payload.split(":")[1])
-    for answer in ("4", "2", "yes"):
-        await t.mentee.say(answer)
-    assert "let your mentor know" in (await t.mentee.press_label("Skip"))[-1].text
+    checkin_id, closing = await checkin_reporting_use(t.mentee)
+    assert "let your mentor know" in closing
     assert await storage.get_due(escalation.CHECKIN_ALERT, str(checkin_id)) is None
     clock.advance(minutes=5)
     await worker.tick()
