@@ -239,6 +239,7 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "max_ratelimit_timeout": (_number(1, 600), DiscordSettings.max_ratelimit_timeout),
         "message_content": (_boolean, False),
         "rsvp_role_id": (_optional(_snowflake), None),
+        "mirror_circle_events": (_boolean, DiscordSettings.mirror_circle_events),
     },
 }
 

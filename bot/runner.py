@@ -42,7 +42,8 @@ class PlatformAdapter(Protocol):
 def platform_adapters(
     config: Config, dispatcher: Dispatcher, messengers: Messengers
 ) -> list[PlatformAdapter]:
-    """An adapter for every platform whose token is set, its messenger registered."""
+    """An adapter for every platform whose token is set, its messenger registered (and
+    Discord's scheduled-event mirror of circles, unless ``mirror_circle_events`` is off)."""
     adapters: list[PlatformAdapter] = []
     secrets = config.secrets
     if secrets.telegram_token:
@@ -71,6 +72,11 @@ def platform_adapters(
 
         discord = DiscordAdapter(secrets.discord_token, dispatcher, config.discord)
         messengers.add(discord.messenger)
+        if config.discord.mirror_circle_events:
+            from bot.adapters.discord_events import DiscordEvents
+
+            ctx = dispatcher.ctx
+            ctx.calendars.add(DiscordEvents(discord.client, ctx.storage))
         adapters.append(discord)
     return adapters
 

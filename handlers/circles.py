@@ -203,6 +203,7 @@ async def _here(ctx: Context, turn: Turn, circle: Circle, rest: tuple[str, ...])
     following = await scheduled_occurrence(ctx, updated)
     announced = False
     if following is not None and not following.cancelled and following.starts_at > ctx.clock():
+        await ctx.calendars.scheduled(updated, following)  # it meets somewhere else now
         try:
             announced = await announce(ctx, updated, following)
         except DeliveryError as err:  # the due queue posts it once the venue can be reached

@@ -92,6 +92,8 @@ async def apply(ctx: Context, turn: Turn, data: dict[str, Any], field: str) -> R
     following = (
         await reschedule(ctx, updated) if timing else await scheduled_occurrence(ctx, updated)
     )
+    if field in ("title", "dur") and following is not None and not following.cancelled:
+        await ctx.calendars.scheduled(updated, following)  # its name or end time changed
     if field == "cap" and following is not None:
         promoted = await ctx.storage.fill_places(following.id, capacity=updated.capacity, now=now)
         await tell_promoted(ctx, updated, following, promoted)

@@ -62,11 +62,12 @@ async def scheduled_occurrence(ctx: Context, circle: Circle) -> Occurrence | Non
 async def schedule(
     ctx: Context, circle: Circle, occurrence: Occurrence, *, announce_at: datetime | None
 ) -> None:
-    """Put the occurrence's start and reminder rows in the due queue."""
+    """Put the occurrence's start and reminder rows in the due queue (and in calendars)."""
     await ctx.storage.set_due(
         DueWork(START, str(circle.id), occurrence.starts_at, str(occurrence.id))
     )
     await schedule_reminders(ctx, occurrence, announce_at=announce_at)
+    await ctx.calendars.scheduled(circle, occurrence)
 
 
 async def schedule_reminders(
@@ -320,6 +321,7 @@ async def run_circle_start(ctx: Context, work: DueWork, now: datetime) -> DueWor
         return None
     ends = occurrence.starts_at + circle.duration
     await schedule_reminders(ctx, following, announce_at=max(ends, now))
+    await ctx.calendars.scheduled(circle, following)
     return DueWork(START, str(circle.id), following.starts_at, str(following.id))
 
 
@@ -353,6 +355,7 @@ async def cancel_occurrence(
 ) -> Occurrence | None:
     """Cancel one date; returns the next live occurrence (rescheduled if this was it)."""
     await ctx.storage.cancel_occurrence(occurrence.id, ctx.clock())
+    await ctx.calendars.cancelled(circle, occurrence)
     await tell_cancelled(ctx, circle, occurrence)
     if circle.venue is not None:
         await _venue_note(ctx, circle, occurrence, "one")
@@ -371,6 +374,7 @@ async def cancel_occurrence(
 async def cancel_series(ctx: Context, circle: Circle) -> None:
     cancelled = await ctx.storage.cancel_circle(circle.id, ctx.clock())
     await ctx.storage.clear_due(START, str(circle.id))
+    await ctx.calendars.ended(circle, cancelled)
     for occurrence in cancelled:
         await tell_cancelled(ctx, circle, occurrence)
     if circle.venue is not None and cancelled:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
+from handlers.calendars import CalendarMirrors
 from handlers.messaging import IncomingEvent, Messengers, OutgoingMessage
 from handlers.program import ProgramSettings
 from storage.base import Storage
@@ -28,6 +29,9 @@ class Context:
     clock: Callable[[], datetime] = utc_now
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     """How retries wait; tests pass one that moves their fake clock instead."""
+    calendars: CalendarMirrors = field(default_factory=CalendarMirrors)
+    """Outside calendars that show circle occurrences (a Discord server's Events); none
+    unless an adapter registers one."""
 
 
 @dataclass(frozen=True, slots=True)

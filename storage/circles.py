@@ -140,6 +140,20 @@ class Attendance:
     hand_raised_at: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class MirroredEvent:
+    """An occurrence's copy in an outside calendar (``handlers.calendars``), remembered so
+    that moving or cancelling the occurrence finds the copy again, also after a restart."""
+
+    mirror: str
+    """Which calendar: ``"discord"``."""
+    occurrence_id: int
+    place: str
+    """Where the copy lives in that calendar (the Discord server's id)."""
+    event_id: str
+    """The copy's id there."""
+
+
 class CircleStore(Protocol):
     """Circles, occurrences, RSVPs with a waitlist, sessions, attendance and pulses."""
 
@@ -296,4 +310,16 @@ class CircleStore(Protocol):
 
     async def attendance_by_person(self, circle_id: int) -> dict[int, int]:
         """For the coordinator report: sessions of this circle each person attended."""
+        ...
+
+    # Copies in outside calendars -------------------------------------------------------------
+
+    async def save_mirrored_event(self, event: MirroredEvent) -> None:
+        """Remember (or replace) the copy of ``event.occurrence_id`` in ``event.mirror``."""
+        ...
+
+    async def mirrored_event(self, mirror: str, occurrence_id: int) -> MirroredEvent | None: ...
+
+    async def forget_mirrored_event(self, mirror: str, occurrence_id: int) -> None:
+        """The copy is gone from that calendar; nothing happens if none was remembered."""
         ...

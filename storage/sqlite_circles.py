@@ -8,6 +8,7 @@ from typing import Any
 
 from storage.circles import (
     Circle,
+    MirroredEvent,
     Occurrence,
     Recurrence,
     Rsvp,
@@ -217,6 +218,31 @@ class SqliteCircles(SqliteCircleSessions):
                 (int(off), occurrence_id, person_id),
             )
             return cursor.rowcount == 1
+
+    # Copies in outside calendars -------------------------------------------------------------
+
+    async def save_mirrored_event(self, event: MirroredEvent) -> None:
+        await self._write_one(
+            "INSERT INTO occurrence_mirrors (mirror, occurrence_id, place, event_id)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (mirror, occurrence_id) DO UPDATE SET"
+            " place = excluded.place, event_id = excluded.event_id",
+            (event.mirror, event.occurrence_id, event.place, event.event_id),
+        )
+
+    async def mirrored_event(self, mirror: str, occurrence_id: int) -> MirroredEvent | None:
+        row = await self._fetchone(
+            "SELECT * FROM occurrence_mirrors WHERE mirror = ? AND occurrence_id = ?",
+            (mirror, occurrence_id),
+        )
+        if row is None:
+            return None
+        return MirroredEvent(row["mirror"], row["occurrence_id"], row["place"], row["event_id"])
+
+    async def forget_mirrored_event(self, mirror: str, occurrence_id: int) -> None:
+        await self._write_one(
+            "DELETE FROM occurrence_mirrors WHERE mirror = ? AND occurrence_id = ?",
+            (mirror, occurrence_id),
+        )
 
 
 def _count(db: Transaction, occurrence_id: int, status: str) -> int:

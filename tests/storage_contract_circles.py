@@ -10,7 +10,15 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from storage.base import Storage
-from storage.circles import Circle, Recurrence, RsvpStatus, SpeakingOrder, Venue, VenueKind
+from storage.circles import (
+    Circle,
+    MirroredEvent,
+    Recurrence,
+    RsvpStatus,
+    SpeakingOrder,
+    Venue,
+    VenueKind,
+)
 from tests.storage_contract import make_person
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -170,3 +178,26 @@ class CircleContract:
             later.id,
         ]
         assert len(await store.sessions_of_circle(circle.id)) == 2
+
+    async def test_mirrored_events_are_remembered_per_calendar_and_occurrence(
+        self, store: Storage
+    ) -> None:
+        circle = await _circle(store, await make_person(store))
+        first = await store.save_occurrence(circle.id, date(2026, 12, 1), FIRST)
+        second = await store.save_occurrence(
+            circle.id, date(2026, 12, 8), FIRST + timedelta(days=7)
+        )
+        assert await store.mirrored_event("discord", first.id) is None
+        copy = MirroredEvent("discord", first.id, "111", "222")
+        await store.save_mirrored_event(copy)
+        await store.save_mirrored_event(MirroredEvent("discord", second.id, "111", "333"))
+        assert await store.mirrored_event("discord", first.id) == copy
+        assert await store.mirrored_event("elsewhere", first.id) is None
+        moved = MirroredEvent("discord", first.id, "444", "555")  # made again in another server
+        await store.save_mirrored_event(moved)
+        assert await store.mirrored_event("discord", first.id) == moved
+        await store.forget_mirrored_event("discord", first.id)
+        await store.forget_mirrored_event("discord", first.id)  # twice is harmless
+        assert await store.mirrored_event("discord", first.id) is None
+        kept = await store.mirrored_event("discord", second.id)
+        assert kept is not None and kept.event_id == "333"

@@ -24,6 +24,7 @@ NOT_PERSONAL = {
     "schema_migrations": "which migrations ran, and when",
     "erasures": "the tombstones: a random id and a time, nothing that maps back to a person",
     "circle_occurrences": "the dates a circle meets",
+    "occurrence_mirrors": "which Discord event shows which circle date: ids only",
     "id_floors": "the highest id each table used: table names and numbers",
 }
 PERSON_NAMES = {"person_id", "platform_user_id", "user_id", "chat_id"}

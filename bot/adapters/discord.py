@@ -87,6 +87,9 @@ class DiscordSettings:
     channels and threads (check-in notes in private threads, crisis screening in circles)."""
     rsvp_role_id: int | None = None
     """When set, only members with this role may answer Going or Maybe to a circle."""
+    mirror_circle_events: bool = True
+    """Show each circle occurrence meeting in a server as one of its scheduled events
+    (:mod:`bot.adapters.discord_events`; needs the Manage Events permission)."""
 
     def __post_init__(self) -> None:
         if self.prompts_in not in ("dm", "private_thread"):

@@ -14,9 +14,8 @@ Translation only, kept apart from :mod:`bot.adapters.discord`:
   for members holding that role; anyone else gets the core's kind refusal and the press never
   reaches the core. Can't and "no more reminders" stay open to everyone.
 
-Not done: mirroring each circle as a guild scheduled event. The core has no hook for an
-occurrence being scheduled, moved or cancelled, and guessing it from the messages sent would
-make the adapter decide things; it needs that hook first.
+Each occurrence also shows as a guild scheduled event, through the core's calendar hook
+(:mod:`handlers.calendars`): see :mod:`bot.adapters.discord_events`.
 """
 
 from __future__ import annotations

@@ -378,3 +378,10 @@ CRISIS_PING = (
     "have gone to them. Please reach out to them privately when you can, and follow your "
     "program's safety plan."
 )
+
+# Outside calendars (a Discord server's Events list) -------------------------------------------
+
+CALENDAR_EVENT = (
+    "A peer support circle. Come as you are: you're welcome to listen, share or pass. "
+    "RSVP on the announcement in the channel, or with /circles."
+)
