@@ -6,7 +6,8 @@ interaction is deferred before the core runs, so Discord's 3-second deadline is 
 the replies follow as follow-up messages (ephemeral in servers, except in a person's own
 private check-in thread).
 
-Outbound (:class:`DiscordMessenger`): a person's DM, a server channel or a thread. Daily
+Outbound (:class:`~bot.adapters.discord_messenger.DiscordMessenger`): a person's DM, a server
+channel or a thread. Daily
 prompts can go to a private thread per person in ``prompt_channel_id`` instead: always
 (``prompts_in = "private_thread"``), or when the person's DMs are closed.
 
@@ -34,20 +35,17 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
 import discord
 from discord import app_commands
 
 from bot.adapters.discord_circles import count_present, may_rsvp, opens_session, voice_changed
+from bot.adapters.discord_messenger import DiscordMessenger
 from bot.adapters.discord_views import (
-    CANNOT_MESSAGE_USER,
-    PLATFORM,
     PayloadButton,
     delivery_error,
-    find_or_create_thread,
     parse_text,
     place,
     render,
@@ -57,22 +55,17 @@ from handlers.dispatcher import Dispatcher
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
     ButtonPress,
-    Capabilities,
     ChatKind,
     Command,
-    ConversationRef,
-    DeliveryError,
     EventKind,
     IncomingEvent,
     OutgoingMessage,
-    SentRef,
 )
 from handlers.texts import circles as circle_texts
 
 log = logging.getLogger(__name__)
 
 MAX_DESCRIPTION = 100
-SendTarget = discord.abc.Messageable
 
 
 @dataclass(frozen=True)
@@ -105,96 +98,6 @@ def intents(message_content: bool = False) -> discord.Intents:
     wanted.voice_states = True  # circle attendance: who joins a circle's voice channel
     wanted.message_content = message_content
     return wanted
-
-
-class DiscordMessenger:
-    """Sends the core's messages with discord.py; failures become :class:`DeliveryError`."""
-
-    platform = PLATFORM
-    capabilities = Capabilities(buttons=True, images=True, edits=True)
-
-    def __init__(self, client: discord.Client, settings: DiscordSettings) -> None:
-        self.client = client
-        self.settings = settings
-        self._threads: dict[int, int] = {}
-        self._thread_locks: dict[int, asyncio.Lock] = {}
-        self._dms_closed: set[int] = set()
-
-    async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
-        user_id = int(ref.user_id) if ref.user_id.isdigit() else None
-        try:
-            if ref.thread_id:
-                target_ref = ref
-                target: SendTarget = self.client.get_partial_messageable(int(ref.thread_id))
-            elif user_id is not None and self._use_thread(user_id):
-                target_ref, target = await self._thread_target(ref, user_id)
-            else:
-                target_ref, target = ref, await self._direct_target(ref, user_id)
-            try:
-                return await self.send_to(target, target_ref, message)
-            except discord.Forbidden as exc:
-                if exc.code != CANNOT_MESSAGE_USER or user_id is None or ref.thread_id:
-                    raise
-                self._dms_closed.add(user_id)
-                if self.settings.prompt_channel_id is None:
-                    raise
-                log.info("DMs closed for a person: using their private thread")
-                target_ref, target = await self._thread_target(ref, user_id)
-                return await self.send_to(target, target_ref, message)
-        except (
-            DeliveryError,
-            discord.DiscordException,
-            aiohttp.ClientError,
-            OSError,
-            ValueError,
-        ) as exc:
-            err = delivery_error(exc)
-            log.warning("discord send failed: %s (%s)", err.reason, type(exc).__name__)
-            raise err from None
-
-    async def send_to(
-        self, target: SendTarget, ref: ConversationRef, message: OutgoingMessage
-    ) -> SentRef:
-        """Send into a known channel, DM or thread (the raw discord.py errors propagate)."""
-        sent: discord.Message | None = None
-        for part in render(message):
-            sent = await target.send(**send_kwargs(part, message))
-        assert sent is not None
-        return SentRef(ref=ref, message_id=str(sent.id))
-
-    def _use_thread(self, user_id: int) -> bool:
-        if self.settings.prompt_channel_id is None:
-            return False
-        return self.settings.prompts_in == "private_thread" or user_id in self._dms_closed
-
-    async def _direct_target(self, ref: ConversationRef, user_id: int | None) -> SendTarget:
-        if user_id is not None and ref.chat_id == ref.user_id:
-            return await self.client.create_dm(discord.Object(id=user_id))
-        return self.client.get_partial_messageable(int(ref.chat_id))
-
-    async def _thread_target(
-        self, ref: ConversationRef, user_id: int
-    ) -> tuple[ConversationRef, SendTarget]:
-        try:
-            thread_id = await self.thread_for(user_id)
-        except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
-            reason = type(exc).__name__
-            log.warning("no private thread for a person (%s): treating DMs as closed", reason)
-            raise DeliveryError("dms_closed", permanent=True) from None
-        target = self.client.get_partial_messageable(int(thread_id))
-        return replace(ref, thread_id=str(thread_id)), target
-
-    async def thread_for(self, user_id: int) -> int:
-        """The person's private check-in thread in ``prompt_channel_id``: found or created."""
-        user_id = int(user_id)
-        channel_id = self.settings.prompt_channel_id
-        if channel_id is None:
-            raise DeliveryError("dms_closed", permanent=True)
-        async with self._thread_locks.setdefault(user_id, asyncio.Lock()):
-            if user_id not in self._threads:
-                thread = await find_or_create_thread(self.client, channel_id, user_id)
-                self._threads[user_id] = thread
-        return self._threads[user_id]
 
 
 class _PeerClient(discord.Client):
