@@ -8,6 +8,7 @@ from datetime import datetime
 
 from handlers import (
     checkin,
+    checkin_alerts,
     circles,
     escalation,
     goal_review,
@@ -40,7 +41,7 @@ DueHandler = Callable[[Context, DueWork, datetime], Awaitable[DueWork | None]]
 DUE_HANDLERS: dict[str, DueHandler] = {
     REMINDER: run_reminder,
     escalation.ESCALATION: escalation.run_escalation,
-    escalation.CHECKIN_ALERT: escalation.run_checkin_alert,
+    checkin_alerts.CHECKIN_ALERT: checkin_alerts.run_checkin_alert,
     mentoring.PAIRING: mentoring.run_pair_notice,
     goal_review.GOAL_REVIEW: goal_review.run_goal_review,
     **circles.DUE_HANDLERS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from handlers import escalation
+from handlers import checkin_alerts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
 from handlers.messaging import Button, OutgoingMessage
 from handlers.program import Question
@@ -253,7 +253,7 @@ async def finish(ctx: Context, turn: Turn, checkin: Checkin, last: Answer) -> Ou
         journey_start=journey_start,
         streak_start=streak_start,
         conversation=turn.address,
-        follow_up=escalation.checkin_alert_work(checkin, now),
+        follow_up=checkin_alerts.checkin_alert_work(checkin, now),
     )
     if not await ctx.storage.finish_checkin(finished, now):
         return OutgoingMessage(texts.ALREADY_ANSWERED)
@@ -279,7 +279,7 @@ async def finish(ctx: Context, turn: Turn, checkin: Checkin, last: Answer) -> Ou
     mood = answers.get("mood")
     if mood is not None and mood.number is not None and mood.number <= 2:
         lines.append(texts.LOW_MOOD_SUPPORT)
-    mentor_told = await escalation.checkin_alert(ctx, checkin, answers)
+    mentor_told = await checkin_alerts.checkin_alert(ctx, checkin, answers)
     if mentor_told:
         lines.append(mentor_told)
     lines.append(texts.NEXT_STEP)

@@ -39,7 +39,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from handlers import escalation
+from handlers import checkin_alerts
 from handlers.checkin import FLOW, question_message
 from handlers.checkin_prompts import MISS, REMINDER, outside_quiet_hours
 from handlers.context import Context
@@ -199,7 +199,7 @@ async def _escalate(ctx: Context, plans: list[_Plan], prepared: PreparedPrompts)
         # A miss counted before a crash (its ledger row still pending) is not counted again.
         seen = range(count - new[person_id] + 1, count + 1) if new[person_id] else (count,)
         for misses in seen:
-            await escalation.after_missed_checkins(ctx, person_id, misses)
+            await checkin_alerts.after_missed_checkins(ctx, person_id, misses)
 
 
 async def _send(

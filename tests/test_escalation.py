@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from handlers import escalation
+from handlers import checkin_alerts
 from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
@@ -316,7 +316,7 @@ async def test_a_failed_alert_check_after_a_checkin_is_done_by_the_due_queue(
     assert await storage.open_alerts([t.mentee_id]) == []
     checkin = await storage.get_checkin(checkin_id)
     assert checkin is not None and checkin.completed_at is not None
-    assert await storage.get_due(escalation.CHECKIN_ALERT, str(checkin_id)) is not None
+    assert await storage.get_due(checkin_alerts.CHECKIN_ALERT, str(checkin_id)) is not None
 
     monkeypatch.setattr(storage, "create_alert", real_create_alert)
     clock.advance(minutes=1)
@@ -327,7 +327,7 @@ async def test_a_failed_alert_check_after_a_checkin_is_done_by_the_due_queue(
     [alert] = await storage.open_alerts([t.mentee_id])
     assert alert.trigger is Trigger.USE
     assert len(pings(messenger, "m1")) == 1
-    assert await storage.get_due(escalation.CHECKIN_ALERT, str(checkin_id)) is None
+    assert await storage.get_due(checkin_alerts.CHECKIN_ALERT, str(checkin_id)) is None
 
 
 async def test_a_checkin_checked_at_once_leaves_nothing_for_the_due_queue(
@@ -343,7 +343,7 @@ async def test_a_checkin_checked_at_once_leaves_nothing_for_the_due_queue(
     messenger.clear()
     checkin_id, closing = await checkin_reporting_use(t.mentee)
     assert "let your mentor know" in closing
-    assert await storage.get_due(escalation.CHECKIN_ALERT, str(checkin_id)) is None
+    assert await storage.get_due(checkin_alerts.CHECKIN_ALERT, str(checkin_id)) is None
     clock.advance(minutes=5)
     await worker.tick()
     assert len(await storage.open_alerts([t.mentee_id])) == 1
