@@ -45,6 +45,14 @@ class CalendarMirror(Protocol):
         """The whole series was cancelled; ``occurrences`` are the dates that went with it."""
         ...
 
+    async def occurrence_started(self, circle: Circle, occurrence: Occurrence) -> None:
+        """Its session began (``/circle start``): show it as under way."""
+        ...
+
+    async def occurrence_finished(self, circle: Circle, occurrence: Occurrence) -> None:
+        """Its session ended (``/circle end``): show it as over."""
+        ...
+
 
 class CalendarMirrors:
     """The mirrors of every running adapter; empty unless an adapter registers one.
@@ -76,6 +84,14 @@ class CalendarMirrors:
     async def ended(self, circle: Circle, occurrences: Sequence[Occurrence]) -> None:
         """See :meth:`CalendarMirror.circle_ended`. Never raises."""
         await self._each("end", circle, lambda m: m.circle_ended(circle, occurrences))
+
+    async def started(self, circle: Circle, occurrence: Occurrence) -> None:
+        """See :meth:`CalendarMirror.occurrence_started`. Never raises."""
+        await self._each("start", circle, lambda m: m.occurrence_started(circle, occurrence))
+
+    async def finished(self, circle: Circle, occurrence: Occurrence) -> None:
+        """See :meth:`CalendarMirror.occurrence_finished`. Never raises."""
+        await self._each("finish", circle, lambda m: m.occurrence_finished(circle, occurrence))
 
     async def _each(
         self, what: str, circle: Circle, call: Callable[[CalendarMirror], Awaitable[None]]

@@ -112,6 +112,7 @@ async def start(ctx: Context, turn: Turn, circle: Circle, args: tuple[str, ...])
                 )
             )
         ]
+    await ctx.calendars.started(circle, occurrence)
     extra = circle.guidelines.strip()
     text = texts.GUIDELINES_POST.format(
         title=circle.title,

@@ -70,6 +70,9 @@ async def end(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     if not await ctx.storage.end_session(session.id, now):
         return [OutgoingMessage(texts.SESSION_OVER)]
     await ctx.storage.clear_due(TIMER, str(session.id))
+    occurrence = await ctx.storage.get_occurrence(session.occurrence_id)
+    if occurrence is not None:
+        await ctx.calendars.finished(circle, occurrence)
     attendees = [a.person_id for a in await ctx.storage.attendance_of(session.id) if a.attended]
     for person_id in attendees:
         await tell_person(

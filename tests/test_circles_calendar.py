@@ -46,6 +46,12 @@ class RecordingCalendar:
     async def circle_ended(self, circle: Circle, occurrences: Sequence[Occurrence]) -> None:
         self.calls.append(("ended", circle.title, _dates(occurrences)))
 
+    async def occurrence_started(self, circle: Circle, occurrence: Occurrence) -> None:
+        self.calls.append(("started", circle.title, _dates([occurrence])))
+
+    async def occurrence_finished(self, circle: Circle, occurrence: Occurrence) -> None:
+        self.calls.append(("finished", circle.title, _dates([occurrence])))
+
 
 class BrokenCalendar:
     """Fails every time, with an error message carrying text (as a real one may)."""
@@ -57,6 +63,12 @@ class BrokenCalendar:
         raise ValueError(SECRET)
 
     async def circle_ended(self, circle: Circle, occurrences: Sequence[Occurrence]) -> None:
+        raise ValueError(SECRET)
+
+    async def occurrence_started(self, circle: Circle, occurrence: Occurrence) -> None:
+        raise ValueError(SECRET)
+
+    async def occurrence_finished(self, circle: Circle, occurrence: Occurrence) -> None:
         raise ValueError(SECRET)
 
 
@@ -124,6 +136,28 @@ async def test_the_circle_flow_tells_calendars_about_every_date(
     del calendar.calls[:]
     await robin.room.command("circle", "cancel", "series")
     assert calendar.calls == [("ended", renamed, at(15, later + 2 * week))]
+
+
+async def test_a_session_starts_and_finishes_its_date_in_calendars(
+    ctx: Context,
+    dispatcher: Dispatcher,
+    clock: FakeClock,
+    messenger: RecordingMessenger,
+    storage: SqliteStorage,
+) -> None:
+    calendar = RecordingCalendar()
+    ctx.calendars.add(calendar)
+    robin = await member(dispatcher, storage, clock, "2001", "Robin", role=Role.FACILITATOR)
+    await create_circle(robin, messenger, storage)
+    del calendar.calls[:]
+    clock.set(FIRST_START + timedelta(minutes=1))
+    await robin.room.command("circle", "start")
+    await robin.room.command("circle", "end")
+    title = "Tuesday evening circle"
+    assert calendar.calls == [
+        ("started", title, at(1, FIRST_START)),
+        ("finished", title, at(1, FIRST_START)),
+    ]
 
 
 async def test_a_failing_or_stuck_calendar_never_breaks_a_circle_nor_logs_text(

@@ -39,7 +39,7 @@ from tests.test_discord_circles import (
 )
 
 ENV = {"PEERBOT_DISCORD_TOKEN": "not-a-real-token"}
-SCHEDULED, CANCELLED = 1, 4  # Discord's event statuses
+SCHEDULED, ACTIVE, COMPLETED, CANCELLED = 1, 2, 3, 4  # Discord's event statuses
 VOICE, EXTERNAL = 2, 3  # and entity types
 WEEK = timedelta(days=7)
 
@@ -157,6 +157,28 @@ async def test_a_voice_circle_is_one_scheduled_event_per_date_kept_in_step(
         assert [e.id for e in live(world)] == [following.id]  # the date that already began
         upcoming = (await storage.occurrences_of(circle.id, after=later + WEEK))[-1]
         assert await storage.mirrored_event("discord", upcoming.id) is None
+
+
+async def test_circle_start_and_end_start_and_end_the_event(
+    storage: SqliteStorage, clock: FakeClock, tmp_path: Path
+) -> None:
+    """People who marked the event "Interested" are told by Discord when it starts."""
+    async with discord_world(storage, clock) as world:
+        await run_like_peerbot(world, tmp_path)
+        room = world.guild.create_voice_channel("circle-room")
+        robin = await join(world, "Robin", role=Role.FACILITATOR)
+        await create_circle(robin, room, texts.WHERE_VOICE)
+        (event,) = server_events(world)
+        clock.set(FIRST_START + timedelta(minutes=1))
+        await robin.slash(room, "circle", "start")
+        (started,) = [e for e in server_events(world) if e.id == event.id]
+        assert started.status == ACTIVE
+        await robin.slash(room, "circle", "end")
+        (over,) = [e for e in server_events(world) if e.id == event.id]
+        assert over.status == COMPLETED
+        (circle,) = await storage.circles_led_by(await robin.person_id())
+        first = (await storage.occurrences_of(circle.id, after=FIRST_START - WEEK))[0]
+        assert await storage.mirrored_event("discord", first.id) is None
 
 
 async def test_without_manage_events_the_circle_works_and_the_refusal_is_logged_bare(

@@ -114,6 +114,27 @@ class DiscordEvents:
                     if known is not None:
                         await self._remove(known)
 
+    async def occurrence_started(self, circle: Circle, occurrence: Occurrence) -> None:
+        """Start the date's event: people who marked it "Interested" are told it has begun."""
+        with self._explain_forbidden():
+            async with self._lock(occurrence.id):
+                known = await self._storage.mirrored_event(MIRROR, occurrence.id)
+                event = await self._event(known) if known is not None else None
+                if event is not None and event.status is discord.EventStatus.scheduled:
+                    await event.start(reason=REASON)
+
+    async def occurrence_finished(self, circle: Circle, occurrence: Occurrence) -> None:
+        """End the date's event (it leaves the Events list); nothing more to keep in step."""
+        with self._explain_forbidden():
+            async with self._lock(occurrence.id):
+                known = await self._storage.mirrored_event(MIRROR, occurrence.id)
+                if known is None:
+                    return
+                event = await self._event(known)
+                if event is not None and event.status is discord.EventStatus.active:
+                    await event.end(reason=REASON)
+                await self._storage.forget_mirrored_event(MIRROR, occurrence.id)
+
     async def place_of(self, circle: Circle) -> Place | None:
         """The server (and voice channel or location) of a Discord venue; None for any
         other venue, or a channel that is not in a server."""
