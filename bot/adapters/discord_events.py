@@ -29,12 +29,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import discord
+from discord import EventStatus
 
 from bot.adapters.discord_views import PLATFORM
 from handlers.texts import circles as texts
@@ -79,7 +80,7 @@ class DiscordEvents:
                 if known is not None and place is not None and known.place == str(place.guild.id):
                     event = await _fetch(place.guild, known.event_id)
                     if event is not None:
-                        if event.status is discord.EventStatus.scheduled:
+                        if event.status is EventStatus.scheduled:
                             await event.edit(**event_fields(circle, occurrence, place))
                         return  # running, over, or cancelled by a moderator: leave it be
                 elif known is not None:
@@ -95,15 +96,7 @@ class DiscordEvents:
 
     async def occurrence_cancelled(self, circle: Circle, occurrence: Occurrence) -> None:
         """Cancel the date's event (Discord then takes it off the Events list)."""
-        with self._explain_forbidden():
-            async with self._lock(occurrence.id):
-                known = await self._storage.mirrored_event(MIRROR, occurrence.id)
-                if known is None:
-                    return
-                event = await self._event(known)
-                if event is not None and event.status is discord.EventStatus.scheduled:
-                    await event.cancel(reason=REASON)
-                await self._storage.forget_mirrored_event(MIRROR, occurrence.id)
+        await self._change(occurrence, EventStatus.scheduled, _cancel, forget=True)
 
     async def circle_ended(self, circle: Circle, occurrences: Sequence[Occurrence]) -> None:
         """Delete the events of every date the series took with it."""
@@ -116,24 +109,32 @@ class DiscordEvents:
 
     async def occurrence_started(self, circle: Circle, occurrence: Occurrence) -> None:
         """Start the date's event: people who marked it "Interested" are told it has begun."""
-        with self._explain_forbidden():
-            async with self._lock(occurrence.id):
-                known = await self._storage.mirrored_event(MIRROR, occurrence.id)
-                event = await self._event(known) if known is not None else None
-                if event is not None and event.status is discord.EventStatus.scheduled:
-                    await event.start(reason=REASON)
+        await self._change(occurrence, EventStatus.scheduled, _start, forget=False)
 
     async def occurrence_finished(self, circle: Circle, occurrence: Occurrence) -> None:
         """End the date's event (it leaves the Events list); nothing more to keep in step."""
+        await self._change(occurrence, EventStatus.active, _end, forget=True)
+
+    async def _change(
+        self,
+        occurrence: Occurrence,
+        status: EventStatus,
+        change: Callable[[discord.ScheduledEvent], Awaitable[object]],
+        *,
+        forget: bool,
+    ) -> None:
+        """If the date's event is (still) in ``status``, ``change`` it; then, with ``forget``,
+        drop the record of it: there is nothing more to keep in step."""
         with self._explain_forbidden():
             async with self._lock(occurrence.id):
                 known = await self._storage.mirrored_event(MIRROR, occurrence.id)
                 if known is None:
                     return
                 event = await self._event(known)
-                if event is not None and event.status is discord.EventStatus.active:
-                    await event.end(reason=REASON)
-                await self._storage.forget_mirrored_event(MIRROR, occurrence.id)
+                if event is not None and event.status is status:
+                    await change(event)
+                if forget:
+                    await self._storage.forget_mirrored_event(MIRROR, occurrence.id)
 
     async def place_of(self, circle: Circle) -> Place | None:
         """The server (and voice channel or location) of a Discord venue; None for any
@@ -214,6 +215,18 @@ def event_fields(circle: Circle, occurrence: Occurrence, place: Place) -> dict[s
         fields["entity_type"] = discord.EntityType.external
         fields["location"] = place.location
     return fields
+
+
+def _cancel(event: discord.ScheduledEvent) -> Awaitable[object]:
+    return event.cancel(reason=REASON)
+
+
+def _start(event: discord.ScheduledEvent) -> Awaitable[object]:
+    return event.start(reason=REASON)
+
+
+def _end(event: discord.ScheduledEvent) -> Awaitable[object]:
+    return event.end(reason=REASON)
 
 
 async def _fetch(guild: discord.Guild, event_id: str) -> discord.ScheduledEvent | None:
