@@ -6,10 +6,12 @@ and small writes of a chat turn take 4-20 us each in WAL mode with ``synchronous
 (``bench/README.md`` has the figures). Inline is safe because nothing in it can wait long:
 
 * WAL readers never wait for the writer, and every read here is an indexed lookup of a few
-  rows. Reads that scan whole tables (the coordinator report) use :meth:`SqliteBase._scan`,
-  which runs on aiosqlite's thread.
+  rows (on the writer connection when no transaction is open: its page cache stays warm,
+  where a second connection's is emptied after every write). Reads that scan whole tables
+  (the coordinator report) use :meth:`SqliteBase._scan`, which runs on aiosqlite's thread.
 * Writes are serialised in this process by an asyncio lock, so SQLite's write lock can only
-  be held by *another process* sharing the file. The writer connection has ``busy_timeout=0``:
+  be held by *another process* sharing the file, or for a moment by the checkpoint thread
+  (below). The writer connection has ``busy_timeout=0``:
   its ``BEGIN IMMEDIATE`` fails at once when the lock is taken, and :meth:`SqliteBase._write`
   retries it with ``asyncio.sleep`` in between (up to :data:`BUSY_TIMEOUT_S`), which is what
   SQLite's own busy handler would do, but without blocking the loop.
