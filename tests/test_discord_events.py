@@ -159,6 +159,30 @@ async def test_a_voice_circle_is_one_scheduled_event_per_date_kept_in_step(
         assert await storage.mirrored_event("discord", upcoming.id) is None
 
 
+async def test_an_event_made_but_not_recorded_is_taken_over_not_made_twice(
+    storage: SqliteStorage, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The process died (or the mirror timed out) between Discord making the event and our
+    record of it: the next change finds the event it made and keeps using it."""
+    async with discord_world(storage, clock) as world:
+        await run_like_peerbot(world, tmp_path)
+        room = world.guild.create_voice_channel("circle-room")
+        robin = await join(world, "Robin", role=Role.FACILITATOR)
+        await create_circle(robin, room, texts.WHERE_VOICE)
+        (event,) = server_events(world)
+        (circle,) = await storage.circles_led_by(await robin.person_id())
+        first = (await storage.occurrences_of(circle.id, after=clock()))[0]
+        await storage.forget_mirrored_event("discord", first.id)  # the record never made it
+
+        await robin.slash(room, "circle", "edit")
+        await robin.click(texts.EDIT_DURATION)
+        await robin.say("60")
+        (kept,) = server_events(world)
+        assert kept.id == event.id and ends(kept) == FIRST_START + timedelta(hours=1)
+        remembered = await storage.mirrored_event("discord", first.id)
+        assert remembered is not None and remembered.event_id == str(event.id)
+
+
 async def test_circle_start_and_end_start_and_end_the_event(
     storage: SqliteStorage, clock: FakeClock, tmp_path: Path
 ) -> None:

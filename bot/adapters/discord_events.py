@@ -87,12 +87,35 @@ class DiscordEvents:
                     await self._remove(known)  # the circle left that server (or Discord)
                 if place is None:
                     return
-                event = await place.guild.create_scheduled_event(
-                    **event_fields(circle, occurrence, place)
-                )
+                fields = event_fields(circle, occurrence, place)
+                event = await self._unrecorded(place, fields)
+                if event is not None:  # made before a crash or timeout stopped us saving it
+                    await event.edit(**fields)
+                else:
+                    event = await place.guild.create_scheduled_event(**fields)
                 await self._storage.save_mirrored_event(
                     MirroredEvent(MIRROR, occurrence.id, str(place.guild.id), str(event.id))
                 )
+
+    async def _unrecorded(
+        self, place: Place, fields: dict[str, Any]
+    ) -> discord.ScheduledEvent | None:
+        """An event this bot made for the very same name, start and place, that we hold no
+        record of: the process died (or the mirror timed out) between creating it and saving
+        the record. Taken over instead of making a second one."""
+        me = self._client.user
+        for event in await place.guild.fetch_scheduled_events(with_counts=False):
+            if (
+                me is not None
+                and event.creator_id == me.id
+                and event.status is EventStatus.scheduled
+                and event.name == fields["name"]
+                and event.start_time == fields["start_time"]
+                and event.channel_id == (place.channel.id if place.channel else None)
+                and event.location == place.location
+            ):
+                return event
+        return None
 
     async def occurrence_cancelled(self, circle: Circle, occurrence: Occurrence) -> None:
         """Cancel the date's event (Discord then takes it off the Events list)."""
