@@ -227,14 +227,14 @@ async def profile(args: argparse.Namespace, tmp: Path) -> None:
 
         inline: Counter[str] = Counter()
         storage = ours.storage
-        for name, conn in (("writer", storage._writer), ("reader", storage._reader)):
+        for name, conn in (("writer", storage._writer),):
             assert conn is not None
             conn.set_trace_callback(lambda sql, name=name: inline.update([name]))
 
         ours.request.calls.clear()
         with mock.patch.object(aiosqlite.core.Connection, "_execute", counting):
             _, answer_us, command_us = await checkins_sequential(ours, driver, users, 400, 100)
-        for conn in (storage._writer, storage._reader):
+        for conn in (storage._writer,):
             assert conn is not None
             conn.set_trace_callback(None)
         per = len(answer_us) + len(command_us)

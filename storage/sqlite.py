@@ -1,9 +1,9 @@
 """The embedded default store: SQLite in WAL mode.
 
 One writer connection behind an asyncio lock, every write inside ``BEGIN IMMEDIATE`` (so two
-processes sharing a file serialise on SQLite's own lock instead of failing half-way), and
-reader connections beside it, which WAL lets run while a write is in progress. Small
-statements run inline on the event loop and table scans on aiosqlite's thread (why:
+processes sharing a file serialise on SQLite's own lock instead of failing half-way), and a
+connection on aiosqlite's thread for reads that scan whole tables, which WAL lets run while a
+write is in progress. Small statements run inline on the event loop (why:
 :mod:`storage.sqlite_base`). The domain methods are grouped by area in mixins
 (``sqlite_people``, ``sqlite_queue``, ...).
 """

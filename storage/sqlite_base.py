@@ -1,4 +1,4 @@
-"""The SQLite connections the per-area mixins share: migrations, one writer, readers.
+"""The SQLite connections the per-area mixins share: migrations, one writer, one scanner.
 
 Small statements run inline, on the event loop's own thread. A hand-off to a worker thread
 (what aiosqlite does for every call) costs ~100 us of wake-ups here, while the indexed reads
@@ -6,8 +6,8 @@ and small writes of a chat turn take 4-20 us each in WAL mode with ``synchronous
 (``bench/README.md`` has the figures). Inline is safe because nothing in it can wait long:
 
 * WAL readers never wait for the writer, and every read here is an indexed lookup of a few
-  rows (on the writer connection when no transaction is open: its page cache stays warm,
-  where a second connection's is emptied after every write). Reads that scan whole tables
+  rows, made on the writer connection itself: its page cache stays warm, where a second
+  connection's is emptied after every write. Reads that scan whole tables
   (the coordinator report) use :meth:`SqliteBase._scan`, which runs on aiosqlite's thread.
 * Writes are serialised in this process by an asyncio lock, so SQLite's write lock can only
   be held by *another process* sharing the file, or for a moment by the checkpoint thread
@@ -164,7 +164,6 @@ class SqliteBase:
         self._cipher = cipher
         """Encrypts free text at rest when set (:mod:`storage.crypto`); plain text without."""
         self._writer: sqlite3.Connection | None = None
-        self._reader: sqlite3.Connection | None = None
         self._scanner: aiosqlite.Connection | None = None
         """aiosqlite's thread: long reads and checkpoints, which must not block the loop."""
         self._lock = asyncio.Lock()
@@ -187,7 +186,6 @@ class SqliteBase:
             writer.close()
             raise
         self._writer = writer
-        self._reader = self._connect()
         self._scanner = await aiosqlite.connect(self.path, isolation_level=None)
         self._scanner.row_factory = sqlite3.Row
         await self._scanner.execute_fetchall(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
@@ -208,10 +206,9 @@ class SqliteBase:
         await self._checkpoints.close()
         if self._scanner is not None:
             await self._scanner.close()
-        for conn in (self._reader, self._writer):
-            if conn is not None:
-                conn.close()  # the last connection to close checkpoints and removes the WAL
-        self._reader = self._writer = None
+        if self._writer is not None:
+            self._writer.close()  # the last connection to close checkpoints and removes the WAL
+        self._writer = None
         self._scanner = None
 
     @staticmethod
@@ -350,13 +347,15 @@ class SqliteBase:
 
         Every row is fetched, so the statement ends and holds no read snapshot open.
         """
-        # The writer's own page cache is the warm one: SQLite empties a connection's cache
-        # whenever another connection has written, which here is after every write. It is
-        # free to read on unless a transaction is open (a body suspended in await; none is).
+        # On the writer connection: its page cache is the warm one (SQLite empties a
+        # connection's cache whenever another connection has written, which here is after
+        # every write). A transaction body never awaits, so it is never open here; should one
+        # ever be, the scanner's connection gives the committed rows instead of uncommitted.
         writer = self._open_conn(self._writer)
-        conn = writer if not writer.in_transaction else self._open_conn(self._reader)
+        if writer.in_transaction:
+            return await self._scan(sql, params)
         try:
-            return conn.execute(sql, params).fetchall()
+            return writer.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             # A WAL reader is only turned away while another connection recovers the WAL
             # after a crash: wait for that on the scanner's thread, not on the loop.

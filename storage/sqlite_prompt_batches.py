@@ -121,8 +121,6 @@ class SqlitePromptBatches(SqliteBase):
             return {}
         batch = json.dumps([[k.person_id, k.subject, to_db_date(k.day)] for k in keys])
         params = {"batch": batch, "source": source, "kind": kind, "miss_kind": miss_kind}
-        # Named parameters, so the reader connection is used directly (``_fetchall`` takes
-        # a tuple); still one hand-off.
         rows = await self._fetchall(_FACTS, params)
         return {row["subject"]: _facts(row) for row in rows}
 
