@@ -27,8 +27,9 @@ from handlers.program import (
     MentoringSettings,
     PrivacySettings,
     ProgramSettings,
+    ResourceDirectory,
 )
-from handlers.resource_directory import ResourceDirectory, ResourceFileError, load_directory
+from handlers.resource_directory import ResourceFileError, load_directory
 from handlers.timing import TimingError, parse_duration, parse_quiet_hours, parse_time_of_day
 from storage.crypto import CipherError, TextCipher
 

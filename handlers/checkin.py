@@ -8,11 +8,11 @@ counts for, so a late answer still counts for its day and a restart loses nothin
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from handlers import checkin_alerts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
 from handlers.messaging import Button, OutgoingMessage
+from handlers.profile import local_today
 from handlers.program import Question
 from handlers.texts import checkin as texts
 from handlers.timing import TimingError, parse_local_date
@@ -36,17 +36,6 @@ _NUMBER_WORDS = {
 }
 _YES = {"yes", "y", "yeah", "yep", "yup", "i have", "i did"}
 _NO = {"no", "n", "nope", "nah", "i haven't", "i have not", "i didn't", "i did not"}
-
-
-async def local_today(ctx: Context, person_id: int) -> tuple[date, str]:
-    """The person's local date now, and their zone (UTC if unknown or gone from tzdata)."""
-    settings = await ctx.storage.get_settings(person_id)
-    zone = settings.timezone or "UTC"
-    try:
-        tz = ZoneInfo(zone)
-    except (KeyError, ValueError):
-        zone, tz = "UTC", ZoneInfo("UTC")
-    return ctx.clock().astimezone(tz).date(), zone
 
 
 def question_message(question: Question, checkin_id: int, lead: str = "") -> OutgoingMessage:

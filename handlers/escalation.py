@@ -33,7 +33,7 @@ from handlers.context import Capability, CommandSpec, Context, Replies, Turn
 from handlers.logsafe import describe_exception
 from handlers.messaging import Button, DeliveryError, IncomingEvent, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
-from handlers.profile import format_time
+from handlers.profile import display_name, format_time
 from handlers.texts import escalation as texts
 from storage.mentoring import Alert, AlertReuse, ChainRole, EscalationStep, Severity, Trigger
 from storage.models import (
@@ -256,11 +256,6 @@ async def ping_message(ctx: Context, alert: Alert, step: EscalationStep) -> Outg
 
 def trigger_text(ctx: Context, trigger: Trigger) -> str:
     return texts.TRIGGERS[trigger.value].format(missed=ctx.program.escalation.missed_checkins)
-
-
-async def display_name(ctx: Context, person_id: int | None) -> str:
-    person = await ctx.storage.get_person(person_id) if person_id is not None else None
-    return person.display_name if person is not None and person.display_name else texts.UNNAMED
 
 
 async def local_when(ctx: Context, viewer_id: int, moment: datetime) -> str:

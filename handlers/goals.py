@@ -14,11 +14,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from handlers import goal_review
-from handlers.checkin import local_today
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
 from handlers.goal_cards import FLOW, goal_buttons, goal_card, goal_lines
 from handlers.messaging import Button, OutgoingMessage
+from handlers.profile import local_today
 from handlers.texts import goals as texts
 from handlers.timing import TimingError, parse_local_date
 from storage.goals import Goal, GoalTerm

@@ -17,15 +17,14 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from handlers import audit
-from handlers.checkin import local_today
 from handlers.context import Capability, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
-from handlers.escalation import display_name
 from handlers.goal_cards import FLOW as GOAL_FLOW
 from handlers.goal_cards import goal_bar, show_date
 from handlers.goals import GoalAnswerError, clean_title
 from handlers.mentor_sends import SendOutcome, send_to_mentee
 from handlers.messaging import Button, OutgoingMessage
+from handlers.profile import display_name, local_today
 from handlers.texts import goals as goal_texts
 from handlers.texts import mentor_goals as texts
 from handlers.texts import mentoring as mentoring_texts

@@ -17,13 +17,11 @@ import asyncio
 import logging
 
 from handlers import audit
-from handlers.checkin import local_today
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
 from handlers.escalation import (
     ACK_FLOW,
     ESCALATION,
     INLINE_PING_SECONDS,
-    display_name,
     local_when,
     trigger_text,
 )
@@ -31,6 +29,7 @@ from handlers.logsafe import describe_exception
 from handlers.mentor_goals import goals_buttons
 from handlers.messaging import Button, DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
+from handlers.profile import display_name, local_today
 from handlers.texts import escalation as escalation_texts
 from handlers.texts import mentoring as texts
 from storage.mentoring import Alert, CheckinSummary, Pairing

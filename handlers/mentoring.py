@@ -23,10 +23,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
-from handlers.escalation import INLINE_PING_SECONDS, display_name
+from handlers.escalation import INLINE_PING_SECONDS
 from handlers.logsafe import describe_exception
 from handlers.messaging import Button, DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
+from handlers.profile import display_name
 from handlers.texts import mentoring as texts
 from storage.mentoring import Pairing, PairingError, PairingProblem, PairingSource, Sharing
 from storage.models import DueWork, InviteCode, Role

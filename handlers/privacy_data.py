@@ -22,13 +22,14 @@ from typing import Any
 from handlers.checkin_prompts import MISS, REMINDER
 from handlers.circles_rsvp import fill_freed_places, places_held
 from handlers.context import Context
-from handlers.escalation import ESCALATION, INLINE_PING_SECONDS, PING, display_name
+from handlers.escalation import ESCALATION, INLINE_PING_SECONDS, PING
 from handlers.goal_review import GOAL_REVIEW
 from handlers.logsafe import describe_exception
 from handlers.mentor_views import ACK_NOTICE
 from handlers.mentoring import NEW_MENTOR, PAIR_NOTICE, PAIRING
 from handlers.messaging import ConversationRef, DeliveryError, Document, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
+from handlers.profile import display_name
 from handlers.schedule import CHECKIN
 from handlers.texts import privacy as texts
 from storage.privacy import Erasure, LedgerKinds, PurgeCounts, PurgeCutoffs

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from handlers.context import Context, Turn, save_state
 from handlers.messaging import Button, OutgoingMessage
+from handlers.texts import common as common_texts
 from handlers.texts import onboarding as texts
 from handlers.timing import TimingError, ZoneMatch, parse_time_of_day, resolve_zone
 
@@ -111,3 +112,22 @@ def format_time(value: time) -> str:
 def time_from_setting(value: str) -> time:
     """The stored ``HH:MM`` as a time."""
     return time.fromisoformat(value)
+
+
+async def local_today(ctx: Context, person_id: int) -> tuple[date, str]:
+    """The person's local date now, and their zone (UTC if unknown or gone from tzdata)."""
+    settings = await ctx.storage.get_settings(person_id)
+    zone = settings.timezone or "UTC"
+    try:
+        tz = ZoneInfo(zone)
+    except (KeyError, ValueError):
+        zone, tz = "UTC", ZoneInfo("UTC")
+    return ctx.clock().astimezone(tz).date(), zone
+
+
+async def display_name(ctx: Context, person_id: int | None) -> str:
+    """The name the person chose, or a kind placeholder until they choose one."""
+    person = await ctx.storage.get_person(person_id) if person_id is not None else None
+    return (
+        person.display_name if person is not None and person.display_name else common_texts.UNNAMED
+    )

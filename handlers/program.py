@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
-from handlers.resource_directory import ResourceDirectory
-from handlers.texts import checkin as checkin_texts
+from handlers.texts import program as checkin_texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +108,50 @@ class PrivacySettings:
     """Alerts and their escalation steps (an alert says what a check-in said)."""
     retain_audit_days: int = 2190
     """The audit log of staff views: six years, as HIPAA asks of such records."""
+
+
+# The local services directory (``[resources] file``); read and checked by
+# handlers.resources.directory, kept here as plain data so the settings need no capability.
+
+CATEGORIES = (
+    "crisis",
+    "treatment",
+    "housing",
+    "employment",
+    "legal",
+    "health",
+    "meetings",
+    "family",
+)
+"""Resource categories, in the order people see them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    name: str
+    category: str
+    description: str
+    phone: str | None = None
+    text: str | None = None
+    """A text line, e.g. "text HOME to 741741"."""
+    url: str | None = None
+    hours: str | None = None
+    area: str | None = None
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceDirectory:
+    resources: tuple[Resource, ...] = ()
+    source: str = ""
+
+    def in_category(self, category: str) -> tuple[Resource, ...]:
+        return tuple(r for r in self.resources if r.category == category)
+
+    def categories(self) -> list[str]:
+        """The categories that have at least one entry, in the standard order."""
+        present = {r.category for r in self.resources}
+        return [c for c in CATEGORIES if c in present]
 
 
 @dataclass(frozen=True, slots=True)

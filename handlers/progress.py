@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from handlers import charts
-from handlers.checkin import local_today
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
 from handlers.messaging import Image, OutgoingMessage
+from handlers.profile import local_today
 from handlers.texts import progress as texts
 from storage.models import Person, Role
 from storage.reporting import DailyScore

@@ -20,22 +20,12 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from handlers.program import CATEGORIES, Resource, ResourceDirectory
 from handlers.texts import resources as texts
 
-CATEGORIES = (
-    "crisis",
-    "treatment",
-    "housing",
-    "employment",
-    "legal",
-    "health",
-    "meetings",
-    "family",
-)
 LIMITS = {
     "name": 80,
     "description": 300,
@@ -47,34 +37,6 @@ LIMITS = {
 }
 MAX_LANGUAGE_CHARS = 40
 FIELDS = ("name", "category", "description", "phone", "text", "url", "hours", "area", "languages")
-
-
-@dataclass(frozen=True, slots=True)
-class Resource:
-    name: str
-    category: str
-    description: str
-    phone: str | None = None
-    text: str | None = None
-    """A text line, e.g. "text HOME to 741741"."""
-    url: str | None = None
-    hours: str | None = None
-    area: str | None = None
-    languages: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ResourceDirectory:
-    resources: tuple[Resource, ...] = ()
-    source: str = ""
-
-    def in_category(self, category: str) -> tuple[Resource, ...]:
-        return tuple(r for r in self.resources if r.category == category)
-
-    def categories(self) -> list[str]:
-        """The categories that have at least one entry, in the standard order."""
-        present = {r.category for r in self.resources}
-        return [c for c in CATEGORIES if c in present]
 
 
 class ResourceFileError(ValueError):

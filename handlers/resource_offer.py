@@ -12,7 +12,7 @@ import hashlib
 
 from handlers.context import Context, Replies, Turn
 from handlers.messaging import Button, OutgoingMessage
-from handlers.resource_directory import CATEGORIES, Resource, ResourceDirectory
+from handlers.program import CATEGORIES, Resource, ResourceDirectory
 from handlers.texts import resources as texts
 from storage.models import Role
 

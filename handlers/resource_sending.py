@@ -8,13 +8,12 @@ nothing twice; the mentor is told what happened. Only the mentee's mentor or bac
 
 from __future__ import annotations
 
-from handlers.checkin import local_today
 from handlers.context import Capability, Context, Replies, Turn
 from handlers.dispatcher import stale_button
-from handlers.escalation import display_name
 from handlers.mentor_sends import SendOutcome, send_to_mentee
 from handlers.messaging import Button, OutgoingMessage
-from handlers.resource_directory import Resource
+from handlers.profile import display_name, local_today
+from handlers.program import Resource
 from handlers.resource_offer import FLOW, find_resource
 from handlers.resources import resource_text
 from handlers.texts import resources as texts

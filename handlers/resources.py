@@ -12,7 +12,7 @@ from handlers.context import Capability, CommandSpec, Context, Replies, Turn
 from handlers.crisis import crisis_line
 from handlers.dispatcher import stale_button
 from handlers.messaging import Button, OutgoingMessage
-from handlers.resource_directory import CATEGORIES, Resource, ResourceDirectory
+from handlers.program import CATEGORIES, Resource, ResourceDirectory
 from handlers.resource_offer import send_offer
 from handlers.texts import resources as texts
 

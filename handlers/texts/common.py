@@ -1,5 +1,8 @@
 """Sentences shared by every capability."""
 
+UNNAMED = "a new mentee"
+"""How a person who has not chosen a name yet is called to others."""
+
 NOT_STARTED = (
     "Hi, I'm a peer-support companion for people in recovery. "
     "Send /start to begin, or /help to see what I can do."

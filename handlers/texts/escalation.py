@@ -13,7 +13,6 @@ TRIGGERS = {
     "low_mood": "reported a low mood on 3 check-ins in a row",
     "missed_checkins": "has missed {missed} check-ins in a row",
 }
-UNNAMED = "a new mentee"
 """Stands in for the name of someone who has not chosen one yet."""
 
 PING = "{severity}: *{name}* {trigger} ({when})."

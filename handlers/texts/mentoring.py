@@ -25,7 +25,6 @@ PAIR_NOTICE_MENTOR = (
     "(within what they choose to share)."
 )
 PAIR_NOTICE_MENTEE = "Good news: you've been paired with a mentor, *{mentor}*."
-UNNAMED = "a new mentee"
 """Stands in for the name of someone who has not chosen one yet."""
 
 # Asking for a different mentor --------------------------------------------------------------------
