@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from handlers.crisis_screen import CATEGORIES, assess  # noqa: E402
+from handlers.crisis.screen import CATEGORIES, assess  # noqa: E402
 
 PHRASES = ROOT / "tests" / "data" / "crisis_phrases.tsv"
 

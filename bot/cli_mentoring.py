@@ -18,7 +18,7 @@ from typing import Any
 from bot.config import Config
 from bot.database import opened_storage
 from handlers import audit
-from handlers.mentoring import pair_notice_work
+from handlers.mentoring.pairing import pair_notice_work
 from handlers.timing import TimingError, parse_duration
 from storage import Storage
 from storage.mentoring import AuditEntry, PairingError, PairingProblem

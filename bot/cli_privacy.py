@@ -22,7 +22,7 @@ from bot.config import Config
 from bot.database import opened_storage
 from handlers import audit
 from handlers.context import Context
-from handlers.privacy_data import (
+from handlers.privacy.data import (
     COORDINATOR,
     erase_person,
     export_bytes,

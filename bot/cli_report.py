@@ -17,14 +17,14 @@ from typing import Any, TextIO
 from bot.config import Config
 from bot.demo_data import MENTEES, seed
 from handlers import charts
+from handlers.checkins.progress import alt_text, gather
+from handlers.checkins.progress_chart import draw_chart
 from handlers.context import Context
-from handlers.progress import alt_text, gather
-from handlers.progress_chart import draw_chart
-from handlers.report import build_report, collect
-from handlers.report_charts import report_charts
-from handlers.report_format import FORMATS, render
-from handlers.resource_directory import ResourceFileError, load_directory
-from handlers.texts import resources as resource_texts
+from handlers.reporting.charts import report_charts
+from handlers.reporting.format import FORMATS, render
+from handlers.reporting.report import build_report, collect
+from handlers.resources import texts as resource_texts
+from handlers.resources.directory import ResourceFileError, load_directory
 from handlers.timing import TimingError, parse_duration
 from storage import storage_from_url
 from storage.base import Storage

@@ -29,7 +29,7 @@ from handlers.program import (
     ProgramSettings,
     ResourceDirectory,
 )
-from handlers.resource_directory import ResourceFileError, load_directory
+from handlers.resources.directory import ResourceFileError, load_directory
 from handlers.timing import TimingError, parse_duration, parse_quiet_hours, parse_time_of_day
 from storage.crypto import CipherError, TextCipher
 

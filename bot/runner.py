@@ -19,10 +19,10 @@ from typing import Any, Protocol, TextIO
 
 from bot.adapters.console import ConsoleAdapter, ConsoleMessenger
 from bot.config import Config
+from handlers.account.help import personal_menu
 from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.help import personal_menu
 from handlers.messaging import Messengers
 from scheduling.due import DueWorker
 from scheduling.housekeeping import housekeeping

@@ -6,32 +6,28 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from handlers import (
-    checkin,
-    checkin_alerts,
-    circles,
-    escalation,
-    goal_review,
-    goals,
-    linking,
-    mentor_goals,
-    mentor_views,
-    mentoring,
-    onboarding,
-    privacy,
-    progress,
-    resource_sending,
-    resources,
-    safety_plan,
-    settings,
-)
-from handlers import help as help_capability
-from handlers.checkin_prompts import REMINDER, run_reminder
+from handlers.account import help as help_capability
+from handlers.account import linking, onboarding, settings
+from handlers.checkins import alerts as checkin_alerts
+from handlers.checkins import flow as checkin
+from handlers.checkins import progress
+from handlers.checkins.prompts import REMINDER, run_reminder
+from handlers.circles import commands as circles
 from handlers.context import Context
-from handlers.crisis import CrisisAssessment
+from handlers.crisis import safety_plan
+from handlers.crisis.reply import CrisisAssessment
 from handlers.dispatcher import Dispatcher
+from handlers.goals import flow as goals
+from handlers.goals import review as goal_review
 from handlers.logsafe import describe_exception
+from handlers.mentoring import escalation
+from handlers.mentoring import goals as mentor_goals
+from handlers.mentoring import pairing as mentoring
+from handlers.mentoring import views as mentor_views
 from handlers.messaging import IncomingEvent
+from handlers.privacy import commands as privacy
+from handlers.resources import browse as resources
+from handlers.resources import sending as resource_sending
 from storage.models import DueWork
 
 log = logging.getLogger(__name__)

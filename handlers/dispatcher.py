@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from handlers import crisis
 from handlers.context import Capability, CommandSpec, Context, FlowHandler, Replies, Turn
+from handlers.crisis import reply as crisis
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
     ButtonPress,

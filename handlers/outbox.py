@@ -5,7 +5,7 @@ discord.py's own buckets); here we retry what failed for a passing reason, honou
 ``retry_after``, and stop on a permanent failure so the caller can pause that person.
 
 :func:`deliver` is the one-send-at-a-time form. The daily prompts are sent through
-:mod:`handlers.checkin_batch`, which writes the same ledger rows for a claimed batch at once
+:mod:`handlers.checkins.batch`, which writes the same ledger rows for a claimed batch at once
 (``pending`` before any send, the mark after each) and documents its duplicate window.
 """
 
@@ -14,9 +14,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from handlers.checkins.schedule import CHECKIN, PAUSED_INDEFINITELY
 from handlers.context import Context
 from handlers.messaging import ConversationRef, DeliveryError, OutgoingMessage
-from handlers.schedule import CHECKIN, PAUSED_INDEFINITELY
 from storage.models import Account, DeliveryStatus, Settings
 
 log = logging.getLogger(__name__)

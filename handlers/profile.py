@@ -1,4 +1,5 @@
-"""The profile questions shared by onboarding and /settings: name, time zone, check-in time.
+"""A person's profile: the questions onboarding and /settings share (name, time zone, check-in
+time), and how a person's name, local date and times are shown.
 
 Each ``ask_*`` builds the question (with buttons whose payloads start with the calling flow's
 name), and each ``read_*`` turns an answer into a value or raises :class:`ProfileAnswerError`
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 from handlers.context import Context, Turn, save_state
 from handlers.messaging import Button, OutgoingMessage
 from handlers.texts import common as common_texts
-from handlers.texts import onboarding as texts
+from handlers.texts import profile as texts
 from handlers.timing import TimingError, ZoneMatch, parse_time_of_day, resolve_zone
 
 MAX_NAME_CHARS = 40
@@ -128,6 +129,6 @@ async def local_today(ctx: Context, person_id: int) -> tuple[date, str]:
 async def display_name(ctx: Context, person_id: int | None) -> str:
     """The name the person chose, or a kind placeholder until they choose one."""
     person = await ctx.storage.get_person(person_id) if person_id is not None else None
-    return (
-        person.display_name if person is not None and person.display_name else common_texts.UNNAMED
-    )
+    if person is None or not person.display_name:
+        return common_texts.UNNAMED
+    return person.display_name

@@ -111,7 +111,7 @@ class PrivacySettings:
 
 
 # The local services directory (``[resources] file``); read and checked by
-# handlers.resources.directory, kept here as plain data so the settings need no capability.
+# handlers.resources.browse.directory, kept here as plain data so the settings need no capability.
 
 CATEGORIES = (
     "crisis",

@@ -4,7 +4,7 @@ Each kind of due work ('checkin', 'reminder', ...) has a handler in the core tha
 and says when it is next due. The worker owns only the mechanics: leases, batching, and never
 letting one failing row stop the rest.
 
-A kind with a batch handler (``handlers.checkin_batch.BATCH_HANDLERS``: the daily 'checkin'
+A kind with a batch handler (``handlers.checkins.batch.BATCH_HANDLERS``: the daily 'checkin'
 prompts) gets all of its rows of a claimed batch at once and advances them itself, in the same
 transactions that mark its ledger rows; that is what lets a fan-out of many prompts due the same
 minute cost a few storage round trips per batch instead of a dozen per prompt. Its sends take
@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from handlers.app import DUE_HANDLERS, DueHandler
-from handlers.checkin_batch import BATCH_HANDLERS, DueBatchHandler
+from handlers.checkins.batch import BATCH_HANDLERS, DueBatchHandler
 from handlers.context import Context
 from handlers.logsafe import describe_exception
 from storage.models import DueWork
@@ -44,7 +44,7 @@ class DueWorker:
     ) -> None:
         """``concurrency`` bounds the handlers and sends running at once, and so the duplicate
         window: a send keeps its slot until its ledger mark is written, so a crash can re-send
-        at most ``concurrency`` messages of this worker (see :mod:`handlers.checkin_batch`).
+        at most ``concurrency`` messages of this worker (see :mod:`handlers.checkins.batch`).
 
         ``handlers`` (one row at a time) and ``batch_handlers`` (a claimed batch of one kind at
         once) default to the core's ``DUE_HANDLERS`` and ``BATCH_HANDLERS``.

@@ -6,7 +6,7 @@ import logging
 
 from handlers.context import Context
 from handlers.logsafe import describe_exception
-from handlers.privacy_data import purge_expired
+from handlers.privacy.data import purge_expired
 from storage.privacy import PurgeCounts
 
 log = logging.getLogger(__name__)

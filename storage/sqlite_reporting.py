@@ -20,7 +20,7 @@ from storage.timestamps import from_db, from_db_date, to_db, to_db_date
 
 ROLES = ("mentee", "mentor", "facilitator", "coordinator")
 CHECKIN_KIND = "checkin"
-"""The ledger kind of daily check-in prompts (``handlers.schedule.CHECKIN``)."""
+"""The ledger kind of daily check-in prompts (``handlers.checkins.schedule.CHECKIN``)."""
 PROMPTED = ("sent", "missed")
 RETENTION_WINDOW_DAYS = 7
 """Retained at day N: a completed check-in on one of days N-6 .. N after onboarding."""

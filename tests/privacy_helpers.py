@@ -17,7 +17,7 @@ from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers, RecordingMessenger
-from handlers.privacy_data import LEDGER_KINDS
+from handlers.privacy.data import LEDGER_KINDS
 from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
 from storage.circles import Circle, Recurrence, RsvpStatus, SpeakingOrder

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from handlers.checkin import milestone_between
+from handlers.checkins.flow import milestone_between
 from storage.models import AccountAddress, Answer
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock, onboard

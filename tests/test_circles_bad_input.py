@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from handlers.circles import facilitators_for_venue
-from handlers.circles_session import person_left
+from handlers.circles.commands import facilitators_for_venue
+from handlers.circles.session import person_left
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import RecordingMessenger

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from zoneinfo import ZoneInfo
 
-from handlers import circles_time
+from handlers.circles import when as circles_time
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import RecordingMessenger

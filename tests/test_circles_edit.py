@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from handlers.circles_session import speaking_queue
+from handlers.circles.session import speaking_queue
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import RecordingMessenger
 from storage.circles import Attendance, RsvpStatus, SpeakingOrder

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers.crisis_screen import CATEGORIES, DATA_DIR, CrisisAssessment, assess, normalise
+from handlers.crisis.screen import CATEGORIES, DATA_DIR, CrisisAssessment, assess, normalise
 
 PHRASES = Path(__file__).parent / "data" / "crisis_phrases.tsv"
 NEGATIVE_KINDS = (

@@ -21,7 +21,7 @@ from simcord.results import ResponseMessage
 
 from bot.adapters.discord import DiscordSettings, intents
 from bot.config import ConfigError, load_config
-from handlers.texts import circles as texts
+from handlers.circles import texts
 from scheduling.due import DueWorker
 from storage.circles import RsvpStatus, VenueKind
 from storage.models import AccountAddress, Role

@@ -21,9 +21,9 @@ from bot.adapters.discord_events import DiscordEvents
 from bot.config import ConfigError, load_config
 from bot.runner import platform_adapters
 from handlers.app import build_dispatcher
+from handlers.circles import texts
 from handlers.context import Context
 from handlers.messaging import Messengers
-from handlers.texts import circles as texts
 from storage.circles import MirroredEvent
 from storage.models import Role
 from storage.sqlite import SqliteStorage

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from handlers.checkins.schedule import after_schedule_change
 from handlers.context import Context
 from handlers.messaging import (
     ConversationRef,
@@ -16,7 +17,6 @@ from handlers.messaging import (
     SentRef,
 )
 from handlers.program import ProgramSettings
-from handlers.schedule import after_schedule_change
 from scheduling.due import DueWorker
 from storage.models import Account, AccountAddress, DeliveryStatus, Role
 from storage.sqlite import SqliteStorage

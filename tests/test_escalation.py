@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from handlers import checkin_alerts
 from handlers.app import build_dispatcher
+from handlers.checkins import alerts as checkin_alerts
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from handlers.context import Context
-from handlers.goal_cards import progress_bar
-from handlers.goal_review import GOAL_REVIEW, run_goal_review
-from handlers.goals import MAX_OPEN_GOALS, MAX_TITLE_CHARS
+from handlers.goals.cards import progress_bar
+from handlers.goals.flow import MAX_OPEN_GOALS, MAX_TITLE_CHARS
+from handlers.goals.review import GOAL_REVIEW, run_goal_review
 from handlers.messaging import RecordingMessenger
 from scheduling.due import DueWorker
 from storage.goals import GoalTerm

@@ -10,11 +10,11 @@ import pytest
 from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.mentor_goals import GOAL_COMMENT, MAX_CHEER_CHARS, may_see_goals
+from handlers.mentoring.goals import GOAL_COMMENT, MAX_CHEER_CHARS, may_see_goals
 from handlers.messaging import RecordingMessenger
-from handlers.resource_directory import parse_directory
-from handlers.resource_offer import resource_key
-from handlers.resource_sending import RESOURCE
+from handlers.resources.directory import parse_directory
+from handlers.resources.offer import resource_key
+from handlers.resources.sending import RESOURCE
 from storage.goals import Goal
 from storage.models import DeliveryStatus, Role
 from storage.sqlite import SqliteStorage

@@ -12,7 +12,7 @@ from bot.cli import main
 from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.mentoring import pair_notice_work
+from handlers.mentoring.pairing import pair_notice_work
 from handlers.messaging import Messengers, RecordingMessenger
 from handlers.program import MentoringSettings, ProgramSettings
 from scheduling.due import DueWorker

@@ -10,8 +10,8 @@ import pytest
 
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import ChatKind, RecordingMessenger
-from handlers.privacy_data import purge_expired
-from handlers.texts import privacy as texts
+from handlers.privacy import texts
+from handlers.privacy.data import purge_expired
 from scheduling.housekeeping import housekeeping
 from scheduling.scheduler import build_scheduler
 from storage.crypto import CipherError, TextCipher

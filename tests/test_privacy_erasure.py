@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from handlers.texts import mentoring as mentoring_texts
-from handlers.texts import privacy as texts
+from handlers.mentoring import texts as mentoring_texts
+from handlers.privacy import texts
 from storage.crypto import TextCipher
 from storage.models import Role
 from storage.sqlite import SqliteStorage

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from handlers.privacy_data import LEDGER_KINDS, SELF, erase_person
+from handlers.privacy.data import LEDGER_KINDS, SELF, erase_person
 from storage.sqlite import SqliteStorage
 from storage.sqlite_privacy_rules import PERSONAL_TABLES
 from tests.conftest import FakeClock

@@ -6,8 +6,8 @@ import struct
 from datetime import date, timedelta
 
 from handlers.charts import PHONE_PORTRAIT, png_size
-from handlers.progress import ProgressData, alt_text
-from handlers.progress_chart import draw_chart
+from handlers.checkins.progress import ProgressData, alt_text
+from handlers.checkins.progress_chart import draw_chart
 from storage.models import AccountAddress, DeliveryStatus
 from storage.reporting import DailyScore
 from storage.sqlite import SqliteStorage

@@ -12,9 +12,16 @@ import pytest
 
 from bot.cli import main
 from handlers.charts import png_size
-from handlers.report import MIN_CELL, Report, build_report, collect, guarded, percentile_90
-from handlers.report_charts import report_charts
-from handlers.report_format import render, to_csv, to_json, to_table
+from handlers.reporting.charts import report_charts
+from handlers.reporting.format import render, to_csv, to_json, to_table
+from handlers.reporting.report import (
+    MIN_CELL,
+    Report,
+    build_report,
+    collect,
+    guarded,
+    percentile_90,
+)
 from storage.goals import GoalTerm
 from storage.mentoring import Trigger
 from storage.models import Account, AccountAddress, Answer, DeliveryStatus, Role

@@ -11,7 +11,7 @@ from bot.cli import main
 from bot.config import ConfigError, load_config
 from handlers.app import build_dispatcher
 from handlers.context import Context
-from handlers.resource_directory import ResourceFileError, load_directory, parse_directory
+from handlers.resources.directory import ResourceFileError, load_directory, parse_directory
 from tests.conftest import Chat
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,12 +9,12 @@ facilitator only their own circles.
 
 from __future__ import annotations
 
+from handlers.circles import texts as circle_texts
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
+from handlers.mentoring import texts as mentoring_texts
 from handlers.messaging import RecordingMessenger
-from handlers.texts import circles as circle_texts
 from handlers.texts import common
-from handlers.texts import mentoring as mentoring_texts
 from storage.mentoring import Sharing
 from storage.models import AccountAddress, Role
 from storage.sqlite import SqliteStorage

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from handlers.context import Context
+from handlers.crisis.safety_plan import MAX_PART_CHARS
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import RecordingMessenger
-from handlers.safety_plan import MAX_PART_CHARS
 from storage.models import AccountAddress
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, onboard

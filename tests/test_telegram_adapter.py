@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
 from bot.adapters.telegram import TelegramAdapter, TelegramSettings
 from bot.adapters.telegram_messenger import delivery_error, render_html, split_text
+from handlers.account import onboarding_texts as ob_texts
 from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.messaging import (
@@ -34,7 +35,7 @@ from handlers.messaging import (
 )
 from handlers.program import ProgramSettings
 from handlers.texts import common
-from handlers.texts import onboarding as ob_texts
+from handlers.texts import profile as profile_texts
 from scheduling.due import DueWorker
 from storage.models import AccountAddress, Role
 from storage.sqlite import SqliteStorage
@@ -111,7 +112,7 @@ async def onboard(person: Person) -> Msg:
     await person.say("Sam")
     await person.expect(says("Which city"))
     await person.say("Denver")
-    await person.press(await person.expect(says("Is that right")), ob_texts.ZONE_YES)
+    await person.press(await person.expect(says("Is that right")), profile_texts.ZONE_YES)
     await person.expect(says("What time of day"))
     await person.say("8pm")
     await person.expect(says("You're all set"))

@@ -12,9 +12,9 @@ import pytest
 
 from bot.adapters.telegram import TelegramAdapter, TelegramSettings
 from bot.adapters.telegram_menus import PersonalMenus
+from handlers.account.help import personal_menu
 from handlers.app import build_dispatcher
 from handlers.context import Context
-from handlers.help import personal_menu
 from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
 from storage.models import AccountAddress, InviteCode, Role

@@ -30,7 +30,7 @@ from handlers.timing import (
     resolve_zone,
 )
 
-ZONES_FILE = Path(__file__).resolve().parent.parent / "handlers" / "data" / "zones.toml"
+ZONES_FILE = Path(__file__).resolve().parent.parent / "handlers" / "timing" / "zones.toml"
 
 
 def utc(text: str) -> datetime:

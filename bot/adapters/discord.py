@@ -51,6 +51,7 @@ from bot.adapters.discord_views import (
     render,
     send_kwargs,
 )
+from handlers.circles import texts as circle_texts
 from handlers.dispatcher import Dispatcher
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
@@ -61,7 +62,6 @@ from handlers.messaging import (
     IncomingEvent,
     OutgoingMessage,
 )
-from handlers.texts import circles as circle_texts
 
 log = logging.getLogger(__name__)
 

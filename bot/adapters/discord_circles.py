@@ -2,8 +2,8 @@
 
 Translation only, kept apart from :mod:`bot.adapters.discord`:
 
-- A member's voice state change becomes :func:`handlers.circles_session.person_left` for the
-  channel they left and :func:`~handlers.circles_session.arrived` for the one they joined,
+- A member's voice state change becomes :func:`handlers.circles.session.person_left` for the
+  channel they left and :func:`~handlers.circles.session.arrived` for the one they joined,
   referenced as ``ConversationRef("discord", chat_id=<voice channel>, user_id=<member>)``: a
   circle whose venue is that voice channel counts them as here, like "I'm here". Mute, deafen
   and streaming changes are not moves and are ignored.
@@ -28,8 +28,8 @@ import aiohttp
 import discord
 
 from bot.adapters.discord_views import PLATFORM
-from handlers import circles_session
-from handlers.circles_common import PICK_FLOW, RSVP_FLOW
+from handlers.circles import session as circles_session
+from handlers.circles.common import PICK_FLOW, RSVP_FLOW
 from handlers.context import Context
 from handlers.logsafe import describe_exception
 from handlers.messaging import ButtonPress, Command, ConversationRef, EventKind

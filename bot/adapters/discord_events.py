@@ -10,7 +10,7 @@ in step with it, in the server of the circle's venue:
   channel's name, ending when the circle is planned to end (Discord requires an end there).
   An external event shows to the whole server, so a venue that @everyone cannot see (a
   private channel or thread) gets none: a private circle stays private;
-- name: the circle's title; description: a short warm line (``handlers.texts.circles``); only
+- name: the circle's title; description: a short warm line (``handlers.circles.texts``); only
   the server's members see it (``guild_only``). Nothing about any person goes into it.
 
 Which event shows which occurrence is stored (``occurrence_mirrors``), so a move or a cancel
@@ -38,7 +38,7 @@ import discord
 from discord import EventStatus
 
 from bot.adapters.discord_views import PLATFORM
-from handlers.texts import circles as texts
+from handlers.circles import texts
 from storage.circles import Circle, CircleStore, MirroredEvent, Occurrence, VenueKind
 
 log = logging.getLogger(__name__)

@@ -36,8 +36,8 @@ from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, Conte
 
 from bot.adapters.telegram_menus import PersonalMenus
 from bot.adapters.telegram_messenger import PLATFORM, TelegramMessenger
+from handlers.account.groups import invited_to_group
 from handlers.dispatcher import Dispatcher
-from handlers.groups import invited_to_group
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
     ButtonPress,

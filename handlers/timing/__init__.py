@@ -1,7 +1,7 @@
 """Platform-neutral time logic for check-ins: parsing what people type, and DST-correct scheduling.
 
 Everything here is pure (standard library ``zoneinfo`` and ``datetime`` only). The one piece of
-I/O is reading ``handlers/data/zones.toml`` (city aliases and related tables), once, on first use.
+I/O is reading ``handlers/timing/zones.toml`` (city aliases and related tables), once, on first use.
 
 Submodules, by concern: ``times`` (times of day), ``zones`` (time zones), ``occurrences``
 (when a check-in is due), ``quiet_hours``, ``durations`` and ``dates``; ``errors`` holds

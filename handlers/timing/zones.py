@@ -1,7 +1,7 @@
 """Time zones: turning a city or zone name someone typed into an IANA zone.
 
 City aliases, places spanning several zones, renamed zones and refused abbreviations come from
-``handlers/data/zones.toml``, read once, on first use, and indexed with the installed tz database.
+``handlers/timing/zones.toml``, read once, on first use, and indexed with the installed tz database.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from handlers.timing.errors import TimingError
 
 __all__ = ["ZoneMatch", "is_valid_zone", "resolve_zone"]
 
-_ZONES_DATA_PATH = Path(__file__).parent.parent / "data" / "zones.toml"
+_ZONES_DATA_PATH = Path(__file__).parent / "zones.toml"
 
 
 @dataclass(frozen=True, slots=True)

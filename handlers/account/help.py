@@ -1,0 +1,45 @@
+"""``/help``: the commands of the person's role, and the crisis line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from handlers.account import help_texts as texts
+from handlers.context import Capability, CommandSpec, Context, Replies, Turn
+from handlers.crisis.reply import crisis_line
+from handlers.messaging import OutgoingMessage
+from storage.models import AccountAddress, Role
+
+CommandListing = Callable[[frozenset[Role], bool], list[CommandSpec]]
+
+
+def capability(listing: CommandListing) -> Capability:
+    """``/help`` listing what ``listing`` says a person may use."""
+
+    async def show_help(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+        onboarded = turn.person is not None and turn.person.onboarded
+        lines = [texts.HELP_HEADER]
+        for spec in listing(turn.roles, onboarded):
+            name = f"{spec.name} {spec.arg_hint}".strip()
+            lines.append(texts.HELP_LINE.format(name=name, description=spec.description))
+        lines += ["", texts.HELP_FOOTER.format(crisis_line=crisis_line(ctx.program))]
+        return [OutgoingMessage("\n".join(lines))]
+
+    return Capability(commands=(CommandSpec("help", "list what you can do", show_help),))
+
+
+async def personal_menu(
+    ctx: Context, listing: CommandListing, address: AccountAddress
+) -> list[tuple[str, str]] | None:
+    """The command menu for someone whose roles add commands beyond a mentee's, else None.
+
+    Adapters that show a command menu (Telegram) publish the mentee list for everyone and this
+    one for the person's own chat.
+    """
+    person = await ctx.storage.person_for_account(address)
+    if person is None or not person.onboarded:
+        return None
+    roles = await ctx.storage.roles_of(person.id)
+    if roles <= {Role.MENTEE}:
+        return None
+    return [(spec.name, spec.description) for spec in listing(roles, True)]

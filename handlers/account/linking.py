@@ -1,0 +1,102 @@
+"""``/link``: attach a second platform's account to the same person.
+
+``/link`` on the first app gives a one-time code (valid 10 minutes); ``/link CODE`` on the
+other app attaches that account to the same person, so check-ins, counts, goals and mentors
+are one record. The person then picks where daily prompts go.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from handlers.account import linking_texts as texts
+from handlers.checkins.schedule import after_schedule_change
+from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
+from handlers.dispatcher import stale_button
+from handlers.messaging import Button, OutgoingMessage
+from storage.links import LinkError
+from storage.models import Account
+
+FLOW = "lk"
+CODE_VALID_FOR = timedelta(minutes=10)
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def _platform_name(platform: str) -> str:
+    return texts.PLATFORM_NAMES.get(platform, platform)
+
+
+async def where_prompts_go(ctx: Context, person_id: int, text: str) -> OutgoingMessage:
+    accounts = await ctx.storage.accounts_of(person_id)
+    platforms = sorted({a.address.platform for a in accounts})
+    buttons = [Button(_platform_name(p), f"{FLOW}:prompts:{p}") for p in platforms]
+    return OutgoingMessage.with_buttons(text, buttons)
+
+
+async def link(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+    if not args:
+        if turn.person is None or not turn.person.onboarded:
+            return [OutgoingMessage(texts.PROBLEM["unknown"])]
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+        now = ctx.clock()
+        await ctx.storage.create_link_code(
+            code, turn.person.id, now=now, expires_at=now + CODE_VALID_FOR
+        )
+        minutes = int(CODE_VALID_FOR.total_seconds() // 60)
+        replies = [OutgoingMessage(texts.LINK_CODE.format(minutes=minutes, code=code))]
+        if len(await ctx.storage.accounts_of(turn.person.id)) > 1:
+            replies.append(await where_prompts_go(ctx, turn.person.id, texts.WHERE_PROMPTS))
+        return replies
+    ref = turn.event.private_ref  # from a group: their private chat, never the group
+    account = Account(turn.address, person_id=0, chat_id=ref.chat_id, thread_id=ref.thread_id)
+    try:
+        person_id = await ctx.storage.redeem_link_code(args[0].upper(), account, ctx.clock())
+    except LinkError as err:
+        return [OutgoingMessage(texts.PROBLEM[err.problem.value])]
+    if turn.person is not None:  # the code's own person, on an account already theirs
+        return [OutgoingMessage(texts.ALREADY_LINKED)]
+    await end_flow(ctx, turn)  # e.g. an onboarding started here before linking
+    others = {
+        _platform_name(a.address.platform)
+        for a in await ctx.storage.accounts_of(person_id)
+        if a.address != turn.address
+    }
+    return [
+        await where_prompts_go(
+            ctx, person_id, texts.LINKED.format(platforms=" and ".join(sorted(others)))
+        )
+    ]
+
+
+class LinkFlow:
+    name = FLOW
+
+    async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
+        step, _, platform = payload.partition(":")
+        if turn.person is None or step != "prompts":
+            return [stale_button()]
+        platforms = {a.address.platform for a in await ctx.storage.accounts_of(turn.person.id)}
+        if platform not in platforms:
+            return [stale_button()]
+        await ctx.storage.update_settings(turn.person.id, prompt_platform=platform)
+        await after_schedule_change(ctx, turn.person.id)
+        return [OutgoingMessage(texts.PROMPTS_GO_TO.format(platform=_platform_name(platform)))]
+
+    async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
+        await end_flow(ctx, turn)
+        return [stale_button()]
+
+
+CAPABILITY = Capability(
+    commands=(
+        CommandSpec(
+            "link",
+            "use the same record on another app (Telegram or Discord)",
+            link,
+            needs_person=False,
+            arg_hint="[CODE]",
+        ),
+    ),
+    flows=(LinkFlow(),),
+)

@@ -1,0 +1,218 @@
+"""``/start`` and ``/join``: welcome, consent, name, time zone and check-in time.
+
+Nothing beyond the platform account id is stored until the person taps the consent button:
+until then the only row about them is their place in this conversation, keyed by that id.
+"""
+
+from __future__ import annotations
+
+from handlers import profile
+from handlers.account import onboarding_texts as texts
+from handlers.checkins.schedule import after_schedule_change
+from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
+from handlers.crisis.reply import crisis_line
+from handlers.dispatcher import stale_button
+from handlers.mentoring import pairing as mentoring
+from handlers.messaging import Button, OutgoingMessage
+from handlers.profile import ProfileAnswerError
+from storage.models import Account, InviteCode, InviteError, Role
+
+FLOW = "ob"
+
+
+def _welcome(ctx: Context, prefix: str = "") -> OutgoingMessage:
+    text = texts.WELCOME.format(program=ctx.program.name, crisis_line=crisis_line(ctx.program))
+    return OutgoingMessage.with_buttons(
+        f"{prefix}\n\n{text}" if prefix else text,
+        [
+            Button(texts.CONSENT_YES, f"{FLOW}:consent:yes"),
+            Button(texts.CONSENT_NO, f"{FLOW}:consent:no"),
+        ],
+    )
+
+
+async def start(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+    """``/start [CODE]``: begin, resume where onboarding stopped, or welcome back."""
+    person = turn.person
+    if person is not None and person.onboarded:
+        if args:
+            return await join(ctx, turn, args)
+        if person.stopped_at is not None:
+            await ctx.storage.set_stopped(person.id, None)
+            await after_schedule_change(ctx, person.id)
+            return [OutgoingMessage(texts.WELCOME_BACK.format(name=person.display_name))]
+        return [OutgoingMessage(texts.ALREADY_SET_UP.format(name=person.display_name))]
+    if person is not None:
+        return await _resume(ctx, turn)
+    prefix = ""
+    code = args[0] if args else None
+    if code is not None:
+        try:
+            await ctx.storage.check_invite(code, ctx.clock())
+        except InviteError as err:
+            prefix = _invite_problem(err, code)
+            code = None
+    await save_state(ctx, turn, FLOW, "consent", code=code)
+    return [_welcome(ctx, prefix)]
+
+
+async def join(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+    """``/join CODE``: take on the role an invite code grants."""
+    if turn.person is None or not turn.person.onboarded:
+        return await start(ctx, turn, args)
+    if not args:
+        return [OutgoingMessage(texts.JOIN_NEEDS_CODE)]
+    try:
+        invite = await ctx.storage.redeem_invite(args[0], ctx.clock())
+    except InviteError as err:
+        return [OutgoingMessage(_invite_problem(err, args[0]))]
+    await ctx.storage.grant_role(turn.person.id, invite.role, ctx.clock())
+    paired = await mentoring.after_invite(ctx, turn.person.id, invite)
+    return [OutgoingMessage(texts.INVITE_JOINED.format(role=invite.role.value)), *paired]
+
+
+def _invite_problem(err: InviteError, code: str) -> str:
+    return f"{texts.INVITE_PROBLEM[err.problem.value].format(code=code)} {texts.INVITE_NEXT_STEP}"
+
+
+async def _resume(ctx: Context, turn: Turn) -> Replies:
+    """Ask again whatever question the person had reached (after a restart, or /start)."""
+    step = turn.state.step if turn.state is not None and turn.state.flow == FLOW else "name"
+    assert turn.person is not None
+    if step == "zone" or step == "zone_confirm":
+        await save_state(ctx, turn, FLOW, "zone")
+        return [profile.ask_zone(turn.person.display_name)]
+    if step == "time":
+        return [profile.ask_time(FLOW)]
+    await save_state(ctx, turn, FLOW, "name")
+    return [profile.ask_name(FLOW)]
+
+
+class OnboardingFlow:
+    name = FLOW
+
+    async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
+        step, _, value = payload.partition(":")
+        state = turn.state
+        if state is None or state.flow != FLOW or not _button_fits(state.step, step):
+            if turn.person is not None and turn.person.onboarded:
+                return [stale_button(texts.STALE_SET_UP)]
+            return [stale_button(texts.STALE_RESTART)]
+        if step == "consent":
+            return await self._consent(ctx, turn, accepted=value == "yes")
+        if step == "name":
+            return await self._name(ctx, turn, value)
+        if step == "zone":
+            if value == "yes":
+                return await self._zone_confirmed(ctx, turn)
+            await save_state(ctx, turn, FLOW, "zone")
+            return [OutgoingMessage(texts.ZONE_RETYPE)]
+        return await self._time(ctx, turn, value)
+
+    async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
+        step = turn.state.step if turn.state is not None else "consent"
+        if step == "consent":
+            return [OutgoingMessage(texts.TAP_CONSENT), _welcome(ctx)]
+        if turn.person is None:  # state says past consent but no person: start over safely
+            await end_flow(ctx, turn)
+            return [stale_button(texts.STALE_RESTART)]
+        if step == "name":
+            return await self._name(ctx, turn, text)
+        if step in ("zone", "zone_confirm"):
+            return await self._zone(ctx, turn, text)
+        return await self._time(ctx, turn, text)
+
+    async def _consent(self, ctx: Context, turn: Turn, *, accepted: bool) -> Replies:
+        if not accepted:
+            await end_flow(ctx, turn)  # the only row we held: gone
+            return [OutgoingMessage(texts.DECLINED)]
+        replies: Replies = []
+        role = Role.MENTEE
+        code = turn.state.data.get("code") if turn.state is not None else None
+        invite: InviteCode | None = None
+        if isinstance(code, str):
+            try:
+                invite = await ctx.storage.redeem_invite(code, ctx.clock())
+                role = invite.role
+            except InviteError as err:  # used up between /start and now
+                replies.append(OutgoingMessage(_invite_problem(err, code)))
+        ref = turn.event.private_ref  # from a group: their private chat, never the group
+        person = await ctx.storage.create_person(
+            Account(turn.address, person_id=0, chat_id=ref.chat_id, thread_id=ref.thread_id),
+            role=role,
+            consented_at=ctx.clock(),
+        )
+        if role is not Role.MENTEE:
+            replies.append(OutgoingMessage(texts.INVITE_JOINED.format(role=role.value)))
+        if invite is not None:  # a mentor's invite pairs them with that mentor
+            replies += await mentoring.after_invite(ctx, person.id, invite)
+        await save_state(ctx, turn.with_person(person, frozenset({role})), FLOW, "name")
+        replies.append(profile.ask_name(FLOW))
+        return replies
+
+    async def _name(self, ctx: Context, turn: Turn, text: str) -> Replies:
+        assert turn.person is not None
+        try:
+            name = profile.read_name(text)
+        except ProfileAnswerError as err:
+            return [OutgoingMessage(str(err))]
+        await ctx.storage.set_display_name(turn.person.id, name)
+        await save_state(ctx, turn, FLOW, "zone")
+        return [profile.ask_zone(name)]
+
+    async def _zone(self, ctx: Context, turn: Turn, text: str) -> Replies:
+        return await profile.answer_zone(ctx, turn, FLOW, text)
+
+    async def _zone_confirmed(self, ctx: Context, turn: Turn) -> Replies:
+        assert turn.person is not None and turn.state is not None
+        zone = turn.state.data.get("zone")
+        if not isinstance(zone, str):
+            await save_state(ctx, turn, FLOW, "zone")
+            return [OutgoingMessage(texts.ZONE_RETYPE)]
+        await ctx.storage.update_settings(turn.person.id, timezone=zone)
+        await save_state(ctx, turn, FLOW, "time")
+        return [profile.ask_time(FLOW)]
+
+    async def _time(self, ctx: Context, turn: Turn, text: str) -> Replies:
+        assert turn.person is not None
+        try:
+            chosen = profile.read_time(text)
+        except ProfileAnswerError as err:
+            return [OutgoingMessage(str(err))]
+        person_id = turn.person.id
+        settings = await ctx.storage.update_settings(
+            person_id, checkin_time=chosen.strftime("%H:%M")
+        )
+        await ctx.storage.mark_onboarded(person_id, ctx.clock())
+        await end_flow(ctx, turn)
+        await after_schedule_change(ctx, person_id)
+        return [
+            OutgoingMessage(
+                texts.DONE.format(
+                    name=turn.person.display_name or "friend",
+                    time=profile.format_time(chosen),
+                    zone=settings.timezone,
+                )
+            )
+        ]
+
+
+def _button_fits(current_step: str, button_step: str) -> bool:
+    if button_step == "zone":
+        return current_step == "zone_confirm"
+    return current_step == button_step
+
+
+CAPABILITY = Capability(
+    commands=(
+        CommandSpec(
+            "start",
+            "set up, or come back after /stop",
+            start,
+            needs_person=False,
+            arg_hint="[CODE]",
+        ),
+        CommandSpec("join", "use an invite code", join, needs_person=False, arg_hint="CODE"),
+    ),
+    flows=(OnboardingFlow(),),
+)

@@ -1,0 +1,349 @@
+"""The daily check-in conversation and the sober-day counter (``/checkin``, ``/days``, ``/reset``).
+
+A check-in asks the program's questions one at a time, each with buttons; typed answers work
+too ("7" or "seven"). Answers are stored as they come, against the local date the check-in
+counts for, so a late answer still counts for its day and a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers.checkins import alerts as checkin_alerts
+from handlers.checkins import texts
+from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
+from handlers.messaging import Button, OutgoingMessage
+from handlers.profile import local_today
+from handlers.program import Question
+from handlers.timing import TimingError, parse_local_date
+from storage.models import (
+    AccountAddress,
+    Answer,
+    Checkin,
+    ConversationState,
+    FinishedCheckin,
+    Role,
+)
+
+FLOW = "ck"
+EVERYONE = frozenset(Role)
+MAX_NOTE_CHARS = 1000
+MILESTONES = (1, 7, 14, 30, 60, 90, 180, 365)
+
+_NUMBER_WORDS = {
+    word: n
+    for n, word in enumerate("zero one two three four five six seven eight nine ten".split())
+}
+_YES = {"yes", "y", "yeah", "yep", "yup", "i have", "i did"}
+_NO = {"no", "n", "nope", "nah", "i haven't", "i have not", "i didn't", "i did not"}
+
+
+def question_message(question: Question, checkin_id: int, lead: str = "") -> OutgoingMessage:
+    """The question with its answer buttons; ``lead`` goes above it in the same message
+    (a greeting, or why it is asked again), so each step is one message to read and send."""
+    prefix = f"{FLOW}:{checkin_id}:{question.key}"
+    text = f"{lead}\n\n{question.text}" if lead else question.text
+    if question.kind == "scale":
+        values = range(question.low, question.high + 1)
+        labels = question.labels or tuple(str(v) for v in values)
+        buttons = [Button(label, f"{prefix}:{v}") for v, label in zip(values, labels, strict=True)]
+        per_row = 1 if question.labels else 6
+        return OutgoingMessage.with_buttons(text, buttons, per_row=per_row)
+    if question.kind == "yes_no":
+        return OutgoingMessage.with_buttons(
+            text, [Button(texts.YES, f"{prefix}:yes"), Button(texts.NO, f"{prefix}:no")]
+        )
+    buttons = [Button(texts.SKIP, f"{prefix}:skip")] if question.optional else []
+    return OutgoingMessage.with_buttons(text, buttons)
+
+
+async def begin(
+    ctx: Context,
+    person_id: int,
+    address: AccountAddress,
+    *,
+    source: str,
+    local_date: date,
+    opening: str,
+) -> Replies:
+    """Open a check-in for ``local_date`` and ask its first question."""
+    checkin = await ctx.storage.open_checkin(person_id, local_date, source, ctx.clock())
+    first = ctx.program.checkin.questions[0]
+    await ctx.storage.save_conversation(address, _state(checkin.id, first.key), ctx.clock())
+    return [question_message(first, checkin.id, lead=opening)]
+
+
+def _state(checkin_id: int, key: str) -> ConversationState:
+    return ConversationState(flow=FLOW, step=key, data={"checkin_id": checkin_id})
+
+
+async def checkin_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+    """``/checkin``: start one now, or carry on with the one that is open."""
+    assert turn.person is not None
+    state = turn.state
+    if state is not None and state.flow == FLOW:
+        checkin = await ctx.storage.get_checkin(int(state.data.get("checkin_id", 0)))
+        if checkin is not None and checkin.open:
+            question = _question(ctx, state.step)
+            if question is not None:
+                return [question_message(question, checkin.id, lead=texts.ALREADY_OPEN)]
+    today, _ = await local_today(ctx, turn.person.id)
+    return await begin(
+        ctx,
+        turn.person.id,
+        turn.address,
+        source="on_demand",
+        local_date=today,
+        opening=texts.ON_DEMAND_OPENING,
+    )
+
+
+def _question(ctx: Context, key: str) -> Question | None:
+    return next((q for q in ctx.program.checkin.questions if q.key == key), None)
+
+
+def read_answer(question: Question, raw: str) -> Answer | str:
+    """A typed or pressed answer, or the sentence asking again."""
+    value = raw.strip().casefold()
+    if question.kind == "scale":
+        number = _NUMBER_WORDS.get(value)
+        if number is None and value.lstrip("-").isdigit():
+            number = int(value)
+        if number is None or not question.low <= number <= question.high:
+            return texts.ASK_AGAIN_SCALE.format(low=question.low, high=question.high)
+        return Answer(question.key, number=float(number))
+    if question.kind == "yes_no":
+        if value in _YES:
+            return Answer(question.key, number=1.0, text="yes")
+        if value in _NO:
+            return Answer(question.key, number=0.0, text="no")
+        return texts.ASK_AGAIN_YES_NO
+    if value == "skip" and question.optional:
+        return Answer(question.key, skipped=True)
+    text = raw.strip()
+    if len(text) > MAX_NOTE_CHARS:
+        return texts.NOTE_TOO_LONG.format(limit=MAX_NOTE_CHARS)
+    return Answer(question.key, text=text)
+
+
+class CheckinFlow:
+    name = FLOW
+
+    async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
+        checkin_id, _, rest = payload.partition(":")
+        key, _, value = rest.partition(":")
+        state = turn.state
+        if (
+            checkin_id.isdigit()
+            and turn.person is not None
+            and state is not None
+            and state.flow == FLOW
+            and state.data.get("checkin_id") == int(checkin_id)
+            and state.step == key
+        ):
+            replies = await self._next_question(
+                ctx, turn, turn.person.id, int(checkin_id), key, value
+            )
+            if replies is not None:
+                return replies
+        checkin = await ctx.storage.get_checkin(int(checkin_id)) if checkin_id.isdigit() else None
+        if (
+            checkin is None
+            or turn.person is None
+            or checkin.person_id != turn.person.id
+            or not checkin.open
+        ):
+            return [OutgoingMessage(texts.CLOSED)]
+        state = turn.state
+        if state is None or state.flow != FLOW or state.data.get("checkin_id") != checkin.id:
+            return [OutgoingMessage(texts.CLOSED)]
+        if state.step != key:
+            return [OutgoingMessage(texts.ALREADY_ANSWERED)]
+        return await self._answer(ctx, turn, checkin, key, value)
+
+    async def _next_question(
+        self, ctx: Context, turn: Turn, person_id: int, checkin_id: int, key: str, raw: str
+    ) -> Replies | None:
+        """The common press (the awaited question, not the last one) in one write and no
+        read: the answer goes in only if the check-in is theirs and open, and the state
+        moves on with it. None when anything is unusual: the caller then takes the full path, which
+        reads the check-in and gives the exact answer (closed, already answered, ...)."""
+        questions = ctx.program.checkin.questions
+        index = next((i for i, q in enumerate(questions) if q.key == key), None)
+        if index is None or index + 1 >= len(questions):
+            return None
+        answer = read_answer(questions[index], raw)
+        if isinstance(answer, str):
+            return None
+        following = questions[index + 1]
+        moved_on = (turn.address, _state(checkin_id, following.key))
+        if not await ctx.storage.record_open_answer(
+            checkin_id, person_id, answer, ctx.clock(), then=moved_on
+        ):
+            return None  # nothing was stored, so the full path sees what was there before
+        return [question_message(following, checkin_id)]
+
+    async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
+        state = turn.state
+        assert state is not None
+        checkin = await ctx.storage.get_checkin(int(state.data.get("checkin_id", 0)))
+        if checkin is None or turn.person is None or not checkin.open:
+            await end_flow(ctx, turn)
+            return [OutgoingMessage(texts.CLOSED)]
+        return await self._answer(ctx, turn, checkin, state.step, text)
+
+    async def _answer(
+        self, ctx: Context, turn: Turn, checkin: Checkin, key: str, raw: str
+    ) -> Replies:
+        questions = ctx.program.checkin.questions
+        index = next((i for i, q in enumerate(questions) if q.key == key), None)
+        if index is None:  # the program changed its questions mid-check-in
+            await end_flow(ctx, turn)
+            return [OutgoingMessage(texts.CLOSED)]
+        answer = read_answer(questions[index], raw)
+        if isinstance(answer, str):
+            return [question_message(questions[index], checkin.id, lead=answer)]
+        if index + 1 < len(questions):
+            following = questions[index + 1]
+            moved_on = (turn.address, _state(checkin.id, following.key))
+            if not await ctx.storage.record_open_answer(
+                checkin.id, checkin.person_id, answer, ctx.clock(), then=moved_on
+            ):
+                return [OutgoingMessage(texts.ALREADY_ANSWERED)]
+            return [question_message(following, checkin.id)]
+        return [await finish(ctx, turn, checkin, answer)]
+
+
+async def finish(ctx: Context, turn: Turn, checkin: Checkin, last: Answer) -> OutgoingMessage:
+    """Store the last answer, complete the check-in and move the streak (one transaction),
+    check the answers for an alert, and say so warmly.
+
+    The alert check is queued in that same transaction and cleared once it has run, so a
+    crash in between leaves it to the due queue instead of losing it.
+    """
+    person = turn.person
+    if person is None or person.id != checkin.person_id:
+        person = await ctx.storage.get_person(checkin.person_id)
+    assert person is not None
+    answers = {**await ctx.storage.answers_of(checkin.id), last.question_key: last}
+    day = checkin.local_date
+    journey_start = person.journey_start or day
+    streak_start = person.streak_start or day
+    used = answers.get("used")
+    relapsed = used is not None and used.text == "yes"
+    previous = await ctx.storage.latest_checkin(person.id, before=day)
+    if relapsed:
+        streak_start = max(day, journey_start)
+    now = ctx.clock()
+    finished = FinishedCheckin(
+        checkin_id=checkin.id,
+        person_id=person.id,
+        last_answer=last,
+        journey_start=journey_start,
+        streak_start=streak_start,
+        conversation=turn.address,
+        follow_up=checkin_alerts.checkin_alert_work(checkin, now),
+    )
+    if not await ctx.storage.finish_checkin(finished, now):
+        return OutgoingMessage(texts.ALREADY_ANSWERED)
+    journey_days = (day - journey_start).days + 1
+    streak_days = (day - streak_start).days + 1
+    lines = [texts.THANKS]
+    if relapsed:
+        lines.append(texts.NEW_STREAK.format(journey=journey_days))
+    else:
+        lines.append(
+            texts.STREAK_AND_JOURNEY.format(days=streak_days, journey=journey_days)
+            if journey_days != streak_days
+            else texts.STREAK.format(days=streak_days)
+        )
+        previous_days = (
+            (previous.local_date - streak_start).days + 1
+            if previous is not None and previous.local_date >= streak_start
+            else 0
+        )
+        celebration = milestone_between(previous_days, streak_days)
+        if celebration:
+            lines.append(celebration)
+    mood = answers.get("mood")
+    if mood is not None and mood.number is not None and mood.number <= 2:
+        lines.append(texts.LOW_MOOD_SUPPORT)
+    mentor_told = await checkin_alerts.checkin_alert(ctx, checkin, answers)
+    if mentor_told:
+        lines.append(mentor_told)
+    lines.append(texts.NEXT_STEP)
+    return OutgoingMessage("\n".join(lines))
+
+
+def milestone_between(before: int, now: int) -> str | None:
+    """The celebration for the largest milestone passed in ``(before, now]``, if any."""
+    reached = [m for m in MILESTONES if before < m <= now]
+    years = [y for y in range(2, now // 365 + 1) if before < y * 365 <= now]
+    if years:
+        return texts.CELEBRATE_YEARS.format(years=years[-1])
+    return texts.CELEBRATE[reached[-1]] if reached else None
+
+
+async def days_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+    assert turn.person is not None
+    person = turn.person
+    if person.journey_start is None or person.streak_start is None:
+        return [OutgoingMessage(texts.DAYS_NOT_STARTED)]
+    today, _ = await local_today(ctx, person.id)
+    return [
+        OutgoingMessage(
+            texts.DAYS.format(
+                streak=(today - person.streak_start).days + 1,
+                streak_start=_show_date(person.streak_start),
+                journey=(today - person.journey_start).days + 1,
+                journey_start=_show_date(person.journey_start),
+            )
+        )
+    ]
+
+
+async def reset_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+    """``/reset DATE``: the current streak began on DATE (not future, not before the journey)."""
+    assert turn.person is not None
+    if not args:
+        return [OutgoingMessage(texts.RESET_NEEDS_DATE)]
+    today, _ = await local_today(ctx, turn.person.id)
+    try:
+        start = parse_local_date(" ".join(args), today)
+    except TimingError as err:
+        return [OutgoingMessage(str(err))]
+    if start > today:
+        return [OutgoingMessage(texts.RESET_FUTURE)]
+    journey_start = turn.person.journey_start or start
+    if start < journey_start:
+        return [
+            OutgoingMessage(
+                texts.RESET_BEFORE_JOURNEY.format(journey_start=_show_date(journey_start))
+            )
+        ]
+    await ctx.storage.set_streak(turn.person.id, journey_start=journey_start, streak_start=start)
+    return [
+        OutgoingMessage(
+            texts.RESET_DONE.format(date=_show_date(start), days=(today - start).days + 1)
+        )
+    ]
+
+
+def _show_date(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+CAPABILITY = Capability(
+    commands=(
+        CommandSpec("checkin", "do your daily check-in now", checkin_command, EVERYONE),
+        CommandSpec("days", "see your current streak and your journey", days_command, EVERYONE),
+        CommandSpec(
+            "reset",
+            "set the day your current streak began",
+            reset_command,
+            EVERYONE,
+            arg_hint="DATE",
+        ),
+    ),
+    flows=(CheckinFlow(),),
+)

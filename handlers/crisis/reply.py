@@ -1,0 +1,106 @@
+"""The crisis screen's public face: ``assess`` and the reply a hit gets.
+
+The screen itself (phrase lists per locale, normalisation) lives in
+:mod:`handlers.crisis.screen`; this module turns an assessment into what the person sees.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from handlers.context import Context
+from handlers.crisis import texts
+from handlers.crisis.safety_plan import plan_lines
+from handlers.crisis.screen import CATEGORIES, CrisisAssessment, assess
+from handlers.logsafe import describe_exception
+from handlers.messaging import ChatKind, ConversationRef, IncomingEvent, OutgoingMessage
+from handlers.program import ProgramSettings
+from storage.mentoring import SafetyPlan
+from storage.models import AccountAddress, Person
+
+__all__ = ["CATEGORIES", "CrisisAssessment", "assess", "crisis_line", "crisis_reply", "respond"]
+
+log = logging.getLogger(__name__)
+
+PRIVATE_SEND_SECONDS = 5.0
+"""How long a group hit waits for the private message before answering in the group instead."""
+
+
+def crisis_line(program: ProgramSettings, region: str | None = None) -> str:
+    """The first resource in one line, for welcomes and /help footers."""
+    first = program.crisis.resources_for(region)[0]
+    return f"{first.name}, {first.contact}"
+
+
+def crisis_reply(
+    program: ProgramSettings,
+    assessment: CrisisAssessment | None = None,
+    *,
+    mentor_alerted: bool = False,
+    region: str | None = None,
+    safety_plan: SafetyPlan | None = None,
+) -> OutgoingMessage:
+    """The whole crisis answer in one message: resources first, then hope, then the person's
+    own safety plan (if they made one), then whether their mentor was alerted."""
+    lines = [texts.CRISIS_OPENING]
+    lines += [
+        texts.CRISIS_RESOURCE_LINE.format(name=r.name, contact=r.contact)
+        for r in program.crisis.resources_for(region)
+    ]
+    if assessment is not None and assessment.category == "overdose":
+        lines.append(texts.CRISIS_OVERDOSE)
+    lines.append(texts.CRISIS_HOPE)
+    lines += plan_lines(safety_plan)
+    lines.append(texts.CRISIS_MENTOR_ALERTED if mentor_alerted else texts.CRISIS_NO_MENTOR_YET)
+    return OutgoingMessage("\n".join(lines))
+
+
+async def respond(
+    ctx: Context,
+    event: IncomingEvent,
+    assessment: CrisisAssessment | None,
+    *,
+    mentor_alerted: bool,
+) -> OutgoingMessage:
+    """The crisis reply to ``event``, for a screen hit or ``/sos``. Never raises.
+
+    In a direct chat it is the whole reply, with the person's safety plan. In a group or
+    channel the resources are answered right where the person wrote (the place they are
+    looking; anyone there can help too), but what is personal stays private: someone we know
+    also gets the whole reply, safety plan and mentor line included, as a direct message (chat
+    id = user id, which both adapters read as "their DM"), and the group reply says so. If that
+    DM cannot be sent (a Telegram user who never opened a chat with the bot, closed Discord
+    DMs), the group reply carries the mentor line instead, but never the safety plan.
+    """
+    plain = crisis_reply(ctx.program, assessment, mentor_alerted=mentor_alerted)
+    try:
+        person = await _person(ctx, event)
+        plan = await ctx.storage.get_safety_plan(person.id) if person is not None else None
+        reply = crisis_reply(
+            ctx.program, assessment, mentor_alerted=mentor_alerted, safety_plan=plan
+        )
+        if event.chat_kind is ChatKind.DIRECT:
+            return reply
+        if person is None:
+            return plain
+        private = ConversationRef(
+            platform=event.ref.platform, chat_id=event.ref.user_id, user_id=event.ref.user_id
+        )
+        async with asyncio.timeout(PRIVATE_SEND_SECONDS):
+            await ctx.messengers.send(private, reply)
+        public = crisis_reply(ctx.program, assessment, mentor_alerted=False)
+        return OutgoingMessage(f"{public.text}\n{texts.CRISIS_SENT_PRIVATELY}")
+    except Exception as exc:  # the resources first, whatever else failed
+        log.warning(
+            "crisis reply for event %s fell back: %s", event.event_id, describe_exception(exc)
+        )
+        return plain
+
+
+async def _person(ctx: Context, event: IncomingEvent) -> Person | None:
+    if not event.ref.user_id:
+        return None
+    return await ctx.storage.person_for_account(
+        AccountAddress(event.ref.platform, event.ref.user_id)
+    )

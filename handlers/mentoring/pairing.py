@@ -1,0 +1,280 @@
+"""Pairing mentors and mentees, and what a mentee shares: ``/invite``, ``/newmentor``,
+``/sharing``.
+
+A mentor's ``/invite`` makes a one-use mentee invite code carrying the mentor's id; a person who
+joins with it (``/start CODE`` or ``/join CODE``) is paired with that mentor, within the
+mentor's capacity. Coordinators pair, unpair and set backups from the command line
+(:mod:`bot.cli_mentoring`); either way a ``pairing`` row in the due queue tells the mentor
+(and, when the coordinator paired them, the mentee) through the delivery ledger.
+
+What the mentor sees is the mentee's choice, made when they are paired and changed with
+``/sharing`` at any time: check-in numbers and streak by default, notes and goals only if they
+opt in (goals let the mentor cheer them on: :mod:`handlers.mentoring.goals`).
+``/newmentor`` tells the coordinator, never the mentor.
+
+The staff views (``/mentees``, ``/alerts``, acknowledging) are in :mod:`handlers.mentoring.views`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from handlers.context import Capability, CommandSpec, Context, Replies, Turn
+from handlers.logsafe import describe_exception
+from handlers.mentoring import texts
+from handlers.mentoring.escalation import INLINE_PING_SECONDS
+from handlers.messaging import Button, DeliveryError, OutgoingMessage
+from handlers.outbox import deliver, prompt_ref
+from handlers.profile import display_name
+from storage.mentoring import Pairing, PairingError, PairingProblem, PairingSource, Sharing
+from storage.models import DueWork, InviteCode, Role
+
+log = logging.getLogger(__name__)
+
+FLOW = "sh"
+"""Button payload prefix of the sharing choices: ``sh:<scope>:<0|1>`` and ``sh:done:``."""
+PAIRING = "pairing"
+"""The due-queue kind that tells people they were paired."""
+PAIR_NOTICE = "pair-notice"
+NEW_MENTOR = "newmentor"
+INVITE_DAYS = 7
+SCOPES = ("numbers", "streak", "notes", "goals")
+MENTORS = frozenset({Role.MENTOR})
+MENTEES = frozenset({Role.MENTEE})
+
+# Letters that cannot be misread for each other (no 0/O, 1/I/L), as ``peerbot invite`` uses.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+# Invites and pairing ---------------------------------------------------------------------------
+
+
+async def invite(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+    """``/invite``: a one-use code that pairs whoever joins with it with this mentor."""
+    assert turn.person is not None
+    mentor_id = turn.person.id
+    limit = await ctx.storage.mentor_capacity(mentor_id, ctx.program.mentoring.max_mentees)
+    load = sum(p.mentor_id == mentor_id for p in await ctx.storage.mentees_of(mentor_id))
+    if load >= limit:
+        return [OutgoingMessage(texts.INVITE_FULL.format(count=load, limit=limit))]
+    now = ctx.clock()
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    await ctx.storage.create_invite(
+        InviteCode(
+            code=code,
+            role=Role.MENTEE,
+            uses_left=1,
+            created_at=now,
+            expires_at=now + timedelta(days=INVITE_DAYS),
+            created_by=mentor_id,
+        )
+    )
+    return [OutgoingMessage(texts.INVITE_CREATED.format(code=code, days=INVITE_DAYS))]
+
+
+async def after_invite(ctx: Context, person_id: int, invite_code: InviteCode) -> Replies:
+    """Onboarding's hook after someone redeemed ``invite_code``: pair them with the mentor
+    who made it, if a mentor did. Returns what to add to the reply. Never raises."""
+    mentor_id = invite_code.created_by
+    if invite_code.role is not Role.MENTEE or mentor_id is None:
+        return []
+    try:
+        if mentor_id == person_id:
+            return [OutgoingMessage(texts.OWN_INVITE)]
+        if Role.MENTOR not in await ctx.storage.roles_of(mentor_id):
+            return []
+        try:
+            pairing = await ctx.storage.pair(
+                person_id,
+                mentor_id,
+                ctx.clock(),
+                default_capacity=ctx.program.mentoring.max_mentees,
+                source=PairingSource.INVITE,
+            )
+        except PairingError as err:
+            if err.problem is PairingProblem.FULL:
+                return [OutgoingMessage(texts.MENTOR_FULL_AT_JOIN)]
+            return []
+        await ctx.storage.set_due(pair_notice_work(pairing, ctx.clock()))
+        mentor = await display_name(ctx, mentor_id)
+        return [await sharing_menu(ctx, person_id, texts.PAIRED_WITH.format(mentor=mentor))]
+    except Exception as exc:
+        log.error("pairing by invite failed: %s", describe_exception(exc))
+        return []
+
+
+def pair_notice_work(pairing: Pairing, now: datetime) -> DueWork:
+    """The due row that tells the people of a new pairing (the CLI writes it too)."""
+    return DueWork(PAIRING, str(pairing.id), now, "1", person_id=pairing.mentee_id)
+
+
+async def run_pair_notice(ctx: Context, work: DueWork, now: datetime) -> DueWork | None:
+    """The due-queue handler: tell the mentor (and a coordinator-paired mentee) once each."""
+    pairing = await ctx.storage.get_pairing(int(work.subject))
+    if pairing is None or not pairing.active:
+        return None
+    mentee_name = await display_name(ctx, pairing.mentee_id)
+    if pairing.source is PairingSource.COORDINATOR:
+        mentor_name = await display_name(ctx, pairing.mentor_id)
+        intro = texts.PAIR_NOTICE_MENTEE.format(mentor=mentor_name)
+        message = await sharing_menu(ctx, pairing.mentee_id, intro)
+        await _notify(ctx, work.subject, "mentee", pairing.mentee_id, message)
+    message = OutgoingMessage(texts.PAIR_NOTICE_MENTOR.format(name=mentee_name))
+    await _notify(ctx, work.subject, "mentor", pairing.mentor_id, message)
+    return None
+
+
+async def _notify(
+    ctx: Context, subject: str, occurrence: str, person_id: int, message: OutgoingMessage
+) -> None:
+    ref = await prompt_ref(ctx, person_id)
+    if ref is None:
+        return
+    try:
+        await deliver(
+            ctx,
+            kind=PAIR_NOTICE,
+            subject=subject,
+            occurrence=occurrence,
+            person_id=person_id,
+            ref=ref,
+            message=message,
+        )
+    except DeliveryError as err:
+        if not err.permanent:
+            raise  # the row is claimed again later; the ledger keeps what was sent
+        log.warning("pairing notice %s could not be delivered: %s", subject, err.reason)
+
+
+# Asking for a different mentor ------------------------------------------------------------------
+
+
+async def newmentor(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+    """``/newmentor``: tell the coordinator (never the mentor) that they want a change."""
+    assert turn.person is not None
+    mentee = turn.person
+    pairing = await ctx.storage.request_new_mentor(mentee.id, ctx.clock())
+    template = texts.NEW_MENTOR_TO_COORDINATOR if pairing else texts.WANTS_MENTOR_TO_COORDINATOR
+    note = template.format(name=await display_name(ctx, mentee.id), id=mentee.id)
+    told = await _tell_coordinators(ctx, mentee.id, OutgoingMessage(note))
+    if pairing is None:
+        return [OutgoingMessage(texts.NEW_MENTOR_UNPAIRED)]
+    return [OutgoingMessage(texts.NEW_MENTOR_SENT if told else texts.NEW_MENTOR_NOTED)]
+
+
+async def _tell_coordinators(ctx: Context, mentee_id: int, message: OutgoingMessage) -> bool:
+    """The coordinator on duty, else every coordinator; whether any of them was reached."""
+    on_duty = await ctx.storage.on_duty()
+    if on_duty is not None:
+        recipients = [on_duty]
+    else:
+        coordinators = await ctx.storage.people_with_role(Role.COORDINATOR)
+        recipients = [p.id for p in coordinators if p.stopped_at is None]
+    day = ctx.clock().date().isoformat()
+    told = False
+    for recipient in recipients:
+        ref = await prompt_ref(ctx, recipient)
+        if ref is None or recipient == mentee_id:
+            continue
+        try:
+            async with asyncio.timeout(INLINE_PING_SECONDS):
+                await deliver(
+                    ctx,
+                    kind=NEW_MENTOR,
+                    subject=str(mentee_id),
+                    occurrence=f"{day}:{recipient}",
+                    person_id=recipient,
+                    ref=ref,
+                    message=message,
+                )
+            told = True
+        except (DeliveryError, TimeoutError) as exc:
+            log.warning("new-mentor request not delivered: %s", describe_exception(exc))
+    return told
+
+
+# Sharing choices --------------------------------------------------------------------------------
+
+
+async def sharing_menu(ctx: Context, mentee_id: int, intro: str | None = None) -> OutgoingMessage:
+    """What the mentor sees, with a button to share or hide each part."""
+    sharing = await ctx.storage.get_sharing(mentee_id)
+    pairing = await ctx.storage.pairing_of(mentee_id)
+    mentor = (
+        f"*{await display_name(ctx, pairing.mentor_id)}*"
+        if pairing is not None
+        else texts.SHARING_NO_MENTOR
+    )
+    lines = []
+    buttons = []
+    for scope in SCOPES:
+        shared = bool(getattr(sharing, scope))
+        template = texts.SCOPE_ON if shared else texts.SCOPE_OFF
+        lines.append(template.format(label=texts.SCOPES[scope]))
+        label = texts.HIDE_BUTTON if shared else texts.SHARE_BUTTON
+        buttons.append(
+            Button(
+                label.format(scope=texts.SCOPE_SHORT[scope]),
+                f"{FLOW}:{scope}:{0 if shared else 1}",
+            )
+        )
+    buttons.append(Button(texts.SHARING_DONE_BUTTON, f"{FLOW}:done:"))
+    text = texts.SHARING_MENU.format(mentor=mentor, lines="\n".join(lines))
+    return OutgoingMessage.with_buttons(f"{intro}\n\n{text}" if intro else text, buttons)
+
+
+async def sharing_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+    assert turn.person is not None
+    return [await sharing_menu(ctx, turn.person.id)]
+
+
+def shared_summary(sharing: Sharing) -> str:
+    shared = [texts.SCOPES[scope] for scope in SCOPES if getattr(sharing, scope)]
+    return texts.SHARING_AND.join(shared) if shared else texts.SHARING_NOTHING
+
+
+def _with_scope(sharing: Sharing, scope: str, shared: bool) -> Sharing:
+    chosen = {name: bool(getattr(sharing, name)) for name in SCOPES}
+    chosen[scope] = shared
+    return Sharing(
+        numbers=chosen["numbers"],
+        streak=chosen["streak"],
+        notes=chosen["notes"],
+        goals=chosen["goals"],
+    )
+
+
+class SharingFlow:
+    """The sharing buttons. They carry everything they need, so no conversation state."""
+
+    name = FLOW
+
+    async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
+        scope, _, value = payload.partition(":")
+        if turn.person is None:
+            return [OutgoingMessage(texts.SHARING_SAVED.format(shared=texts.SHARING_NOTHING))]
+        sharing = await ctx.storage.get_sharing(turn.person.id)
+        if scope in SCOPES and value in ("0", "1"):
+            changed = _with_scope(sharing, scope, value == "1")
+            await ctx.storage.set_sharing(turn.person.id, changed, ctx.clock())
+            return [await sharing_menu(ctx, turn.person.id)]
+        if sharing.chosen_at is None:  # "Done" on the defaults is a choice too
+            sharing = await ctx.storage.set_sharing(turn.person.id, sharing, ctx.clock())
+        return [OutgoingMessage(texts.SHARING_SAVED.format(shared=shared_summary(sharing)))]
+
+    async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
+        assert turn.person is not None
+        return [await sharing_menu(ctx, turn.person.id)]
+
+
+CAPABILITY = Capability(
+    commands=(
+        CommandSpec("invite", "get a code that pairs a new mentee with you", invite, MENTORS),
+        CommandSpec("sharing", "choose what your mentor sees", sharing_command, MENTEES),
+        CommandSpec("newmentor", "ask the coordinator for a different mentor", newmentor, MENTEES),
+    ),
+    flows=(SharingFlow(),),
+)

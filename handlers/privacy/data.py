@@ -1,0 +1,198 @@
+"""The core of data rights: the export (``/mydata``, ``peerbot export``), the erasure
+(``/deleteme``, ``peerbot erase``) and the daily retention purge.
+
+Storage walks one registry of every table holding personal data for both the export and the
+erasure (:mod:`storage.sqlite_privacy_rules`). Here we add what only the core knows: which
+queue kinds name a person, an alert or a pairing, what the person reads, and who is told.
+An erasure tells the person's mentor (and backup) only that they left, and their mentees
+that their mentor left; it logs the tombstone's random id, never the person's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from handlers.checkins.prompts import MISS, REMINDER
+from handlers.checkins.schedule import CHECKIN
+from handlers.circles.rsvp import fill_freed_places, places_held
+from handlers.context import Context
+from handlers.goals.review import GOAL_REVIEW
+from handlers.logsafe import describe_exception
+from handlers.mentoring.escalation import ESCALATION, INLINE_PING_SECONDS, PING
+from handlers.mentoring.pairing import NEW_MENTOR, PAIR_NOTICE, PAIRING
+from handlers.mentoring.views import ACK_NOTICE
+from handlers.messaging import ConversationRef, DeliveryError, Document, OutgoingMessage
+from handlers.outbox import deliver, prompt_ref
+from handlers.privacy import texts
+from handlers.profile import display_name
+from storage.privacy import Erasure, LedgerKinds, PurgeCounts, PurgeCutoffs
+
+log = logging.getLogger(__name__)
+
+LEDGER_KINDS = LedgerKinds(
+    person=(CHECKIN, REMINDER, MISS, GOAL_REVIEW, NEW_MENTOR),
+    alert=(ESCALATION, PING, ACK_NOTICE),
+    pairing=(PAIRING, PAIR_NOTICE),
+)
+"""Queue and ledger kinds whose subject is a person id, an alert id or a pairing id."""
+
+EXPORT_FORMAT = "peerbot-export/1"
+LEFT_NOTICE = "left-notice"
+"""Ledger kind of the word to a mentor (or mentee) that someone left; subject: the tombstone."""
+PRE_CONSENT_KEEP = timedelta(days=7)
+"""A sign-up nobody consented to is forgotten after this long without a word."""
+SELF = "self"
+COORDINATOR = "coordinator"
+
+
+# The export ---------------------------------------------------------------------------------------
+
+
+async def export_document(ctx: Context, person_id: int) -> dict[str, Any]:
+    """Everything stored about the person, as one JSON-ready document."""
+    tables = await ctx.storage.export_person(person_id, LEDGER_KINDS)
+    return {
+        "format": EXPORT_FORMAT,
+        "program": ctx.program.name,
+        "exported_at": ctx.clock().isoformat(),
+        "person_id": person_id,
+        "about": texts.EXPORT_ABOUT,
+        "tables": tables,
+    }
+
+
+def export_bytes(document: Mapping[str, Any]) -> bytes:
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def export_message(ctx: Context, document: Mapping[str, Any], encrypted: bool) -> OutgoingMessage:
+    """The readable summary, with the whole export attached as a JSON file."""
+    tables: Mapping[str, list[dict[str, Any]]] = document["tables"]
+    person = (tables.get("people") or [{}])[0]
+    person_id = document["person_id"]
+    roles = ", ".join(sorted(str(row["role"]) for row in tables.get("roles", [])))
+    notes = sum(
+        1
+        for row in tables.get("checkin_answers", [])
+        if row.get("value_text") and row.get("value_number") is None
+    )
+    filename = texts.FILENAME.format(date=ctx.clock().date().isoformat())
+    text = texts.MYDATA_SUMMARY.format(
+        name=person.get("display_name") or "friend",
+        filename=filename,
+        roles=roles or "-",
+        checkins=len(tables.get("checkins", [])),
+        notes=notes,
+        goals=len(tables.get("goals", [])),
+        plan=texts.PLAN_YES if tables.get("safety_plans") else texts.PLAN_NO,
+        alerts=sum(1 for row in tables.get("alerts", []) if row.get("person_id") == person_id),
+        views=sum(1 for row in tables.get("audit_log", []) if row.get("subject_id") == person_id),
+        circles=len(tables.get("circle_rsvps", [])) + len(tables.get("circle_attendance", [])),
+        protection=texts.ENCRYPTED if encrypted else texts.NOT_ENCRYPTED,
+    )
+    return OutgoingMessage(text, document=Document(export_bytes(document), filename))
+
+
+# The erasure --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureOutcome:
+    erasure: Erasure
+    told: tuple[int, ...] = ()
+    """Who heard that the person left."""
+    untold: tuple[int, ...] = ()
+    """Who should have, but no adapter could reach them now (``peerbot erase`` runs none)."""
+
+
+async def erase_person(ctx: Context, person_id: int, *, requested_by: str) -> ErasureOutcome | None:
+    """Erase the person everywhere; tell their mentor (and mentees) that they left.
+
+    Returns the tombstone and who was told, or None if there was no such person.
+    """
+    person = await ctx.storage.get_person(person_id)
+    if person is None:
+        return None
+    notices = await _leaving_notices(ctx, person_id)
+    places = await places_held(ctx, person_id)
+    erasure = Erasure(secrets.token_hex(8), ctx.clock(), requested_by)
+    if not await ctx.storage.erase_person(person_id, erasure, LEDGER_KINDS):
+        return None
+    log.info("erasure %s done (requested by %s)", erasure.id, requested_by)
+    await fill_freed_places(ctx, places)  # the next people waiting get those places
+    told: list[int] = []
+    untold: list[int] = []
+    for recipient, ref, message in notices:
+        if ctx.messengers.get(ref.platform) is None:
+            untold.append(recipient)
+            continue
+        try:
+            async with asyncio.timeout(INLINE_PING_SECONDS):
+                await deliver(
+                    ctx,
+                    kind=LEFT_NOTICE,
+                    subject=erasure.id,
+                    occurrence=str(recipient),
+                    person_id=recipient,
+                    ref=ref,
+                    message=message,
+                )
+            told.append(recipient)
+        except (DeliveryError, TimeoutError) as exc:
+            untold.append(recipient)
+            log.warning(
+                "leaving notice of erasure %s not delivered: %s",
+                erasure.id,
+                describe_exception(exc),
+            )
+    return ErasureOutcome(erasure, tuple(told), tuple(untold))
+
+
+async def _leaving_notices(
+    ctx: Context, person_id: int
+) -> list[tuple[int, ConversationRef, OutgoingMessage]]:
+    """Who hears that the person left, read before their rows go: nothing else is said."""
+    name = await display_name(ctx, person_id)
+    wanted: dict[int, OutgoingMessage] = {}
+    pairing = await ctx.storage.pairing_of(person_id)
+    if pairing is not None:
+        for helper in (pairing.mentor_id, pairing.backup_id):
+            if helper is not None:
+                wanted[helper] = OutgoingMessage(texts.MENTEE_LEFT.format(name=name))
+    for mentee in await ctx.storage.mentees_of(person_id):
+        if mentee.mentor_id == person_id:
+            wanted[mentee.mentee_id] = OutgoingMessage(texts.MENTOR_LEFT.format(name=name))
+    notices = []
+    for recipient, message in wanted.items():
+        ref = await prompt_ref(ctx, recipient)
+        if ref is not None and recipient != person_id:
+            notices.append((recipient, ref, message))
+    return notices
+
+
+# Retention ---------------------------------------------------------------------------------------
+
+
+async def purge_expired(ctx: Context) -> PurgeCounts:
+    """Delete what ``[privacy]`` no longer allows keeping; the daily housekeeping job."""
+    now = ctx.clock()
+    settings = ctx.program.privacy
+
+    def cutoff(days: int) -> datetime | None:
+        return now - timedelta(days=days) if days > 0 else None
+
+    cutoffs = PurgeCutoffs(
+        checkins=cutoff(settings.retain_checkins_days),
+        alerts=cutoff(settings.retain_alerts_days),
+        audit=cutoff(settings.retain_audit_days),
+        pre_consent=now - PRE_CONSENT_KEEP,
+        now=now,
+    )
+    return await ctx.storage.purge_expired(cutoffs, LEDGER_KINDS)
