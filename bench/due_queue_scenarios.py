@@ -210,7 +210,7 @@ def wrap_storage_methods(storage: object, calls: Counter[str]) -> None:
 
 async def scenario_ours(db: Path, people: int, limit: int, name: str, profile: bool) -> None:
     imported = time.perf_counter()
-    import handlers.app  # noqa: F401  (DUE_HANDLERS: what DueWorker imports)
+    from handlers.app import assemble  # the whole program: what DueWorker runs
     from handlers.context import Context
     from handlers.messaging import Messengers
     from handlers.program import ProgramSettings
@@ -236,11 +236,13 @@ async def scenario_ours(db: Path, people: int, limit: int, name: str, profile: b
     storage = SqliteStorage(db)
     await storage.open()
     null = NullMessenger()
-    ctx = Context(
-        storage=storage,
-        program=ProgramSettings(),
-        messengers=Messengers({PLATFORM: null}),
-        clock=FixedClock(DUE + timedelta(seconds=20)),
+    ctx = assemble(
+        Context(
+            storage=storage,
+            program=ProgramSettings(),
+            messengers=Messengers({PLATFORM: null}),
+            clock=FixedClock(DUE + timedelta(seconds=20)),
+        )
     )
     worker = DueWorker(ctx)
     scheduler = build_scheduler(first_tick, 20)

@@ -28,7 +28,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, RequestData
 
 import bot.adapters.telegram as tg
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
@@ -154,7 +154,9 @@ class Ours:
     async def __aenter__(self) -> Ours:
         self.storage = SqliteStorage(self.db_path)
         await self.storage.open()
-        self.ctx = Context(storage=self.storage, program=ProgramSettings(), messengers=Messengers())
+        self.ctx = assemble(
+            Context(storage=self.storage, program=ProgramSettings(), messengers=Messengers())
+        )
         self.dispatcher = build_dispatcher(self.ctx)
         with mock.patch.object(
             tg, "Application", offline_application(self.request, paced=self.paced)

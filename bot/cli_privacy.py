@@ -21,6 +21,7 @@ from typing import Any
 from bot.config import Config
 from bot.database import opened_storage
 from handlers import audit
+from handlers.app import assemble
 from handlers.context import Context
 from handlers.privacy.data import (
     COORDINATOR,
@@ -80,7 +81,7 @@ async def _export(config: Config, args: argparse.Namespace) -> int:
             print(f"person {args.person} is not anyone this program knows", file=sys.stderr)
             return EXIT_FAILED
         await storage.write_audit([AuditEntry(now, None, audit.COMMAND_LINE, args.person, EXPORT)])
-        ctx = Context(storage=storage, program=config.program, clock=lambda: now)
+        ctx = assemble(Context(storage=storage, program=config.program, clock=lambda: now))
         data = export_bytes(await export_document(ctx, args.person))
     if args.out:
         descriptor = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -101,7 +102,7 @@ async def _erase(config: Config, args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     async with opened_storage(config) as storage:
-        ctx = Context(storage=storage, program=config.program)
+        ctx = assemble(Context(storage=storage, program=config.program))
         outcome = await erase_person(ctx, args.person, requested_by=COORDINATOR)
         if outcome is None:
             print(f"person {args.person} is not anyone this program knows", file=sys.stderr)
@@ -125,7 +126,7 @@ async def _name(storage: Storage, person_id: int) -> str:
 
 async def _purge(config: Config, args: argparse.Namespace) -> int:
     async with opened_storage(config) as storage:
-        counts = await purge_expired(Context(storage=storage, program=config.program))
+        counts = await purge_expired(assemble(Context(storage=storage, program=config.program)))
     print(
         f"purged {counts.checkins} check-ins, {counts.alerts} alerts, {counts.audit} audit rows,"
         f" {counts.deliveries} ledger rows, {counts.conversations} idle conversations,"

@@ -20,7 +20,7 @@ from typing import Any, Protocol, TextIO
 from bot.adapters.console import ConsoleAdapter, ConsoleMessenger
 from bot.config import Config
 from handlers.account.help import personal_menu
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers
@@ -104,7 +104,7 @@ async def run(
             " are stored unencrypted (make a key with `peerbot new-data-key`)"
         )
     messengers = Messengers()
-    ctx = Context(storage=storage, program=config.program, messengers=messengers)
+    ctx = assemble(Context(storage=storage, program=config.program, messengers=messengers))
     dispatcher = build_dispatcher(ctx)
     worker = DueWorker(ctx)
     scheduler = build_scheduler(

@@ -6,10 +6,8 @@ raises can stop a crisis reply, which is built before any flow runs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
 
-from handlers.context import Capability, CommandSpec, Context, FlowHandler, Replies, Turn
-from handlers.crisis import reply as crisis
+from handlers.context import CommandSpec, Context, Replies, Turn
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
     ButtonPress,
@@ -19,45 +17,27 @@ from handlers.messaging import (
     OutgoingMessage,
     Text,
 )
+from handlers.safety import CrisisAssessment, SafetyNet
 from handlers.texts import common as texts
 from storage.models import AccountAddress, Role
 
 log = logging.getLogger(__name__)
 
-CrisisHook = Callable[[Context, IncomingEvent, crisis.CrisisAssessment], Awaitable[bool]]
-"""Called on a crisis hit; returns whether a mentor was alerted (the mentors issue adds it)."""
-
 
 class Dispatcher:
     """The one entry point adapters call: ``replies = await dispatcher.handle(event)``."""
 
-    def __init__(
-        self,
-        ctx: Context,
-        capabilities: Sequence[Capability],
-        *,
-        on_crisis: CrisisHook | None = None,
-    ) -> None:
+    def __init__(self, ctx: Context, safety: SafetyNet) -> None:
+        """``ctx`` must be assembled (``handlers.app.assemble``): its registry says which
+        commands and flows exist; ``safety`` screens every text before any of them."""
         self.ctx = ctx
-        self.commands: dict[str, CommandSpec] = {}
-        self.flows: dict[str, FlowHandler] = {}
-        self.on_crisis = on_crisis
-        for capability in capabilities:
-            self.add(capability)
-
-    def add(self, capability: Capability) -> None:
-        for spec in capability.commands:
-            if spec.name in self.commands:
-                raise ValueError(f"two capabilities define /{spec.name}")
-            self.commands[spec.name] = spec
-        for flow in capability.flows:
-            if flow.name in self.flows:
-                raise ValueError(f"two capabilities define the flow {flow.name!r}")
-            self.flows[flow.name] = flow
+        self.safety = safety
+        self.commands = dict(ctx.capabilities.commands)
+        self.flows = dict(ctx.capabilities.flows)
 
     def commands_for(self, roles: frozenset[Role], onboarded: bool) -> list[CommandSpec]:
         """The commands a person with ``roles`` may use, in registration order."""
-        return [spec for spec in self.commands.values() if _allowed(spec, roles, onboarded)]
+        return self.ctx.capabilities.commands_for(roles, onboarded)
 
     async def handle(self, event: IncomingEvent) -> Replies:
         """Answer one event. Never raises: failures are logged by event id and apologised for."""
@@ -76,7 +56,7 @@ class Dispatcher:
             log.error("event %s failed: %s", event.event_id or "?", describe_exception(exc))
             return [OutgoingMessage(texts.SOMETHING_WENT_WRONG)]
 
-    def _screen(self, event: IncomingEvent) -> crisis.CrisisAssessment | None:
+    def _screen(self, event: IncomingEvent) -> CrisisAssessment | None:
         kind = event.kind
         text = kind.text if isinstance(kind, Text) else None
         if isinstance(kind, Command) and kind.args:
@@ -84,28 +64,26 @@ class Dispatcher:
         if not text:
             return None
         try:
-            return crisis.assess(text)
+            return self.safety.assess(text)
         except Exception as exc:  # the screen must never take the message down with it
             log.error(
                 "crisis screen failed on event %s: %s", event.event_id, describe_exception(exc)
             )
             return None
 
-    async def _crisis(
-        self, event: IncomingEvent, assessment: crisis.CrisisAssessment
-    ) -> OutgoingMessage:
+    async def _crisis(self, event: IncomingEvent, assessment: CrisisAssessment) -> OutgoingMessage:
         log.warning("crisis screen hit (%s) on event %s", assessment.category, event.event_id)
         alerted = False
-        if self.on_crisis is not None:
+        if self.safety.alert is not None:
             try:
-                alerted = await self.on_crisis(self.ctx, event, assessment)
+                alerted = await self.safety.alert(self.ctx, event, assessment)
             except Exception as exc:
                 log.error(
                     "crisis escalation failed on event %s: %s",
                     event.event_id,
                     describe_exception(exc),
                 )
-        return await crisis.respond(self.ctx, event, assessment, mentor_alerted=alerted)
+        return await self.safety.reply(self.ctx, event, assessment, alerted)
 
     async def _route(self, event: IncomingEvent) -> Replies:
         kind = event.kind
@@ -141,21 +119,12 @@ class Dispatcher:
         if spec is None:
             return [OutgoingMessage(texts.UNKNOWN_COMMAND.format(name=command.name))]
         onboarded = turn.person is not None and turn.person.onboarded
-        if spec.roles is not None:
+        if not spec.allowed(turn.roles, onboarded):
             if not onboarded:
                 return [OutgoingMessage(texts.NEED_ONBOARDING)]
-            if not (turn.roles & spec.roles):
-                names = " or ".join(sorted(f"{role.value}s" for role in spec.roles))
-                return [
-                    OutgoingMessage(texts.NOT_FOR_YOUR_ROLE.format(name=spec.name, roles=names))
-                ]
+            names = " or ".join(sorted(f"{role.value}s" for role in spec.roles or ()))
+            return [OutgoingMessage(texts.NOT_FOR_YOUR_ROLE.format(name=spec.name, roles=names))]
         return await spec.run(self.ctx, turn, command.args)
-
-
-def _allowed(spec: CommandSpec, roles: frozenset[Role], onboarded: bool) -> bool:
-    if spec.roles is None:
-        return True
-    return onboarded and bool(roles & spec.roles)
 
 
 def stale_button(next_step: str = texts.STALE_NEXT_STEP) -> OutgoingMessage:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from handlers.checkins.schedule import CHECKIN, PAUSED_INDEFINITELY
 from handlers.context import Context
 from handlers.messaging import ConversationRef, DeliveryError, OutgoingMessage
+from handlers.profile import PAUSED_INDEFINITELY
 from storage.models import Account, DeliveryStatus, Settings
 
 log = logging.getLogger(__name__)
@@ -110,4 +110,4 @@ async def pause_unreachable(ctx: Context, person_id: int, reason: str) -> None:
     await ctx.storage.update_settings(
         person_id, paused_until=PAUSED_INDEFINITELY, paused_reason=reason
     )
-    await ctx.storage.clear_due(CHECKIN, str(person_id))
+    await ctx.capabilities.schedule_changed(ctx, person_id)  # takes their prompts out

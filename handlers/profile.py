@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from handlers.context import Context, Turn, save_state
@@ -20,6 +20,9 @@ from handlers.texts import profile as texts
 from handlers.timing import TimingError, ZoneMatch, parse_time_of_day, resolve_zone
 
 MAX_NAME_CHARS = 40
+
+PAUSED_INDEFINITELY = datetime(9999, 12, 31, tzinfo=UTC)
+"""``paused_until`` for a /pause with no end date (or an unreachable person): until /resume."""
 
 # Bidirectional overrides and isolates can make a name display as something else.
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}

@@ -4,7 +4,7 @@ Each kind of due work ('checkin', 'reminder', ...) has a handler in the core tha
 and says when it is next due. The worker owns only the mechanics: leases, batching, and never
 letting one failing row stop the rest.
 
-A kind with a batch handler (``handlers.checkins.batch.BATCH_HANDLERS``: the daily 'checkin'
+A kind with a batch handler (a capability's ``batch_handlers``: the daily 'checkin'
 prompts) gets all of its rows of a claimed batch at once and advances them itself, in the same
 transactions that mark its ledger rows; that is what lets a fan-out of many prompts due the same
 minute cost a few storage round trips per batch instead of a dozen per prompt. Its sends take
@@ -19,9 +19,8 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from handlers.app import DUE_HANDLERS, DueHandler
-from handlers.checkins.batch import BATCH_HANDLERS, DueBatchHandler
-from handlers.context import Context
+from handlers.app import assemble
+from handlers.context import Context, DueBatchHandler, DueHandler
 from handlers.logsafe import describe_exception
 from storage.models import DueWork
 
@@ -47,11 +46,14 @@ class DueWorker:
         at most ``concurrency`` messages of this worker (see :mod:`handlers.checkins.batch`).
 
         ``handlers`` (one row at a time) and ``batch_handlers`` (a claimed batch of one kind at
-        once) default to the core's ``DUE_HANDLERS`` and ``BATCH_HANDLERS``.
+        once) default to what the program's capabilities register (``handlers.app``).
         """
-        self.ctx = ctx
-        self.handlers = dict(DUE_HANDLERS if handlers is None else handlers)
-        self.batch_handlers = dict(BATCH_HANDLERS if batch_handlers is None else batch_handlers)
+        self.ctx = assemble(ctx)
+        registry = self.ctx.capabilities
+        self.handlers = dict(registry.due_handlers if handlers is None else handlers)
+        self.batch_handlers = dict(
+            registry.batch_handlers if batch_handlers is None else batch_handlers
+        )
         self._kinds = tuple(dict.fromkeys((*self.handlers, *self.batch_handlers)))
         self.owner = owner or f"worker-{uuid.uuid4().hex[:12]}"
         self.lease = lease

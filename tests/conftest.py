@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import (
@@ -64,11 +64,13 @@ def messenger() -> RecordingMessenger:
 
 @pytest.fixture
 def ctx(storage: SqliteStorage, clock: FakeClock, messenger: RecordingMessenger) -> Context:
-    return Context(
-        storage=storage,
-        program=ProgramSettings(),
-        messengers=Messengers({"test": messenger}),
-        clock=clock,
+    return assemble(
+        Context(
+            storage=storage,
+            program=ProgramSettings(),
+            messengers=Messengers({"test": messenger}),
+            clock=clock,
+        )
     )
 
 

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from pathlib import Path
 
-from handlers.app import build_dispatcher
+from handlers.app import REGISTRY, assemble, build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers, RecordingMessenger
-from handlers.privacy.data import LEDGER_KINDS
 from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
 from storage.circles import Circle, Recurrence, RsvpStatus, SpeakingOrder
@@ -71,7 +70,7 @@ def make_ctx(storage: SqliteStorage, clock: FakeClock) -> tuple[Context, Messeng
     messengers = Messengers(
         {"test": RecordingMessenger("test"), "discord": RecordingMessenger("discord")}
     )
-    return Context(storage, ProgramSettings(), messengers, clock), messengers
+    return assemble(Context(storage, ProgramSettings(), messengers, clock)), messengers
 
 
 async def build_world(storage: SqliteStorage, clock: FakeClock) -> World:
@@ -224,7 +223,7 @@ def traces(path: Path, person_id: int, strings: list[str]) -> list[str]:
                         found += [f"{table}.{column} has {s!r}" for s in strings if s in text]
                 if table in ("due_work", "deliveries"):
                     subject = str(values["subject"])
-                    person_kind = values["kind"] in LEDGER_KINDS.person
+                    person_kind = values["kind"] in REGISTRY.ledger_kinds.person
                     if (person_kind and subject == str(person_id)) or subject.endswith(
                         f":{person_id}"
                     ):

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.adapters.console import CONSOLE_REF, ConsoleAdapter, ConsoleMessenger
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
@@ -35,7 +35,7 @@ async def test_prompt_arrives_by_itself(tmp_path: Path, clock: FakeClock) -> Non
     await storage.open()
     out = io.StringIO()
     messenger = ConsoleMessenger(out, tmp_path / "images")
-    ctx = Context(storage, ProgramSettings(), Messengers({"console": messenger}), clock)
+    ctx = assemble(Context(storage, ProgramSettings(), Messengers({"console": messenger}), clock))
     read_fd, write_fd = os.pipe()
     stdin = os.fdopen(read_fd, "r")
     typing = os.fdopen(write_fd, "w")

@@ -21,7 +21,7 @@ import simcord
 
 from bot.adapters.discord import DiscordAdapter, DiscordSettings
 from bot.adapters.discord_views import thread_name
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.messaging import (
     ConversationRef,
@@ -70,7 +70,7 @@ class World:
     async def start(self, settings: DiscordSettings) -> None:
         """A fresh core and adapter on the same database: a process (re)start."""
         messengers = Messengers()
-        ctx = Context(storage=self.storage, messengers=messengers, clock=self.clock)
+        ctx = assemble(Context(storage=self.storage, messengers=messengers, clock=self.clock))
         adapter = DiscordAdapter("not-a-real-token", build_dispatcher(ctx), settings)
         messengers.add(adapter.messenger)
         self.running = (ctx, adapter)

@@ -20,7 +20,7 @@ from bot.adapters.discord import DiscordAdapter
 from bot.adapters.discord_events import DiscordEvents
 from bot.config import ConfigError, load_config
 from bot.runner import platform_adapters
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.circles import texts
 from handlers.context import Context
 from handlers.messaging import Messengers
@@ -54,7 +54,7 @@ async def run_like_peerbot(world: World, tmp_path: Path) -> Context:
     """(Re)start the bot as ``peerbot run`` builds it, on the same database: a restart."""
     config = load_config(config_file(tmp_path, f"prompt_channel_id = {world.prompts.id}\n"), ENV)
     messengers = Messengers()
-    ctx = Context(storage=world.storage, messengers=messengers, clock=world.clock)
+    ctx = assemble(Context(storage=world.storage, messengers=messengers, clock=world.clock))
     (adapter,) = platform_adapters(config, build_dispatcher(ctx), messengers)
     assert isinstance(adapter, DiscordAdapter)
     world.running = (ctx, adapter)
@@ -280,7 +280,7 @@ async def test_the_mirror_is_on_by_default_and_can_be_switched_off(
 ) -> None:
     def mirrors(text: str) -> list[object]:
         config = load_config(config_file(tmp_path, text), ENV)
-        ctx = Context(storage=storage)
+        ctx = assemble(Context(storage=storage))
         platform_adapters(config, build_dispatcher(ctx), Messengers())
         return list(ctx.calendars)
 
@@ -289,4 +289,4 @@ async def test_the_mirror_is_on_by_default_and_can_be_switched_off(
     assert [type(m) for m in mirrors("mirror_circle_events = true\n")] == [DiscordEvents]
     with pytest.raises(ConfigError, match="mirror_circle_events"):
         mirrors('mirror_circle_events = "yes"\n')
-    assert list(Context(storage=storage).calendars) == []  # no adapter, no calendar
+    assert list(assemble(Context(storage=storage)).calendars) == []  # no adapter, no calendar

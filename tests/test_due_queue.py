@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from handlers.app import assemble
 from handlers.checkins.schedule import after_schedule_change
 from handlers.context import Context
 from handlers.messaging import (
@@ -144,7 +145,7 @@ async def test_restart_mid_fanout_sends_each_prompt_once(tmp_path: Path, clock: 
     storage = SqliteStorage(tmp_path / "fanout.db")
     await storage.open()
     crashing = CrashingMessenger(crash_after=400)
-    ctx = Context(storage, ProgramSettings(), Messengers({"test": crashing}), clock)
+    ctx = assemble(Context(storage, ProgramSettings(), Messengers({"test": crashing}), clock))
     await add_people(ctx, 1000)
     clock.set(FIRST_DUE + timedelta(seconds=10))
     concurrency = 16
@@ -187,8 +188,12 @@ async def test_two_dispatchers_on_one_file_never_claim_the_same_row(
     await first_store.open()
     await second_store.open()
     messenger = RecordingMessenger("test")
-    ctx_a = Context(first_store, ProgramSettings(), Messengers({"test": messenger}), clock)
-    ctx_b = Context(second_store, ProgramSettings(), Messengers({"test": messenger}), clock)
+    ctx_a = assemble(
+        Context(first_store, ProgramSettings(), Messengers({"test": messenger}), clock)
+    )
+    ctx_b = assemble(
+        Context(second_store, ProgramSettings(), Messengers({"test": messenger}), clock)
+    )
     await add_people(ctx_a, 300)
     clock.set(FIRST_DUE + timedelta(seconds=5))
     a = DueWorker(ctx_a, owner="a", batch_size=25)
@@ -214,7 +219,9 @@ async def test_429_is_retried_after_retry_after(storage: SqliteStorage, clock: F
         clock.advance(seconds=seconds)
 
     flaky = FlakyMessenger([DeliveryError("429", retry_after=7), DeliveryError("timeout")])
-    ctx = Context(storage, ProgramSettings(), Messengers({"test": flaky}), clock, fake_sleep)
+    ctx = assemble(
+        Context(storage, ProgramSettings(), Messengers({"test": flaky}), clock, fake_sleep)
+    )
     [pid] = await add_people(ctx, 1)
     clock.set(FIRST_DUE)
     await DueWorker(ctx).tick()
@@ -230,7 +237,9 @@ async def test_network_outage_keeps_the_prompt_for_later(
         return None
 
     flaky = FlakyMessenger([DeliveryError("down")] * 4)
-    ctx = Context(storage, ProgramSettings(), Messengers({"test": flaky}), clock, no_sleep)
+    ctx = assemble(
+        Context(storage, ProgramSettings(), Messengers({"test": flaky}), clock, no_sleep)
+    )
     [pid] = await add_people(ctx, 1)
     clock.set(FIRST_DUE)
     worker = DueWorker(ctx)
@@ -246,7 +255,7 @@ async def test_network_outage_keeps_the_prompt_for_later(
 
 async def test_blocked_bot_pauses_the_person(storage: SqliteStorage, clock: FakeClock) -> None:
     flaky = FlakyMessenger([DeliveryError("bot was blocked by the user", permanent=True)])
-    ctx = Context(storage, ProgramSettings(), Messengers({"test": flaky}), clock)
+    ctx = assemble(Context(storage, ProgramSettings(), Messengers({"test": flaky}), clock))
     [pid] = await add_people(ctx, 1)
     clock.set(FIRST_DUE)
     await DueWorker(ctx).tick()

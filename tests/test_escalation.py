@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.checkins import alerts as checkin_alerts
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
@@ -220,7 +220,7 @@ async def test_cross_platform_ping_acknowledged_by_button(
     """A Telegram mentee's /sos reaches their Discord mentor, who acknowledges it there."""
     telegram, discord = RecordingMessenger("telegram"), RecordingMessenger("discord")
     messengers = Messengers({"telegram": telegram, "discord": discord})
-    ctx = Context(storage, ProgramSettings(), messengers, clock)
+    ctx = assemble(Context(storage, ProgramSettings(), messengers, clock))
     dispatcher = build_dispatcher(ctx)
     mentor, mentor_id = await staff(ctx, dispatcher, Role.MENTOR, "700", "Mo", platform="discord")
     code = (await mentor.command("invite"))[0].text.split("*")[1]
@@ -381,7 +381,7 @@ async def test_a_transient_failure_is_retried_at_the_same_step(
     async def no_sleep(seconds: float) -> None:
         return None
 
-    flaky = Context(storage, ctx.program, ctx.messengers, clock, no_sleep)
+    flaky = assemble(Context(storage, ctx.program, ctx.messengers, clock, no_sleep))
     flaky_dispatcher = build_dispatcher(flaky)
     mentee = Chat(flaky_dispatcher, user_id="u1")
     messenger.failures.extend([DeliveryError("timeout")] * 4)
@@ -415,7 +415,7 @@ async def test_urgent_wait_comes_from_config(
     storage: SqliteStorage, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     program = ProgramSettings(escalation=EscalationSettings(urgent_ack_minutes=3))
-    ctx = Context(storage, program, Messengers({"test": messenger}), clock)
+    ctx = assemble(Context(storage, program, Messengers({"test": messenger}), clock))
     dispatcher = build_dispatcher(ctx)
     t = await team(ctx, dispatcher)
     await t.mentee.command("sos")

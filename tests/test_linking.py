@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.messaging import Messengers, RecordingMessenger
 from handlers.program import ProgramSettings
@@ -19,7 +19,7 @@ def code_in(text: str) -> str:
 async def two_platforms(storage: SqliteStorage, clock: FakeClock):  # type: ignore[no-untyped-def]
     telegram, discord = RecordingMessenger("telegram"), RecordingMessenger("discord")
     messengers = Messengers({"telegram": telegram, "discord": discord})
-    ctx = Context(storage, ProgramSettings(), messengers, clock)
+    ctx = assemble(Context(storage, ProgramSettings(), messengers, clock))
     dispatcher = build_dispatcher(ctx)
     on_telegram = Chat(dispatcher, user_id="111", platform="telegram")
     on_discord = Chat(dispatcher, user_id="999", platform="discord")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.mentoring.pairing import pair_notice_work
@@ -66,7 +66,7 @@ async def test_mentor_capacity(
     storage: SqliteStorage, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     program = ProgramSettings(mentoring=MentoringSettings(max_mentees=1))
-    ctx = Context(storage, program, Messengers({"test": messenger}), clock)
+    ctx = assemble(Context(storage, program, Messengers({"test": messenger}), clock))
     dispatcher = build_dispatcher(ctx)
     mentor, mentor_id = await staff(ctx, dispatcher, Role.MENTOR, "m1", "Mo")
     early_code = invite_code((await mentor.command("invite"))[0])
@@ -213,7 +213,7 @@ def test_cli_pair_roster_oncall_and_audit(
         storage = SqliteStorage(tmp_path / "cli.db")
         await storage.open()
         messenger = RecordingMessenger("test")
-        ctx = Context(storage, ProgramSettings(), Messengers({"test": messenger}))
+        ctx = assemble(Context(storage, ProgramSettings(), Messengers({"test": messenger})))
         await DueWorker(ctx).tick()  # the pairing was ended: nobody is told any more
         await storage.close()
         return [m.text for _, m in messenger.sent]

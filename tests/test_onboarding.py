@@ -7,7 +7,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from storage.models import AccountAddress, InviteCode, Role
 from storage.sqlite import SqliteStorage
@@ -179,7 +179,7 @@ async def test_restart_mid_onboarding_resumes(
     reopened = SqliteStorage(storage.path)
     await reopened.open()
     try:
-        fresh = Context(storage=reopened, program=ctx.program, clock=clock)
+        fresh = assemble(Context(storage=reopened, program=ctx.program, clock=clock))
         after = Chat(build_dispatcher(fresh))
         confirm = await after.say("Denver")  # answered at the question it had reached
         assert "America/Denver" in confirm[0].text

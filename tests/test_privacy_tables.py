@@ -14,7 +14,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from handlers.privacy.data import LEDGER_KINDS, SELF, erase_person
+from handlers.app import REGISTRY
+from handlers.privacy.data import SELF, erase_person
 from storage.sqlite import SqliteStorage
 from storage.sqlite_privacy_rules import PERSONAL_TABLES
 from tests.conftest import FakeClock
@@ -67,7 +68,7 @@ async def test_export_holds_every_row_and_erasure_removes_each_of_them(
     await storage.open()
     try:
         world = await build_world(storage, clock)
-        exported = await storage.export_person(world.subject_id, LEDGER_KINDS)
+        exported = await storage.export_person(world.subject_id, REGISTRY.ledger_kinds)
         assert list(exported) == list(PERSONAL_TABLES)
         empty = {table for table, rows in exported.items() if not rows}
         # The world touches every personal table but the coordinator's duty slot.
@@ -78,7 +79,7 @@ async def test_export_holds_every_row_and_erasure_removes_each_of_them(
 
         outcome = await erase_person(world.ctx, world.subject_id, requested_by=SELF)
         assert outcome is not None
-        after = await storage.export_person(world.subject_id, LEDGER_KINDS)
+        after = await storage.export_person(world.subject_id, REGISTRY.ledger_kinds)
         assert {table: rows for table, rows in after.items() if rows} == {}
     finally:
         await storage.close()

@@ -1,6 +1,7 @@
 """Roles: every registered command for every role (and for someone not onboarded), one table.
 
-``EXPECTED`` is written out by hand, not read from the commands' specs, so a command whose roles
+``EXPECTED`` is written out by hand (in the order of ``handlers.app.CAPABILITIES``, which is
+the order of /help), not read from the commands' specs, so a command whose roles
 change (or a new command) fails here until someone decides who may use it. An allowed cell
 must get a real answer (not a refusal); a refused cell must get exactly the clear refusal.
 Below it: a mentor sees only their own mentees, within what each chose to share, and a
@@ -31,31 +32,31 @@ LEADERS = frozenset({FACILITATOR, COORDINATOR})
 EXPECTED: dict[str, frozenset[str]] = {
     "start": ANYONE,
     "join": ANYONE,
-    "checkin": ONBOARDED,
-    "days": ONBOARDED,
-    "reset": ONBOARDED,
     "settings": ONBOARDED,
     "pause": ONBOARDED,
     "resume": ONBOARDED,
     "stop": ONBOARDED,
+    "link": ANYONE,
+    "help": ANYONE,
+    "checkin": ONBOARDED,
+    "days": ONBOARDED,
+    "reset": ONBOARDED,
+    "progress": ONBOARDED,
     "sos": ANYONE,
-    "safetyplan": ONBOARDED,
     "invite": frozenset({MENTOR}),
     "sharing": frozenset({MENTEE}),
     "newmentor": frozenset({MENTEE}),
     "mentees": frozenset({MENTOR}),
     "alerts": frozenset({MENTOR, COORDINATOR}),
+    "safetyplan": ONBOARDED,
     "goals": ONBOARDED,
     "goal": ONBOARDED,
-    "progress": ONBOARDED,
     "resources": ANYONE,
     "circles": ONBOARDED,
     "circle": LEADERS,
     "next": LEADERS,
-    "link": ANYONE,
     "mydata": ANYONE,
     "deleteme": ANYONE,
-    "help": ANYONE,
 }
 
 

@@ -21,7 +21,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 from bot.adapters.telegram import TelegramAdapter, TelegramSettings
 from bot.adapters.telegram_messenger import delivery_error, render_html, split_text
 from handlers.account import onboarding_texts as ob_texts
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.messaging import (
     Button,
@@ -133,7 +133,9 @@ async def emu(emulator_process: EmulatorHandle) -> EmulatorHandle:
 
 @pytest.fixture
 def tg_ctx(storage: SqliteStorage, clock: FakeClock) -> Context:
-    return Context(storage=storage, program=ProgramSettings(), messengers=Messengers(), clock=clock)
+    return assemble(
+        Context(storage=storage, program=ProgramSettings(), messengers=Messengers(), clock=clock)
+    )
 
 
 @pytest.fixture
@@ -416,7 +418,7 @@ def test_webhook_without_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.delenv("PEERBOT_TELEGRAM_WEBHOOK_SECRET", raising=False)
     settings = TelegramSettings(webhook_url="https://bot.example.org/hook")
     with pytest.raises(ValueError, match="PEERBOT_TELEGRAM_WEBHOOK_SECRET"):
-        TelegramAdapter("123:abc", build_dispatcher(Context(storage=None)), settings)  # type: ignore[arg-type]
+        TelegramAdapter("123:abc", build_dispatcher(assemble(Context(storage=None))), settings)  # type: ignore[arg-type]
 
 
 async def test_document_follows_the_text(

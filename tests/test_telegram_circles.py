@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.telegram import TelegramAdapter, TelegramSettings
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
@@ -66,7 +66,9 @@ class Telegram:
 async def telegram(
     storage: SqliteStorage, clock: FakeClock
 ) -> AsyncIterator[tuple[Telegram, Context]]:
-    ctx = Context(storage=storage, program=ProgramSettings(), messengers=Messengers(), clock=clock)
+    ctx = assemble(
+        Context(storage=storage, program=ProgramSettings(), messengers=Messengers(), clock=clock)
+    )
     for user, name, role in (
         (ROBIN, "Robin", Role.FACILITATOR),
         (ALEX, "Alex", Role.MENTEE),

@@ -13,7 +13,7 @@ import pytest
 from bot.adapters.telegram import TelegramAdapter, TelegramSettings
 from bot.adapters.telegram_menus import PersonalMenus
 from handlers.account.help import personal_menu
-from handlers.app import build_dispatcher
+from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
@@ -29,7 +29,9 @@ USER = 777
 async def started(
     storage: SqliteStorage, clock: FakeClock
 ) -> AsyncIterator[tuple[EmulatorHandle, TelegramAdapter]]:
-    ctx = Context(storage=storage, program=ProgramSettings(), messengers=Messengers(), clock=clock)
+    ctx = assemble(
+        Context(storage=storage, program=ProgramSettings(), messengers=Messengers(), clock=clock)
+    )
     dispatcher = build_dispatcher(ctx)
 
     async def menu_for(address: AccountAddress) -> list[tuple[str, str]] | None:

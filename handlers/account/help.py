@@ -13,19 +13,18 @@ from storage.models import AccountAddress, Role
 CommandListing = Callable[[frozenset[Role], bool], list[CommandSpec]]
 
 
-def capability(listing: CommandListing) -> Capability:
-    """``/help`` listing what ``listing`` says a person may use."""
+async def show_help(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+    """The commands the person may use, in the program's order, and the crisis line."""
+    onboarded = turn.person is not None and turn.person.onboarded
+    lines = [texts.HELP_HEADER]
+    for spec in ctx.capabilities.commands_for(turn.roles, onboarded):
+        name = f"{spec.name} {spec.arg_hint}".strip()
+        lines.append(texts.HELP_LINE.format(name=name, description=spec.description))
+    lines += ["", texts.HELP_FOOTER.format(crisis_line=crisis_line(ctx.program))]
+    return [OutgoingMessage("\n".join(lines))]
 
-    async def show_help(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
-        onboarded = turn.person is not None and turn.person.onboarded
-        lines = [texts.HELP_HEADER]
-        for spec in listing(turn.roles, onboarded):
-            name = f"{spec.name} {spec.arg_hint}".strip()
-            lines.append(texts.HELP_LINE.format(name=name, description=spec.description))
-        lines += ["", texts.HELP_FOOTER.format(crisis_line=crisis_line(ctx.program))]
-        return [OutgoingMessage("\n".join(lines))]
 
-    return Capability(commands=(CommandSpec("help", "list what you can do", show_help),))
+CAPABILITY = Capability(commands=(CommandSpec("help", "list what you can do", show_help),))
 
 
 async def personal_menu(

@@ -11,7 +11,6 @@ import secrets
 from datetime import timedelta
 
 from handlers.account import linking_texts as texts
-from handlers.checkins.schedule import after_schedule_change
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
 from handlers.dispatcher import stale_button
 from handlers.messaging import Button, OutgoingMessage
@@ -80,7 +79,7 @@ class LinkFlow:
         if platform not in platforms:
             return [stale_button()]
         await ctx.storage.update_settings(turn.person.id, prompt_platform=platform)
-        await after_schedule_change(ctx, turn.person.id)
+        await ctx.capabilities.schedule_changed(ctx, turn.person.id)
         return [OutgoingMessage(texts.PROMPTS_GO_TO.format(platform=_platform_name(platform)))]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from handlers import profile
 from handlers.account import onboarding_texts as texts
-from handlers.checkins.schedule import after_schedule_change
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.crisis.reply import crisis_line
 from handlers.dispatcher import stale_button
@@ -39,7 +38,7 @@ async def start(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
             return await join(ctx, turn, args)
         if person.stopped_at is not None:
             await ctx.storage.set_stopped(person.id, None)
-            await after_schedule_change(ctx, person.id)
+            await ctx.capabilities.schedule_changed(ctx, person.id)
             return [OutgoingMessage(texts.WELCOME_BACK.format(name=person.display_name))]
         return [OutgoingMessage(texts.ALREADY_SET_UP.format(name=person.display_name))]
     if person is not None:
@@ -185,7 +184,7 @@ class OnboardingFlow:
         )
         await ctx.storage.mark_onboarded(person_id, ctx.clock())
         await end_flow(ctx, turn)
-        await after_schedule_change(ctx, person_id)
+        await ctx.capabilities.schedule_changed(ctx, person_id)
         return [
             OutgoingMessage(
                 texts.DONE.format(

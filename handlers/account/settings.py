@@ -8,10 +8,8 @@ from zoneinfo import ZoneInfo
 from handlers import profile
 from handlers.account import onboarding_texts
 from handlers.account import settings_texts as texts
-from handlers.checkins.schedule import PAUSED_INDEFINITELY, after_schedule_change
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
-from handlers.goals import review as goal_review
 from handlers.messaging import Button, OutgoingMessage
 from handlers.profile import ProfileAnswerError
 from handlers.timing import TimingError, parse_local_date, parse_quiet_hours
@@ -121,8 +119,7 @@ class SettingsFlow:
         zone = str(turn.state.data.get("zone", ""))
         await ctx.storage.update_settings(turn.person.id, timezone=zone)
         await end_flow(ctx, turn)
-        await after_schedule_change(ctx, turn.person.id)
-        await goal_review.schedule_review(ctx, turn.person.id)  # 10 am in the new zone
+        await ctx.capabilities.schedule_changed(ctx, turn.person.id)
         return [OutgoingMessage(texts.ZONE_SAVED.format(zone=zone))]
 
     async def _time(self, ctx: Context, turn: Turn, text: str) -> Replies:
@@ -133,7 +130,7 @@ class SettingsFlow:
             return [OutgoingMessage(str(err))]
         await ctx.storage.update_settings(turn.person.id, checkin_time=chosen.strftime("%H:%M"))
         await end_flow(ctx, turn)
-        await after_schedule_change(ctx, turn.person.id)
+        await ctx.capabilities.schedule_changed(ctx, turn.person.id)
         return [OutgoingMessage(texts.TIME_SAVED.format(time=profile.format_time(chosen)))]
 
     async def _quiet(self, ctx: Context, turn: Turn, text: str) -> Replies:
@@ -161,8 +158,8 @@ async def pause(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     now = ctx.clock()
     today = now.astimezone(zone).date()
     if not words:
-        await ctx.storage.update_settings(turn.person.id, paused_until=PAUSED_INDEFINITELY)
-        await after_schedule_change(ctx, turn.person.id)
+        await ctx.storage.update_settings(turn.person.id, paused_until=profile.PAUSED_INDEFINITELY)
+        await ctx.capabilities.schedule_changed(ctx, turn.person.id)
         return [OutgoingMessage(texts.PAUSED_OPEN)]
     try:
         until = parse_local_date(" ".join(words), today)
@@ -173,7 +170,7 @@ async def pause(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
         return [OutgoingMessage(texts.PAUSE_IN_PAST.format(example=example))]
     resume_at = datetime.combine(until, time(0, 0), tzinfo=zone)
     await ctx.storage.update_settings(turn.person.id, paused_until=resume_at)
-    await after_schedule_change(ctx, turn.person.id)
+    await ctx.capabilities.schedule_changed(ctx, turn.person.id)
     return [OutgoingMessage(texts.PAUSED_UNTIL.format(date=until.strftime("%A %-d %B")))]
 
 
@@ -185,7 +182,7 @@ async def resume(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     settings = await ctx.storage.update_settings(
         turn.person.id, paused_until=None, paused_reason=None
     )
-    await after_schedule_change(ctx, turn.person.id)
+    await ctx.capabilities.schedule_changed(ctx, turn.person.id)
     shown = (
         profile.format_time(profile.time_from_setting(settings.checkin_time))
         if settings.checkin_time
@@ -198,7 +195,7 @@ async def stop(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     assert turn.person is not None
     await ctx.storage.set_stopped(turn.person.id, ctx.clock())
     await end_flow(ctx, turn)
-    await after_schedule_change(ctx, turn.person.id)
+    await ctx.capabilities.schedule_changed(ctx, turn.person.id)
     return [OutgoingMessage(texts.STOPPED)]
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -43,11 +43,12 @@ from handlers.checkins import alerts as checkin_alerts
 from handlers.checkins import texts
 from handlers.checkins.flow import FLOW, question_message
 from handlers.checkins.prompts import MISS, REMINDER, outside_quiet_hours
-from handlers.checkins.schedule import CHECKIN, PAUSED_INDEFINITELY, next_checkin_for
-from handlers.context import Context
+from handlers.checkins.schedule import CHECKIN, next_checkin_for
+from handlers.context import Context, DueBatchHandler
 from handlers.logsafe import describe_exception
 from handlers.messaging import ConversationRef, DeliveryError
 from handlers.outbox import choose_ref, send_with_retries
+from handlers.profile import PAUSED_INDEFINITELY
 from handlers.program import Question
 from storage.models import AccountAddress, DeliveryStatus, DueWork
 from storage.prompt_batches import (
@@ -64,12 +65,6 @@ log = logging.getLogger(__name__)
 
 SOURCE = "scheduled"
 """The check-in source of scheduled prompts."""
-
-DueBatchHandler = Callable[
-    [Context, Sequence[DueWork], datetime, asyncio.Semaphore], Awaitable[None]
-]
-"""Works a claimed batch of one kind and advances its rows itself; sends hold a slot of the
-semaphore (the worker's concurrency) from before the send until the send's mark is written."""
 
 
 @dataclass(slots=True)

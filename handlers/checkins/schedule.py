@@ -7,18 +7,16 @@ time or zone, /pause, /resume, /stop, /start after /stop), so the change takes e
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 
 from handlers.context import Context
-from handlers.profile import time_from_setting
+from handlers.profile import PAUSED_INDEFINITELY, time_from_setting
 from handlers.timing import is_valid_zone, next_checkin_due, occurrence_key
 from storage.models import DueWork, Person, Settings
 
 log = logging.getLogger(__name__)
 
 CHECKIN = "checkin"
-PAUSED_INDEFINITELY = datetime(9999, 12, 31, tzinfo=UTC)
-"""``paused_until`` for a /pause with no end date: until /resume."""
 
 
 async def after_schedule_change(ctx: Context, person_id: int) -> DueWork | None:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from handlers.safety import NOT_CRISIS, CrisisAssessment
+
 CATEGORIES: Final[tuple[str, ...]] = (
     "explicit",
     "indirect",
@@ -30,21 +32,6 @@ _PAST_REACH: Final = 200
 # cap messages far below this, so it only bounds the work an abusive payload can cause.
 _MAX_TEXT: Final = 200_000
 
-
-@dataclass(frozen=True, slots=True)
-class CrisisAssessment:
-    """The screen's verdict on one message.
-
-    ``matched`` is the name of the phrase-list entry that fired (e.g. ``"kill_myself"``),
-    never text from the message. ``is_crisis`` is true exactly when ``category`` is set.
-    """
-
-    is_crisis: bool
-    category: str | None
-    matched: str | None
-
-
-NOT_CRISIS: Final = CrisisAssessment(is_crisis=False, category=None, matched=None)
 
 # --- normalisation ------------------------------------------------------------------------------
 

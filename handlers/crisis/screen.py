@@ -42,8 +42,9 @@ import tomllib
 from pathlib import Path
 from typing import Final
 
-from handlers.crisis.matching import CATEGORIES, CrisisAssessment, Screen
+from handlers.crisis.matching import CATEGORIES, Screen
 from handlers.crisis.phrase_file import build
+from handlers.safety import CrisisAssessment
 
 __all__ = ["CATEGORIES", "DEFAULT_LOCALE", "CrisisAssessment", "assess", "normalise"]
 

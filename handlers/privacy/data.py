@@ -3,7 +3,8 @@
 
 Storage walks one registry of every table holding personal data for both the export and the
 erasure (:mod:`storage.sqlite_privacy_rules`). Here we add what only the core knows: which
-queue kinds name a person, an alert or a pairing, what the person reads, and who is told.
+queue kinds name a person, an alert or a pairing (the capabilities declare them: their
+``ledger_kinds``), what the person reads, and who is told.
 An erasure tells the person's mentor (and backup) only that they left, and their mentees
 that their mentor left; it logs the tombstone's random id, never the person's.
 """
@@ -19,30 +20,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from handlers.checkins.prompts import MISS, REMINDER
-from handlers.checkins.schedule import CHECKIN
-from handlers.circles.rsvp import fill_freed_places, places_held
 from handlers.context import Context
-from handlers.goals.review import GOAL_REVIEW
 from handlers.logsafe import describe_exception
-from handlers.mentoring.escalation import ESCALATION, INLINE_PING_SECONDS, PING
-from handlers.mentoring.pairing import NEW_MENTOR, PAIR_NOTICE, PAIRING
-from handlers.mentoring.views import ACK_NOTICE
 from handlers.messaging import ConversationRef, DeliveryError, Document, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.privacy import texts
 from handlers.profile import display_name
-from storage.privacy import Erasure, LedgerKinds, PurgeCounts, PurgeCutoffs
+from storage.privacy import Erasure, PurgeCounts, PurgeCutoffs
 
 log = logging.getLogger(__name__)
 
-LEDGER_KINDS = LedgerKinds(
-    person=(CHECKIN, REMINDER, MISS, GOAL_REVIEW, NEW_MENTOR),
-    alert=(ESCALATION, PING, ACK_NOTICE),
-    pairing=(PAIRING, PAIR_NOTICE),
-)
-"""Queue and ledger kinds whose subject is a person id, an alert id or a pairing id."""
-
+NOTICE_SECONDS = 5.0
+"""How long an erasure waits on one leaving notice before counting it untold."""
 EXPORT_FORMAT = "peerbot-export/1"
 LEFT_NOTICE = "left-notice"
 """Ledger kind of the word to a mentor (or mentee) that someone left; subject: the tombstone."""
@@ -57,7 +46,7 @@ COORDINATOR = "coordinator"
 
 async def export_document(ctx: Context, person_id: int) -> dict[str, Any]:
     """Everything stored about the person, as one JSON-ready document."""
-    tables = await ctx.storage.export_person(person_id, LEDGER_KINDS)
+    tables = await ctx.storage.export_person(person_id, ctx.capabilities.ledger_kinds)
     return {
         "format": EXPORT_FORMAT,
         "program": ctx.program.name,
@@ -121,12 +110,13 @@ async def erase_person(ctx: Context, person_id: int, *, requested_by: str) -> Er
     if person is None:
         return None
     notices = await _leaving_notices(ctx, person_id)
-    places = await places_held(ctx, person_id)
+    then = await ctx.capabilities.before_erase(ctx, person_id)  # e.g. circle places held
     erasure = Erasure(secrets.token_hex(8), ctx.clock(), requested_by)
-    if not await ctx.storage.erase_person(person_id, erasure, LEDGER_KINDS):
+    if not await ctx.storage.erase_person(person_id, erasure, ctx.capabilities.ledger_kinds):
         return None
     log.info("erasure %s done (requested by %s)", erasure.id, requested_by)
-    await fill_freed_places(ctx, places)  # the next people waiting get those places
+    for after_erase in then:  # e.g. the next people waiting get the freed circle places
+        await after_erase()
     told: list[int] = []
     untold: list[int] = []
     for recipient, ref, message in notices:
@@ -134,7 +124,7 @@ async def erase_person(ctx: Context, person_id: int, *, requested_by: str) -> Er
             untold.append(recipient)
             continue
         try:
-            async with asyncio.timeout(INLINE_PING_SECONDS):
+            async with asyncio.timeout(NOTICE_SECONDS):
                 await deliver(
                     ctx,
                     kind=LEFT_NOTICE,
@@ -195,4 +185,4 @@ async def purge_expired(ctx: Context) -> PurgeCounts:
         pre_consent=now - PRE_CONSENT_KEEP,
         now=now,
     )
-    return await ctx.storage.purge_expired(cutoffs, LEDGER_KINDS)
+    return await ctx.storage.purge_expired(cutoffs, ctx.capabilities.ledger_kinds)
