@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 import sys
@@ -108,7 +109,7 @@ async def run(
     dispatcher = build_dispatcher(ctx)
     worker = DueWorker(ctx)
     scheduler = build_scheduler(
-        worker.tick, config.tick_seconds, housekeeping=lambda: housekeeping(ctx)
+        worker.tick, config.tick_seconds, housekeeping=functools.partial(housekeeping, ctx)
     )
 
     stop = stop or asyncio.Event()

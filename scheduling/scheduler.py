@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.util import iscoroutinefunction_partial
 
 HOUSEKEEPING_EVERY = timedelta(days=1)
 HOUSEKEEPING_FIRST = timedelta(minutes=1)
@@ -27,7 +28,14 @@ def build_scheduler(
 
     ``max_instances=1`` and ``coalesce`` mean a slow tick is never overlapped by the next one
     and missed runs collapse into one, instead of piling up after a stall.
+
+    Both must be coroutine functions (or ``functools.partial`` of one): APScheduler runs any
+    other callable in a thread, so a lambda returning a coroutine would never be awaited and
+    its job would silently never run. Such a job raises ``TypeError`` here, at start.
     """
+    for name, job in (("tick", tick), ("housekeeping", housekeeping)):
+        if job is not None and not iscoroutinefunction_partial(job):
+            raise TypeError(f"the {name} job must be a coroutine function, e.g. a partial of one")
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(
         tick,
