@@ -8,6 +8,7 @@ with a kind sentence saying what to do instead.
 
 from __future__ import annotations
 
+import enum
 import secrets
 import unicodedata
 from datetime import UTC, date, datetime, time
@@ -104,6 +105,28 @@ def read_time(text: str) -> time:
         return parse_time_of_day(text)
     except TimingError as err:
         raise ProfileAnswerError(str(err)) from None
+
+
+class DateStyle(enum.Enum):
+    """How a date is shown to people; one place, so a translation can change them all."""
+
+    DAY_MONTH = "{d} {b}"
+    """``4 Dec``"""
+    WEEKDAY_DAY_MONTH = "{a} {d} {b}"
+    """``Fri 4 Dec``"""
+    WEEKDAY_DAY_MONTH_YEAR = "{a} {d} {b} {Y}"
+    """``Fri 4 Dec 2026``"""
+    DAY_MONTH_YEAR_LONG = "{d} {B} {Y}"
+    """``4 December 2026``"""
+    WEEKDAY_DAY_MONTH_LONG = "{A} {d} {B}"
+    """``Friday 4 December``"""
+
+
+def format_date(day: date, style: DateStyle = DateStyle.WEEKDAY_DAY_MONTH) -> str:
+    """``day`` as people read it. Portable: glibc's ``%-d`` (no leading zero) is not."""
+    return style.value.format(
+        d=day.day, a=f"{day:%a}", A=f"{day:%A}", b=f"{day:%b}", B=f"{day:%B}", Y=day.year
+    )
 
 
 def format_time(value: time) -> str:

@@ -171,7 +171,13 @@ async def pause(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     resume_at = datetime.combine(until, time(0, 0), tzinfo=zone)
     await ctx.storage.update_settings(turn.person.id, paused_until=resume_at)
     await ctx.capabilities.schedule_changed(ctx, turn.person.id)
-    return [OutgoingMessage(texts.PAUSED_UNTIL.format(date=until.strftime("%A %-d %B")))]
+    return [
+        OutgoingMessage(
+            texts.PAUSED_UNTIL.format(
+                date=profile.format_date(until, profile.DateStyle.WEEKDAY_DAY_MONTH_LONG)
+            )
+        )
+    ]
 
 
 async def resume(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:

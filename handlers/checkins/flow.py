@@ -13,7 +13,7 @@ from handlers.checkins import alerts as checkin_alerts
 from handlers.checkins import texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
 from handlers.messaging import Button, OutgoingMessage
-from handlers.profile import local_today
+from handlers.profile import DateStyle, format_date, local_today
 from handlers.program import Question
 from handlers.timing import TimingError, parse_local_date
 from storage.models import (
@@ -330,7 +330,7 @@ async def reset_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Repl
 
 
 def _show_date(day: date) -> str:
-    return f"{day:%-d %B %Y}"
+    return format_date(day, DateStyle.DAY_MONTH_YEAR_LONG)
 
 
 CAPABILITY = Capability(

@@ -16,7 +16,7 @@ from handlers import charts
 from handlers.checkins import progress_texts as texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
 from handlers.messaging import Image, OutgoingMessage
-from handlers.profile import local_today
+from handlers.profile import DateStyle, format_date, local_today
 from storage.models import Person, Role
 from storage.reporting import DailyScore
 
@@ -117,7 +117,7 @@ def _number(value: float) -> str:
 
 
 def show_date(day: date) -> str:
-    return f"{day:%-d %b}"
+    return format_date(day, DateStyle.DAY_MONTH)
 
 
 async def progress_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:

@@ -10,6 +10,7 @@ from datetime import date
 
 from handlers.goals import texts
 from handlers.messaging import Button, OutgoingMessage
+from handlers.profile import DateStyle, format_date
 from storage.goals import Goal, GoalComment, GoalTerm
 
 FLOW = "gl"
@@ -40,7 +41,7 @@ def _label(text: str) -> str:
 
 
 def show_date(day: date) -> str:
-    return f"{day:%a %-d %b %Y}"
+    return format_date(day, DateStyle.WEEKDAY_DAY_MONTH_YEAR)
 
 
 def goal_card(

@@ -34,7 +34,7 @@ from handlers.logsafe import describe_exception
 from handlers.mentoring import escalation_texts as texts
 from handlers.messaging import Button, DeliveryError, IncomingEvent, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
-from handlers.profile import display_name, format_time
+from handlers.profile import display_name, format_date, format_time
 from storage.mentoring import Alert, AlertReuse, ChainRole, EscalationStep, Severity, Trigger
 from storage.models import (
     AccountAddress,
@@ -265,7 +265,7 @@ async def local_when(ctx: Context, viewer_id: int, moment: datetime) -> str:
         local = moment.astimezone(ZoneInfo(zone))
     except (KeyError, ValueError):
         local = moment.astimezone(ZoneInfo("UTC"))
-    return f"{local:%a %-d %b}, {format_time(local.time())} {local.tzname()}"
+    return f"{format_date(local.date())}, {format_time(local.time())} {local.tzname()}"
 
 
 async def mentor_told(ctx: Context, alert: Alert) -> bool:

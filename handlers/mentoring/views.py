@@ -30,7 +30,7 @@ from handlers.mentoring.escalation import (
 from handlers.mentoring.goals import goals_buttons
 from handlers.messaging import Button, DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
-from handlers.profile import display_name, local_today
+from handlers.profile import display_name, format_date, local_today
 from storage.mentoring import Alert, CheckinSummary, Pairing
 from storage.models import Person, Role
 
@@ -70,7 +70,7 @@ async def _mentee_block(ctx: Context, mentor_id: int, pairing: Pairing) -> str:
     if latest is None:
         lines.append(texts.NO_CHECKINS)
     else:
-        lines.append(texts.LAST_CHECKIN.format(date=f"{latest.local_date:%a %-d %b}"))
+        lines.append(texts.LAST_CHECKIN.format(date=format_date(latest.local_date)))
     if not sharing.numbers:
         lines.append(texts.NUMBERS_PRIVATE)
     elif latest is not None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from handlers.profile import DateStyle, format_date
 from handlers.reporting import texts
 from storage.base import Storage
 from storage.reporting import (
@@ -298,4 +299,4 @@ def _round(value: float | None, places: int = 1) -> float | None:
 
 
 def week_label(day: date) -> str:
-    return f"{day:%-d %b}"
+    return format_date(day, DateStyle.DAY_MONTH)
