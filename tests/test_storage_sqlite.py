@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from storage import StorageURLError, sqlite_base, sqlite_checkins, storage_from_url
+from storage import StorageURLError, storage_from_url
 from storage.models import AccountAddress, Answer, ConversationState, DueWork, FinishedCheckin
 from storage.sqlite import SqliteStorage
+from storage.sqlite import checkins as sqlite_checkins
+from storage.sqlite import connection as sqlite_base
 from tests.storage_contract import StorageContract, make_person
 from tests.storage_contract_batches import PromptBatchContract
 from tests.storage_contract_circles import CircleContract
@@ -60,7 +62,7 @@ def test_storage_url() -> None:
         storage_from_url("mysql://nope")
 
 
-# Inline statements (storage/sqlite_base.py) -------------------------------------------------
+# Inline statements (storage/sqlite/connection.py) -------------------------------------------------
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 STATE = ConversationState("ck", "mood", {"checkin_id": 1})

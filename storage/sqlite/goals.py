@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from storage.goals import Goal, GoalComment, GoalStep, GoalTerm
-from storage.sqlite_base import SqliteBase
+from storage.sqlite.connection import SqliteBase
 from storage.timestamps import from_db, maybe_from_db, maybe_from_db_date, to_db, to_db_date
 
 

@@ -13,9 +13,9 @@ from storage.models import (
     ConversationState,
     FinishedCheckin,
 )
-from storage.sqlite_base import SqliteBase
-from storage.sqlite_people import conversation_upsert
-from storage.sqlite_queue import due_upsert
+from storage.sqlite.connection import SqliteBase
+from storage.sqlite.due_queue import due_upsert
+from storage.sqlite.people import conversation_upsert
 from storage.timestamps import (
     from_db,
     from_db_date,

@@ -23,7 +23,7 @@ from storage.prompt_batches import (
     PromptKey,
     PromptToOpen,
 )
-from storage.sqlite_base import SqliteBase, Transaction
+from storage.sqlite.connection import SqliteBase, Transaction
 from storage.timestamps import (
     from_db,
     maybe_from_db,

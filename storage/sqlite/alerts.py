@@ -19,8 +19,8 @@ from storage.mentoring import (
     Trigger,
 )
 from storage.models import Answer
-from storage.sqlite_base import SqliteBase, Transaction
-from storage.sqlite_privacy_rules import next_id
+from storage.sqlite.connection import SqliteBase, Transaction
+from storage.sqlite.privacy_rules import next_id
 from storage.timestamps import from_db, from_db_date, maybe_from_db, to_db
 
 

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime
 
 from storage.circles import Attendance, Session, SpeakingOrder
-from storage.sqlite_base import SqliteBase
+from storage.sqlite.connection import SqliteBase
 from storage.timestamps import from_db, maybe_from_db, to_db
 
 

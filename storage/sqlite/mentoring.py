@@ -1,6 +1,6 @@
 """Pairings, mentor capacity, the coordinator on duty and sharing consent.
 
-Alerts, safety plans and the audit log live in :mod:`storage.sqlite_alerts`; this mixin builds
+Alerts, safety plans and the audit log live in :mod:`storage.sqlite.alerts`; this mixin builds
 on that one, so ``SqliteMentoring`` brings both areas into the storage.
 """
 
@@ -17,8 +17,8 @@ from storage.mentoring import (
     Sharing,
 )
 from storage.models import Person, Role
-from storage.sqlite_alerts import SqliteAlerts, exists, first
-from storage.sqlite_people import _person
+from storage.sqlite.alerts import SqliteAlerts, exists, first
+from storage.sqlite.people import _person
 from storage.timestamps import from_db, maybe_from_db, to_db
 
 _ACTIVE = "ended_at IS NULL"

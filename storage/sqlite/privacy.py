@@ -8,8 +8,8 @@ from typing import Any
 
 from storage.crypto import CipherError, TextCipher, is_sealed
 from storage.privacy import Erasure, ExportedRows, LedgerKinds, PurgeCounts, PurgeCutoffs
-from storage.sqlite_base import SqliteBase
-from storage.sqlite_privacy_rules import (
+from storage.sqlite.connection import SqliteBase
+from storage.sqlite.privacy_rules import (
     ENCRYPTED_COLUMNS,
     FLOORED,
     PERSONAL_TABLES,

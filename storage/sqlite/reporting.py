@@ -15,7 +15,7 @@ from storage.reporting import (
     RoleCount,
     WeekTrend,
 )
-from storage.sqlite_base import SqliteBase
+from storage.sqlite.connection import SqliteBase
 from storage.timestamps import from_db, from_db_date, to_db, to_db_date
 
 ROLES = ("mentee", "mentor", "facilitator", "coordinator")

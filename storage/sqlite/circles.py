@@ -17,8 +17,8 @@ from storage.circles import (
     Venue,
     VenueKind,
 )
-from storage.sqlite_base import Transaction
-from storage.sqlite_circle_sessions import SqliteCircleSessions
+from storage.sqlite.circle_sessions import SqliteCircleSessions
+from storage.sqlite.connection import Transaction
 from storage.timestamps import from_db, from_db_date, maybe_from_db, to_db, to_db_date
 
 _GOING = RsvpStatus.GOING.value

@@ -38,7 +38,7 @@ from typing import Any, TypeAlias, overload
 import aiosqlite
 
 from storage.crypto import TextCipher, seal, unseal
-from storage.migrations import load_migrations
+from storage.sqlite.migrations import load_migrations
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +218,7 @@ class SqliteBase:
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
         applied = {row[0] for row in writer.execute("SELECT version FROM schema_migrations")}
-        for migration in load_migrations("sqlite"):
+        for migration in load_migrations():
             if migration.version in applied:
                 continue
             log.info("applying migration %04d %s", migration.version, migration.name)

@@ -10,7 +10,7 @@ from storage.models import (
     DeliveryStatus,
     DueWork,
 )
-from storage.sqlite_base import SqliteBase
+from storage.sqlite.connection import SqliteBase
 from storage.timestamps import (
     from_db,
     maybe_from_db,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from storage.links import LinkError, LinkProblem
 from storage.models import Account
-from storage.sqlite_base import SqliteBase
+from storage.sqlite.connection import SqliteBase
 from storage.timestamps import from_db, to_db
 
 

@@ -20,8 +20,8 @@ from storage.models import (
     Role,
     Settings,
 )
-from storage.sqlite_base import SqliteBase
-from storage.sqlite_privacy_rules import next_id
+from storage.sqlite.connection import SqliteBase
+from storage.sqlite.privacy_rules import next_id
 from storage.timestamps import (
     from_db,
     maybe_from_db,
