@@ -19,7 +19,8 @@ from handlers.messaging import (
 )
 from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
-from storage.models import Account, AccountAddress, DeliveryStatus, Role
+from storage.deliveries import DeliveryStatus
+from storage.people import Account, AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock, onboard
 

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from handlers.dispatcher import Dispatcher
-from storage.models import AccountAddress
+from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from storage.sqlite import connection as sqlite_base
 from tests.conftest import Chat, onboard

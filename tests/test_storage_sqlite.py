@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from storage import StorageURLError, storage_from_url
-from storage.models import AccountAddress, Answer, ConversationState, DueWork, FinishedCheckin
+from storage.checkins import Answer, FinishedCheckin
+from storage.conversations import ConversationState
+from storage.due_queue import DueWork
+from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from storage.sqlite import checkins as sqlite_checkins
 from storage.sqlite import connection as sqlite_base

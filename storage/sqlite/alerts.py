@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from storage.checkins import Answer
 from storage.mentoring import (
     Alert,
     AlertReuse,
@@ -18,7 +19,6 @@ from storage.mentoring import (
     Severity,
     Trigger,
 )
-from storage.models import Answer
 from storage.sqlite.connection import SqliteBase, Transaction
 from storage.sqlite.privacy_rules import next_id
 from storage.timestamps import from_db, from_db_date, maybe_from_db, to_db

@@ -6,13 +6,9 @@ import sqlite3
 from datetime import date, datetime
 from typing import Any
 
-from storage.models import (
-    AccountAddress,
-    Answer,
-    Checkin,
-    ConversationState,
-    FinishedCheckin,
-)
+from storage.checkins import Answer, Checkin, FinishedCheckin
+from storage.conversations import ConversationState
+from storage.people import AccountAddress
 from storage.sqlite.connection import SqliteBase
 from storage.sqlite.due_queue import due_upsert
 from storage.sqlite.people import conversation_upsert

@@ -6,10 +6,8 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from storage.models import (
-    DeliveryStatus,
-    DueWork,
-)
+from storage.deliveries import DeliveryStatus
+from storage.due_queue import DueWork
 from storage.sqlite.connection import SqliteBase
 from storage.timestamps import (
     from_db,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.links import LinkError, LinkProblem
-from storage.models import Account
+from storage.people import Account
 from storage.sqlite.connection import SqliteBase
 from storage.timestamps import from_db, to_db
 

@@ -16,7 +16,7 @@ from storage.mentoring import (
     PairingSource,
     Sharing,
 )
-from storage.models import Person, Role
+from storage.people import Person, Role
 from storage.sqlite.alerts import SqliteAlerts, exists, first
 from storage.sqlite.people import _person
 from storage.timestamps import from_db, maybe_from_db, to_db

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from storage.base import UNSET
-from storage.models import (
+from storage.conversations import ConversationState
+from storage.people import (
+    UNSET,
     Account,
     AccountAddress,
-    ConversationState,
     InviteCode,
     InviteError,
     InviteProblem,

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from storage.models import Account, AccountAddress, DeliveryStatus, Person, Settings
+from storage.deliveries import DeliveryStatus
+from storage.people import Account, AccountAddress, Person, Settings
 from storage.prompt_batches import (
     DueOutcome,
     LedgerMark,
