@@ -174,7 +174,7 @@ async def test_restart_mid_fanout_sends_each_prompt_once(tmp_path: Path, clock: 
 
 
 async def _pending(storage: SqliteStorage) -> set[str]:
-    rows = await storage._fetchall(
+    rows = await storage.db.fetchall(
         "SELECT a.chat_id FROM deliveries d JOIN accounts a ON a.person_id = d.person_id"
         " WHERE d.kind = 'checkin' AND d.status = 'pending'"
     )

@@ -49,7 +49,7 @@ async def test_concurrent_checkins_under_checkpoint_contention_lose_nothing(
         return done
 
     results = await asyncio.gather(*(person(chat, rng.randrange(10**6)) for chat in chats))
-    await storage._checkpoints.wait()
+    await storage.db.checkpoints.wait()
     assert any(busy), "the checkpoint thread never held a write back: no contention tested"
 
     for chat, checkins in zip(chats, results, strict=True):

@@ -1,6 +1,6 @@
 """The SQLite backend's numbered SQL migrations (``0001_foundation.sql``, ...), beside this file.
 
-Applied in order on start (:meth:`storage.sqlite.connection.SqliteBase.open`), which records
+Applied in order on start (:meth:`storage.sqlite.connection.SqliteConnection.open`), which records
 what it applied in ``schema_migrations``.
 """
 
