@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -9,6 +10,16 @@ from typing import Protocol
 from storage.conversations import ConversationState
 from storage.due_queue import DueWork
 from storage.people import AccountAddress
+
+
+class QuestionKey(enum.StrEnum):
+    """The check-in questions storage itself knows by key (the report and progress chart read
+    mood and craving). A program may ask other questions too: an answer's key is any string."""
+
+    MOOD = "mood"
+    CRAVING = "craving"
+    USED = "used"
+    NOTE = "note"
 
 
 @dataclass(frozen=True, slots=True)

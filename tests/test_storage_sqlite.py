@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+import storage.sqlite
 from storage import StorageURLError, storage_from_url
-from storage.checkins import Answer, FinishedCheckin
+from storage.checkins import Answer, FinishedCheckin, QuestionKey
 from storage.conversations import ConversationState
 from storage.due_queue import DueWork
 from storage.forwarding import Forward
@@ -61,6 +62,15 @@ async def test_each_method_is_answered_by_its_area_repository(store: SqliteStora
         repository = getattr(store, member.area)
         assert getattr(store, name).__self__ is repository, name
         assert repository._db is store.db, member.area
+
+
+def test_question_keys_reach_sql_as_parameters() -> None:
+    """No check-in question key is spelled inside the SQLite backend's SQL text: they are bound
+    from QuestionKey, so a renamed key cannot leave a query behind."""
+    for path in Path(storage.sqlite.__file__).parent.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for key in QuestionKey:
+            assert f"'{key.value}'" not in text, (path.name, key)
 
 
 async def test_foreign_keys_cascade(store: SqliteStorage, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from storage.checkins import QuestionKey
 from storage.reporting import (
     AlertRow,
     CircleCounts,
@@ -22,6 +23,8 @@ ROLES = ("mentee", "mentor", "facilitator", "coordinator")
 CHECKIN_KIND = "checkin"
 """The ledger kind of daily check-in prompts (``handlers.checkins.schedule.CHECKIN``)."""
 PROMPTED = ("sent", "missed")
+_SCORES = (QuestionKey.MOOD.value, QuestionKey.CRAVING.value)
+"""The answers the trends and the progress chart average, bound in this order (mood, craving)."""
 RETENTION_WINDOW_DAYS = 7
 """Retained at day N: a completed check-in on one of days N-6 .. N after onboarding."""
 
@@ -88,13 +91,13 @@ class SqliteReporting(Repository):
             " COUNT(DISTINCT c.person_id) AS people, COUNT(*) AS checkins,"
             " AVG(m.value_number) AS mood_avg, AVG(k.value_number) AS craving_avg"
             " FROM checkins c"
-            " LEFT JOIN checkin_answers m ON m.checkin_id = c.id AND m.question_key = 'mood'"
+            " LEFT JOIN checkin_answers m ON m.checkin_id = c.id AND m.question_key = ?"
             "  AND m.skipped = 0"
-            " LEFT JOIN checkin_answers k ON k.checkin_id = c.id AND k.question_key = 'craving'"
+            " LEFT JOIN checkin_answers k ON k.checkin_id = c.id AND k.question_key = ?"
             "  AND k.skipped = 0"
             " WHERE c.completed_at IS NOT NULL AND c.local_date BETWEEN ? AND ?"
             " GROUP BY week_start ORDER BY week_start",
-            (to_db_date(start), to_db_date(end)),
+            (*_SCORES, to_db_date(start), to_db_date(end)),
         )
         return [
             WeekTrend(
@@ -189,16 +192,16 @@ class SqliteReporting(Repository):
         rows = await self._db.scan(
             "SELECT c.local_date, m.value_number AS mood, k.value_number AS craving"
             " FROM checkins c"
-            " LEFT JOIN checkin_answers m ON m.checkin_id = c.id AND m.question_key = 'mood'"
+            " LEFT JOIN checkin_answers m ON m.checkin_id = c.id AND m.question_key = ?"
             "  AND m.skipped = 0"
-            " LEFT JOIN checkin_answers k ON k.checkin_id = c.id AND k.question_key = 'craving'"
+            " LEFT JOIN checkin_answers k ON k.checkin_id = c.id AND k.question_key = ?"
             "  AND k.skipped = 0"
             " WHERE c.person_id = ? AND c.completed_at IS NOT NULL"
             " AND c.local_date BETWEEN ? AND ?"
             " AND c.id = (SELECT MAX(c2.id) FROM checkins c2 WHERE c2.person_id = c.person_id"
             "  AND c2.local_date = c.local_date AND c2.completed_at IS NOT NULL)"
             " ORDER BY c.local_date",
-            (person_id, to_db_date(start), to_db_date(end)),
+            (*_SCORES, person_id, to_db_date(start), to_db_date(end)),
         )
         return [
             DailyScore(from_db_date(row["local_date"]), row["mood"], row["craving"]) for row in rows
