@@ -106,7 +106,7 @@ def out(name: str, value: float, unit: str, digits: int = 0) -> None:
 
 def check_completed(ours: Ours, expected_min: int) -> Awaitable[int]:
     async def count() -> int:
-        rows = await ours.storage._fetchall(
+        rows = await ours.storage.db.fetchall(
             "SELECT COUNT(*) FROM checkins WHERE completed_at IS NOT NULL"
         )
         found = int(rows[0][0])
@@ -227,14 +227,14 @@ async def profile(args: argparse.Namespace, tmp: Path) -> None:
 
         inline: Counter[str] = Counter()
         storage = ours.storage
-        for name, conn in (("writer", storage._writer),):
+        for name, conn in (("writer", storage.db._writer),):
             assert conn is not None
             conn.set_trace_callback(lambda sql, name=name: inline.update([name]))
 
         ours.request.calls.clear()
         with mock.patch.object(aiosqlite.core.Connection, "_execute", counting):
             _, answer_us, command_us = await checkins_sequential(ours, driver, users, 400, 100)
-        for conn in (storage._writer,):
+        for conn in (storage.db._writer,):
             assert conn is not None
             conn.set_trace_callback(None)
         per = len(answer_us) + len(command_us)

@@ -32,7 +32,7 @@ from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
-from storage.models import AccountAddress
+from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 
 TOKEN = "123456:bench-token-not-real"

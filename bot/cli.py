@@ -18,7 +18,7 @@ from bot.config import DEFAULT_PATH, EXAMPLE_PATH, Config, ConfigError, load_con
 from bot.database import opened_storage
 from handlers.timing import TimingError, parse_duration
 from storage import StorageURLError
-from storage.models import InviteCode, Role
+from storage.people import InviteCode, Role
 
 EXIT_USAGE = 2
 OUR_PACKAGES = ("bot", "handlers", "scheduling", "storage")

@@ -22,7 +22,7 @@ from handlers.mentoring.pairing import pair_notice_work
 from handlers.timing import TimingError, parse_duration
 from storage import Storage
 from storage.mentoring import AuditEntry, PairingError, PairingProblem
-from storage.models import Role
+from storage.people import Role
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2

@@ -20,9 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from storage.base import Storage
+from storage.checkins import Answer
+from storage.deliveries import DeliveryStatus
 from storage.goals import GoalTerm
 from storage.mentoring import Trigger
-from storage.models import Account, AccountAddress, Answer, DeliveryStatus, Role
+from storage.people import Account, AccountAddress, Role
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from scheduling.due import DueWorker
 from scheduling.housekeeping import housekeeping
 from scheduling.scheduler import build_scheduler
 from storage import storage_from_url
-from storage.models import AccountAddress, Role
+from storage.people import AccountAddress, Role
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from handlers.context import Context
 from storage.mentoring import Alert, AuditEntry
-from storage.models import Person
+from storage.people import Person
 
 VIEW_MENTEES = "view_mentees"
 VIEW_ALERTS = "view_alerts"

@@ -20,7 +20,9 @@ from handlers.calendars import CalendarMirrors
 from handlers.messaging import IncomingEvent, Messengers, OutgoingMessage
 from handlers.program import ProgramSettings
 from storage.base import Storage
-from storage.models import AccountAddress, ConversationState, DueWork, Person, Role
+from storage.conversations import ConversationState
+from storage.due_queue import DueWork
+from storage.people import AccountAddress, Person, Role
 from storage.privacy import LedgerKinds
 
 _T = TypeVar("_T")

@@ -19,7 +19,7 @@ from handlers.messaging import (
 )
 from handlers.safety import CrisisAssessment, SafetyNet
 from handlers.texts import common as texts
-from storage.models import AccountAddress, Role
+from storage.people import AccountAddress, Role
 
 log = logging.getLogger(__name__)
 

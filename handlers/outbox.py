@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from handlers.context import Context
 from handlers.messaging import ConversationRef, DeliveryError, OutgoingMessage
 from handlers.profile import PAUSED_INDEFINITELY
-from storage.models import Account, DeliveryStatus, Settings
+from storage.deliveries import DeliveryStatus
+from storage.people import Account, Settings
 
 log = logging.getLogger(__name__)
 

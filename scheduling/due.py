@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from handlers.app import assemble
 from handlers.context import Context, DueBatchHandler, DueHandler
 from handlers.logsafe import describe_exception
-from storage.models import DueWork
+from storage.due_queue import DueWork
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.base import UNSET, Storage
+from storage.base import Storage
 from storage.crypto import TextCipher
+from storage.people import UNSET
 from storage.sqlite import SqliteStorage
 
 

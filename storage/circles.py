@@ -1,6 +1,6 @@
 """Peer circles: the series, their dated occurrences, RSVPs, sessions, attendance and pulses.
 
-The rows here are independent of any backend, like those in :mod:`storage.models`.
+The rows here are independent of any backend, like those in the other area modules.
 """
 
 from __future__ import annotations

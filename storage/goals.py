@@ -1,6 +1,6 @@
 """Goals: what a person is working towards, broken into steps they tick off.
 
-The rows here are independent of any backend, like those in :mod:`storage.models`.
+The rows here are independent of any backend, like those in the other area modules.
 """
 
 from __future__ import annotations

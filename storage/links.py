@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Protocol
 
-from storage.models import Account
+from storage.people import Account
 
 
 class LinkProblem(enum.StrEnum):

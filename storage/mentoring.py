@@ -1,7 +1,7 @@
 """The mentoring area of the storage interface: pairings, sharing consent, alerts and their
 escalation, safety plans and the audit log of staff views.
 
-The rows here are small and frozen like those in :mod:`storage.models`; ``now`` is always
+The rows here are small and frozen like those in the other area modules; ``now`` is always
 passed in by the caller and every datetime in and out is aware UTC.
 """
 
@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from storage.models import Answer, Person, Role
+from storage.checkins import Answer
+from storage.people import Person, Role
 
 
 class Severity(enum.StrEnum):

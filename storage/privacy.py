@@ -1,7 +1,7 @@
 """The privacy area of the storage interface: export, erasure, retention and key rotation.
 
 Export and erasure walk one registry of every table that holds personal data
-(:mod:`storage.sqlite_privacy_rules`), so a table cannot be exported without being erased or
+(:mod:`storage.sqlite.privacy_rules`), so a table cannot be exported without being erased or
 the other way round; ``tests/test_privacy_tables.py`` fails when a table is added without
 being classified there.
 """

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from storage.models import Account, AccountAddress, DeliveryStatus, DueWork, Person, Settings
+from storage.deliveries import DeliveryStatus
+from storage.due_queue import DueWork
+from storage.people import Account, AccountAddress, Person, Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class PromptFacts:
     settings: Settings
     """The stored settings, or the defaults if the person has no settings row."""
     accounts: tuple[Account, ...]
-    """Ordered as :meth:`CoreStore.accounts_of` orders them (oldest first)."""
+    """Ordered as :meth:`~storage.people.PeopleStore.accounts_of` orders them (oldest first)."""
     status: DeliveryStatus | None
     """The ledger row of the prompt itself, (kind, subject, day), if there is one."""
     completed: bool
@@ -108,7 +110,7 @@ class DueOutcome:
     """False: leave the row leased, to be claimed again when the lease runs out."""
     marks: tuple[LedgerMark, ...] = ()
     reminder: DueWork | None = None
-    """A row to insert or move (as :meth:`CoreStore.set_due`)."""
+    """A row to insert or move (as :meth:`~storage.due_queue.DueQueueStore.set_due`)."""
     paused_until: datetime | None = None
     """Set: pause the person until then with ``paused_reason``, and delete the claimed row's
     (kind, subject) from the queue whoever holds it."""
@@ -156,6 +158,7 @@ class PromptBatchStore(Protocol):
         ...
 
     async def finish_due_batch(self, outcomes: Sequence[DueOutcome], now: datetime) -> None:
-        """One transaction: the outcomes' ledger marks (as :meth:`CoreStore.finish_delivery`),
-        reminders, pauses, and the claimed rows advanced (as :meth:`CoreStore.advance_due`)."""
+        """One transaction: the outcomes' ledger marks (as
+        :meth:`~storage.deliveries.DeliveryStore.finish_delivery`), reminders, pauses, and the
+        claimed rows advanced (as :meth:`~storage.due_queue.DueQueueStore.advance_due`)."""
         ...

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import ChatKind, ConversationRef, OutgoingMessage, RecordingMessenger
 from storage.circles import Circle
-from storage.models import AccountAddress, Role
+from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock, onboard
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import OutgoingMessage, RecordingMessenger
-from storage.models import AccountAddress, InviteCode, Role
+from storage.people import AccountAddress, InviteCode, Role
 from tests.conftest import Chat
 
 ACK_PREFIX = "al:ack:"

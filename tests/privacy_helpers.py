@@ -22,7 +22,7 @@ from scheduling.due import DueWorker
 from storage.circles import Circle, Recurrence, RsvpStatus, SpeakingOrder
 from storage.goals import GoalTerm
 from storage.mentoring import AuditEntry, Sharing
-from storage.models import Role
+from storage.people import Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock
 from tests.mentoring_helpers import ACK_PREFIX, mentee_of, pings, staff

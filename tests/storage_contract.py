@@ -11,18 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage.base import Storage
-from storage.models import (
-    Account,
-    AccountAddress,
-    Answer,
-    ConversationState,
-    DueWork,
-    FinishedCheckin,
-    InviteCode,
-    InviteError,
-    InviteProblem,
-    Role,
-)
+from storage.checkins import Answer, FinishedCheckin
+from storage.conversations import ConversationState
+from storage.due_queue import DueWork
+from storage.people import Account, AccountAddress, InviteCode, InviteError, InviteProblem, Role
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 ADDRESS = AccountAddress("telegram", "42")

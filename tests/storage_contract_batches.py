@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from storage.base import Storage
-from storage.models import Account, AccountAddress, Answer, DeliveryStatus, DueWork
+from storage.checkins import Answer
+from storage.deliveries import DeliveryStatus
+from storage.due_queue import DueWork
+from storage.people import Account, AccountAddress
 from storage.prompt_batches import (
     DueOutcome,
     LedgerMark,

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from storage.base import Storage
+from storage.checkins import Answer
 from storage.mentoring import (
     AlertReuse,
     AuditEntry,
@@ -24,7 +25,7 @@ from storage.mentoring import (
     Sharing,
     Trigger,
 )
-from storage.models import Account, AccountAddress, Answer, Role
+from storage.people import Account, AccountAddress, Role
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from handlers.checkins.flow import milestone_between
-from storage.models import AccountAddress, Answer
+from storage.checkins import Answer
+from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock, onboard
 

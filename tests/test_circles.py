@@ -12,7 +12,8 @@ from handlers.dispatcher import Dispatcher
 from handlers.messaging import RecordingMessenger
 from scheduling.due import DueWorker
 from storage.circles import RsvpStatus
-from storage.models import DeliveryStatus, Role
+from storage.deliveries import DeliveryStatus
+from storage.people import Role
 from storage.sqlite import SqliteStorage
 from tests.circle_helpers import ROOM, create_circle, last_with, member, payload
 from tests.conftest import FakeClock

@@ -10,7 +10,8 @@ from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import RecordingMessenger
 from scheduling.due import DueWorker
-from storage.models import DeliveryStatus, Role
+from storage.deliveries import DeliveryStatus
+from storage.people import Role
 from storage.sqlite import SqliteStorage
 from tests.circle_helpers import ROOM, Room, count_with, create_circle, last_with, member, payload
 from tests.conftest import FakeClock

@@ -20,7 +20,7 @@ from handlers.dispatcher import Dispatcher
 from handlers.messaging import RecordingMessenger
 from scheduling.due import DueWorker
 from storage.circles import Circle, Occurrence
-from storage.models import Role
+from storage.people import Role
 from storage.sqlite import SqliteStorage
 from tests.circle_helpers import ROOM, create_circle, last_with, member, payload
 from tests.conftest import FakeClock

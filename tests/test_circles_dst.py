@@ -14,7 +14,7 @@ from handlers.dispatcher import Dispatcher
 from handlers.messaging import RecordingMessenger
 from scheduling.due import DueWorker
 from storage.circles import Circle, Recurrence
-from storage.models import Role
+from storage.people import Role
 from storage.sqlite import SqliteStorage
 from tests.circle_helpers import ROOM, create_circle, member
 from tests.conftest import FakeClock

@@ -8,7 +8,7 @@ from handlers.circles.session import speaking_queue
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import RecordingMessenger
 from storage.circles import Attendance, RsvpStatus, SpeakingOrder
-from storage.models import Role
+from storage.people import Role
 from storage.sqlite import SqliteStorage
 from tests.circle_helpers import ROOM, create_circle, last_with, member, payload
 from tests.conftest import FakeClock

@@ -33,7 +33,7 @@ from handlers.messaging import (
     SentRef,
 )
 from scheduling.due import DueWorker
-from storage.models import AccountAddress
+from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from tests.conftest import FakeClock
 

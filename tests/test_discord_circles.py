@@ -24,7 +24,7 @@ from bot.config import ConfigError, load_config
 from handlers.circles import texts
 from scheduling.due import DueWorker
 from storage.circles import RsvpStatus, VenueKind
-from storage.models import AccountAddress, Role
+from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import FakeClock
 from tests.test_discord_adapter import World, discord_world, newest_button

@@ -25,7 +25,7 @@ from handlers.circles import texts
 from handlers.context import Context
 from handlers.messaging import Messengers
 from storage.circles import MirroredEvent
-from storage.models import Role
+from storage.people import Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import FakeClock
 from tests.test_discord_adapter import World, discord_world

@@ -6,7 +6,7 @@ import pytest
 
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import ChatKind, ConversationRef, IncomingEvent, Text
-from storage.models import AccountAddress
+from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, onboard
 

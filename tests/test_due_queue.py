@@ -19,7 +19,8 @@ from handlers.messaging import (
 )
 from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
-from storage.models import Account, AccountAddress, DeliveryStatus, Role
+from storage.deliveries import DeliveryStatus
+from storage.people import Account, AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock, onboard
 
@@ -173,7 +174,7 @@ async def test_restart_mid_fanout_sends_each_prompt_once(tmp_path: Path, clock: 
 
 
 async def _pending(storage: SqliteStorage) -> set[str]:
-    rows = await storage._fetchall(
+    rows = await storage.db.fetchall(
         "SELECT a.chat_id FROM deliveries d JOIN accounts a ON a.person_id = d.person_id"
         " WHERE d.kind = 'checkin' AND d.status = 'pending'"
     )

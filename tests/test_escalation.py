@@ -19,7 +19,7 @@ from handlers.messaging import (
 from handlers.program import EscalationSettings, ProgramSettings
 from scheduling.due import DueWorker
 from storage.mentoring import ChainRole, Severity, Trigger
-from storage.models import AccountAddress, Role
+from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock
 from tests.mentoring_helpers import ACK_PREFIX, join_with_code, pings, staff, team

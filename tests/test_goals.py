@@ -10,8 +10,9 @@ from handlers.goals.flow import MAX_OPEN_GOALS, MAX_TITLE_CHARS
 from handlers.goals.review import GOAL_REVIEW, run_goal_review
 from handlers.messaging import RecordingMessenger
 from scheduling.due import DueWorker
+from storage.deliveries import DeliveryStatus
 from storage.goals import GoalTerm
-from storage.models import Account, AccountAddress, DeliveryStatus, Role
+from storage.people import Account, AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock, onboard
 

@@ -15,8 +15,9 @@ from handlers.messaging import RecordingMessenger
 from handlers.resources.directory import parse_directory
 from handlers.resources.offer import resource_key
 from handlers.resources.sending import RESOURCE
+from storage.deliveries import DeliveryStatus
 from storage.goals import Goal
-from storage.models import DeliveryStatus, Role
+from storage.people import Role
 from storage.sqlite import SqliteStorage
 from tests.mentoring_helpers import Team, staff, team
 

@@ -7,7 +7,7 @@ from handlers.context import Context
 from handlers.messaging import Messengers, RecordingMessenger
 from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
-from storage.models import AccountAddress
+from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock, onboard
 

@@ -17,7 +17,7 @@ from handlers.messaging import Messengers, RecordingMessenger
 from handlers.program import MentoringSettings, ProgramSettings
 from scheduling.due import DueWorker
 from storage.mentoring import PairingSource
-from storage.models import Account, AccountAddress, Role
+from storage.people import Account, AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock
 from tests.mentoring_helpers import (

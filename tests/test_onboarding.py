@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
-from storage.models import AccountAddress, InviteCode, Role
+from storage.people import AccountAddress, InviteCode, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock, onboard
 

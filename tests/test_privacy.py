@@ -15,7 +15,7 @@ from handlers.privacy.data import purge_expired
 from scheduling.housekeeping import housekeeping
 from scheduling.scheduler import build_scheduler
 from storage.crypto import CipherError, TextCipher
-from storage.models import AccountAddress, Role
+from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock, onboard
 from tests.mentoring_helpers import mentee_of, staff

@@ -15,7 +15,7 @@ import pytest
 from handlers.mentoring import texts as mentoring_texts
 from handlers.privacy import texts
 from storage.crypto import TextCipher
-from storage.models import Role
+from storage.people import Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import FakeClock
 from tests.mentoring_helpers import ACK_PREFIX, mentee_of, pings

@@ -3,7 +3,7 @@ that holds personal data is covered by both the export and the erasure.
 
 A table holds personal data when a column refers to people(id) (a foreign key) or is named
 like a person or a platform address (``person_id``, ``..._person``, ``platform_user_id``,
-``user_id``, ``chat_id``). Such a table must be in ``storage.sqlite_privacy_rules``
+``user_id``, ``chat_id``). Such a table must be in ``storage.sqlite.privacy_rules``
 (``PERSONAL_TABLES``), which drives both ``export_person`` and ``erase_person``; any other
 table must be on the list below, with the reason it holds nothing personal. A new table on
 neither list fails here until someone decides.
@@ -17,7 +17,7 @@ from pathlib import Path
 from handlers.app import REGISTRY
 from handlers.privacy.data import SELF, erase_person
 from storage.sqlite import SqliteStorage
-from storage.sqlite_privacy_rules import PERSONAL_TABLES
+from storage.sqlite.privacy_rules import PERSONAL_TABLES
 from tests.conftest import FakeClock
 from tests.privacy_helpers import COMMENT, GOAL, NOTE, PLAN, STEP, build_world, tables
 

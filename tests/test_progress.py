@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from handlers.charts import PHONE_PORTRAIT, png_size
 from handlers.checkins.progress import ProgressData, alt_text
 from handlers.checkins.progress_chart import draw_chart
-from storage.models import AccountAddress, DeliveryStatus
+from storage.deliveries import DeliveryStatus
+from storage.people import AccountAddress
 from storage.reporting import DailyScore
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, FakeClock, onboard

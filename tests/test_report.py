@@ -22,9 +22,11 @@ from handlers.reporting.report import (
     guarded,
     percentile_90,
 )
+from storage.checkins import Answer
+from storage.deliveries import DeliveryStatus
 from storage.goals import GoalTerm
 from storage.mentoring import Trigger
-from storage.models import Account, AccountAddress, Answer, DeliveryStatus, Role
+from storage.people import Account, AccountAddress, Role
 from storage.sqlite import SqliteStorage
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # a Friday

@@ -17,7 +17,7 @@ from handlers.mentoring import texts as mentoring_texts
 from handlers.messaging import RecordingMessenger
 from handlers.texts import common
 from storage.mentoring import Sharing
-from storage.models import AccountAddress, Role
+from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.circle_helpers import ROOM, create_circle, member
 from tests.conftest import Chat, FakeClock, onboard

@@ -18,7 +18,7 @@ from bot.config import load_config
 from bot.runner import PlatformAdapter, platform_adapters, run
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers
-from storage.models import AccountAddress
+from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from tests.telegram_emulator.harness import running_emulator
 

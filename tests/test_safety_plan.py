@@ -6,7 +6,7 @@ from handlers.context import Context
 from handlers.crisis.safety_plan import MAX_PART_CHARS
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import RecordingMessenger
-from storage.models import AccountAddress
+from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, onboard
 from tests.mentoring_helpers import pings, team

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.models import AccountAddress
+from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from tests.conftest import Chat, onboard
 

@@ -1,5 +1,5 @@
 """Many people answering at once while the checkpoint thread keeps taking SQLite's write lock:
-the inline storage (storage/sqlite_base.py) must lose nothing and mix nothing up."""
+the inline storage (storage/sqlite/connection.py) must lose nothing and mix nothing up."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import random
 import pytest
 
 from handlers.dispatcher import Dispatcher
-from storage import sqlite_base
-from storage.models import AccountAddress
+from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
+from storage.sqlite import connection as sqlite_base
 from tests.conftest import Chat, onboard
 
 PEOPLE = 30
@@ -49,7 +49,7 @@ async def test_concurrent_checkins_under_checkpoint_contention_lose_nothing(
         return done
 
     results = await asyncio.gather(*(person(chat, rng.randrange(10**6)) for chat in chats))
-    await storage._checkpoints.wait()
+    await storage.db.checkpoints.wait()
     assert any(busy), "the checkpoint thread never held a write back: no contention tested"
 
     for chat, checkins in zip(chats, results, strict=True):

@@ -11,9 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from storage import StorageURLError, sqlite_base, sqlite_checkins, storage_from_url
-from storage.models import AccountAddress, Answer, ConversationState, DueWork, FinishedCheckin
+import storage.sqlite
+from storage import StorageURLError, storage_from_url
+from storage.checkins import Answer, FinishedCheckin, QuestionKey
+from storage.conversations import ConversationState
+from storage.due_queue import DueWork
+from storage.forwarding import Forward
+from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
+from storage.sqlite import checkins as sqlite_checkins
+from storage.sqlite import connection as sqlite_base
 from tests.storage_contract import StorageContract, make_person
 from tests.storage_contract_batches import PromptBatchContract
 from tests.storage_contract_circles import CircleContract
@@ -46,9 +53,29 @@ async def test_pragmas_and_migrations(tmp_path: Path) -> None:
     assert versions == sorted(versions) and versions[0] == 1 and len(set(versions)) == len(versions)
 
 
+async def test_each_method_is_answered_by_its_area_repository(store: SqliteStorage) -> None:
+    """SqliteStorage is composed, not inherited: every method it forwards is the bound method
+    of the repository its line names, and every repository shares the one connection."""
+    forwarded = {n: m for n, m in vars(SqliteStorage).items() if isinstance(m, Forward)}
+    assert len(forwarded) > 100
+    for name, member in forwarded.items():
+        repository = getattr(store, member.area)
+        assert getattr(store, name).__self__ is repository, name
+        assert repository._db is store.db, member.area
+
+
+def test_question_keys_reach_sql_as_parameters() -> None:
+    """No check-in question key is spelled inside the SQLite backend's SQL text: they are bound
+    from QuestionKey, so a renamed key cannot leave a query behind."""
+    for path in Path(storage.sqlite.__file__).parent.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for key in QuestionKey:
+            assert f"'{key.value}'" not in text, (path.name, key)
+
+
 async def test_foreign_keys_cascade(store: SqliteStorage, tmp_path: Path) -> None:
     person_id = await make_person(store)
-    async with store._write() as db:
+    async with store.db.write() as db:
         db.execute("DELETE FROM people WHERE id = ?", (person_id,))
     assert await store.accounts_of(person_id) == []
     assert await store.roles_of(person_id) == frozenset()
@@ -60,7 +87,7 @@ def test_storage_url() -> None:
         storage_from_url("mysql://nope")
 
 
-# Inline statements (storage/sqlite_base.py) -------------------------------------------------
+# Inline statements (storage/sqlite/connection.py) -------------------------------------------------
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 STATE = ConversationState("ck", "mood", {"checkin_id": 1})
@@ -98,7 +125,7 @@ async def test_a_write_gives_up_after_the_busy_timeout_and_the_store_still_works
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         await store.save_conversation(ADDRESS, STATE, NOW)
     with pytest.raises(sqlite3.OperationalError, match="locked"):
-        async with store._write() as db:
+        async with store.db.write() as db:
             db.execute("DELETE FROM conversation_state")
     other.execute("ROLLBACK")
     other.close()
@@ -125,7 +152,7 @@ async def test_commits_are_checkpointed_in_the_background(
         assert not _main_file_alone_has_person(store.path, tmp_path / "before.db")
         await store.save_conversation(ADDRESS, STATE, NOW)
         await store.clear_conversation(ADDRESS)  # the third commit starts a checkpoint
-        await store._checkpoints.wait()
+        await store.db.checkpoints.wait()
         assert _main_file_alone_has_person(store.path, tmp_path / "after.db")
     finally:
         await store.close()
@@ -153,7 +180,7 @@ async def test_the_wal_stays_bounded_under_a_steady_stream_of_commits(
             await store.update_settings(person_id, checkin_time=f"{n % 24:02d}:00")
             if n % 100 == 99:
                 sizes.append(_size(wal))
-        await store._checkpoints.wait()
+        await store.db.checkpoints.wait()
     finally:
         await store.close()
     # 4,000 commits of a few pages each would be ~20 MB of WAL without restarts.

@@ -37,7 +37,7 @@ from handlers.program import ProgramSettings
 from handlers.texts import common
 from handlers.texts import profile as profile_texts
 from scheduling.due import DueWorker
-from storage.models import AccountAddress, Role
+from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import FakeClock
 from tests.telegram_emulator.harness import EmulatorHandle, launch_emulator

@@ -16,7 +16,7 @@ from handlers.context import Context
 from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
-from storage.models import Account, AccountAddress, Role
+from storage.people import Account, AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import FakeClock
 from tests.telegram_emulator.harness import EmulatorHandle, running_emulator

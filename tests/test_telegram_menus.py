@@ -17,7 +17,7 @@ from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
-from storage.models import AccountAddress, InviteCode, Role
+from storage.people import AccountAddress, InviteCode, Role
 from storage.sqlite import SqliteStorage
 from tests.conftest import FakeClock
 from tests.telegram_emulator.harness import EmulatorHandle, running_emulator

@@ -50,7 +50,7 @@ from handlers.messaging import (
     Text,
 )
 from handlers.texts.common import UNSUPPORTED_MESSAGE
-from storage.models import AccountAddress
+from storage.people import AccountAddress
 
 log = logging.getLogger(__name__)
 

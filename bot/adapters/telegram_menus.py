@@ -15,7 +15,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
 from handlers.logsafe import describe_exception
-from storage.models import AccountAddress
+from storage.people import AccountAddress
 
 log = logging.getLogger(__name__)
 

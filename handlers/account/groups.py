@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from handlers.context import Context
 from handlers.messaging import OutgoingMessage
 from handlers.texts import common as texts
-from storage.models import AccountAddress, Role
+from storage.people import AccountAddress, Role
 
 GROUP_HOSTS = frozenset({Role.FACILITATOR, Role.COORDINATOR, Role.MENTOR})
 """Roles that may add the bot to a group (circles live in groups; mentors run some)."""

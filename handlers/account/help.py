@@ -8,7 +8,7 @@ from handlers.account import help_texts as texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
 from handlers.crisis.reply import crisis_line
 from handlers.messaging import OutgoingMessage
-from storage.models import AccountAddress, Role
+from storage.people import AccountAddress, Role
 
 CommandListing = Callable[[frozenset[Role], bool], list[CommandSpec]]
 

@@ -15,7 +15,7 @@ from handlers.context import Capability, CommandSpec, Context, Replies, Turn, en
 from handlers.dispatcher import stale_button
 from handlers.messaging import Button, OutgoingMessage
 from storage.links import LinkError
-from storage.models import Account
+from storage.people import Account
 
 FLOW = "lk"
 CODE_VALID_FOR = timedelta(minutes=10)

@@ -14,7 +14,7 @@ from handlers.dispatcher import stale_button
 from handlers.mentoring import pairing as mentoring
 from handlers.messaging import Button, OutgoingMessage
 from handlers.profile import ProfileAnswerError
-from storage.models import Account, InviteCode, InviteError, Role
+from storage.people import Account, InviteCode, InviteError, Role
 
 FLOW = "ob"
 

@@ -13,7 +13,7 @@ from handlers.dispatcher import stale_button
 from handlers.messaging import Button, OutgoingMessage
 from handlers.profile import ProfileAnswerError
 from handlers.timing import TimingError, parse_local_date, parse_quiet_hours
-from storage.models import Role
+from storage.people import Role
 
 FLOW = "st"
 EVERYONE = frozenset(Role)

@@ -16,8 +16,9 @@ from handlers.context import Context
 from handlers.logsafe import describe_exception
 from handlers.mentoring import escalation_texts as texts
 from handlers.mentoring.escalation import raise_alert
+from storage.checkins import Answer, Checkin
+from storage.due_queue import DueWork
 from storage.mentoring import Trigger
-from storage.models import Answer, Checkin, DueWork
 
 log = logging.getLogger(__name__)
 

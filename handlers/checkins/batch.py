@@ -50,7 +50,9 @@ from handlers.messaging import ConversationRef, DeliveryError
 from handlers.outbox import choose_ref, send_with_retries
 from handlers.profile import PAUSED_INDEFINITELY
 from handlers.program import Question
-from storage.models import AccountAddress, DeliveryStatus, DueWork
+from storage.deliveries import DeliveryStatus
+from storage.due_queue import DueWork
+from storage.people import AccountAddress
 from storage.prompt_batches import (
     DueOutcome,
     LedgerMark,

@@ -16,14 +16,9 @@ from handlers.messaging import Button, OutgoingMessage
 from handlers.profile import DateStyle, format_date, local_today
 from handlers.program import Question
 from handlers.timing import TimingError, parse_local_date
-from storage.models import (
-    AccountAddress,
-    Answer,
-    Checkin,
-    ConversationState,
-    FinishedCheckin,
-    Role,
-)
+from storage.checkins import Answer, Checkin, FinishedCheckin
+from storage.conversations import ConversationState
+from storage.people import AccountAddress, Role
 
 FLOW = "ck"
 EVERYONE = frozenset(Role)

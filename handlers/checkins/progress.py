@@ -17,7 +17,7 @@ from handlers.checkins import progress_texts as texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
 from handlers.messaging import Image, OutgoingMessage
 from handlers.profile import DateStyle, format_date, local_today
-from storage.models import Person, Role
+from storage.people import Person, Role
 from storage.reporting import DailyScore
 
 EVERYONE = frozenset(Role)

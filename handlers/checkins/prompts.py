@@ -16,7 +16,8 @@ from handlers.context import Context
 from handlers.messaging import DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, pause_unreachable, prompt_ref
 from handlers.timing import QuietHours, TimingError, parse_quiet_hours
-from storage.models import DueWork, Settings
+from storage.due_queue import DueWork
+from storage.people import Settings
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ from datetime import datetime
 from handlers.context import Context
 from handlers.profile import PAUSED_INDEFINITELY, time_from_setting
 from handlers.timing import is_valid_zone, next_checkin_due, occurrence_key
-from storage.models import DueWork, Person, Settings
+from storage.due_queue import DueWork
+from storage.people import Person, Settings
 
 log = logging.getLogger(__name__)
 

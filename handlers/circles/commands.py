@@ -60,7 +60,8 @@ from handlers.messaging import (
 from handlers.outbox import deliver
 from handlers.timing import TimingError, parse_local_date
 from storage.circles import Circle, VenueKind
-from storage.models import AccountAddress, DueWork, Role
+from storage.due_queue import DueWork
+from storage.people import AccountAddress, Role
 
 log = logging.getLogger(__name__)
 

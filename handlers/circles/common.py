@@ -11,7 +11,7 @@ from handlers.messaging import ChatKind, ConversationRef, DeliveryError, Outgoin
 from handlers.outbox import prompt_ref, send_with_retries
 from handlers.timing import is_valid_zone
 from storage.circles import Circle, Session, Venue, VenueKind
-from storage.models import Role
+from storage.people import Role
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from handlers.logsafe import describe_exception
 from handlers.messaging import Button, DeliveryError, OutgoingMessage
 from handlers.outbox import deliver
 from storage.circles import Circle, Occurrence, Rsvp, RsvpStatus
-from storage.models import DueWork
+from storage.due_queue import DueWork
 
 log = logging.getLogger(__name__)
 

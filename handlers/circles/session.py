@@ -32,7 +32,8 @@ from handlers.messaging import Button, ConversationRef, OutgoingMessage
 from handlers.outbox import deliver
 from handlers.profile import format_time
 from storage.circles import Attendance, Circle, Occurrence, Session, SpeakingOrder
-from storage.models import AccountAddress, DueWork
+from storage.due_queue import DueWork
+from storage.people import AccountAddress
 
 SHARE_SECONDS = 180
 EXTENSION = timedelta(minutes=2)

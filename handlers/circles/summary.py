@@ -35,7 +35,8 @@ from handlers.logsafe import describe_exception
 from handlers.messaging import Button, DeliveryError, OutgoingMessage
 from handlers.outbox import deliver
 from storage.circles import Circle, RsvpStatus, Session
-from storage.models import DueWork, Role
+from storage.due_queue import DueWork
+from storage.people import Role
 
 log = logging.getLogger(__name__)
 

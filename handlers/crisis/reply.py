@@ -17,7 +17,7 @@ from handlers.logsafe import describe_exception
 from handlers.messaging import ChatKind, ConversationRef, IncomingEvent, OutgoingMessage
 from handlers.program import ProgramSettings
 from storage.mentoring import SafetyPlan
-from storage.models import AccountAddress, Person
+from storage.people import AccountAddress, Person
 
 __all__ = ["CATEGORIES", "CrisisAssessment", "assess", "crisis_line", "crisis_reply", "respond"]
 

@@ -14,7 +14,7 @@ from handlers.context import Capability, CommandSpec, Context, Replies, Turn, en
 from handlers.crisis import safety_plan_texts as texts
 from handlers.messaging import Button, OutgoingMessage
 from storage.mentoring import SafetyPlan
-from storage.models import Role
+from storage.people import Role
 
 FLOW = "sp"
 PARTS = ("warning_signs", "what_helps", "people_places", "professionals")

@@ -22,7 +22,7 @@ from handlers.messaging import Button, OutgoingMessage
 from handlers.profile import local_today
 from handlers.timing import TimingError, parse_local_date
 from storage.goals import Goal, GoalTerm
-from storage.models import Role
+from storage.people import Role
 
 EVERYONE = frozenset(Role)
 MAX_TITLE_CHARS = 80

@@ -27,7 +27,8 @@ from handlers.timing import (
     occurrence_key,
     parse_quiet_hours,
 )
-from storage.models import DeliveryStatus, DueWork
+from storage.deliveries import DeliveryStatus
+from storage.due_queue import DueWork
 
 log = logging.getLogger(__name__)
 

@@ -35,14 +35,10 @@ from handlers.mentoring import escalation_texts as texts
 from handlers.messaging import Button, DeliveryError, IncomingEvent, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.profile import display_name, format_date, format_time
+from storage.deliveries import DeliveryStatus
+from storage.due_queue import DueWork
 from storage.mentoring import Alert, AlertReuse, ChainRole, EscalationStep, Severity, Trigger
-from storage.models import (
-    AccountAddress,
-    DeliveryStatus,
-    DueWork,
-    Person,
-    Role,
-)
+from storage.people import AccountAddress, Person, Role
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from handlers.messaging import Button, OutgoingMessage
 from handlers.profile import display_name, local_today
 from storage.goals import Goal, GoalTerm
 from storage.mentoring import Pairing
-from storage.models import Person
+from storage.people import Person
 
 FLOW = "mg"
 """Button payloads ``mg:list:<mentee id>``, ``mg:cheer:<goal id>``, ``mg:cancel:``; the cheer

@@ -29,8 +29,9 @@ from handlers.mentoring.escalation import INLINE_PING_SECONDS
 from handlers.messaging import Button, DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.profile import display_name
+from storage.due_queue import DueWork
 from storage.mentoring import Pairing, PairingError, PairingProblem, PairingSource, Sharing
-from storage.models import DueWork, InviteCode, Role
+from storage.people import InviteCode, Role
 
 log = logging.getLogger(__name__)
 

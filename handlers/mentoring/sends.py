@@ -15,7 +15,7 @@ from handlers.logsafe import describe_exception
 from handlers.mentoring.escalation import INLINE_PING_SECONDS
 from handlers.messaging import DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
-from storage.models import DeliveryStatus
+from storage.deliveries import DeliveryStatus
 
 log = logging.getLogger(__name__)
 

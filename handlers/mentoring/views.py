@@ -32,7 +32,7 @@ from handlers.messaging import Button, DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.profile import display_name, format_date, local_today
 from storage.mentoring import Alert, CheckinSummary, Pairing
-from storage.models import Person, Role
+from storage.people import Person, Role
 
 log = logging.getLogger(__name__)
 

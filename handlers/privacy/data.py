@@ -2,7 +2,7 @@
 (``/deleteme``, ``peerbot erase``) and the daily retention purge.
 
 Storage walks one registry of every table holding personal data for both the export and the
-erasure (:mod:`storage.sqlite_privacy_rules`). Here we add what only the core knows: which
+erasure (:mod:`storage.sqlite.privacy_rules`). Here we add what only the core knows: which
 queue kinds name a person, an alert or a pairing (the capabilities declare them: their
 ``ledger_kinds``), what the person reads, and who is told.
 An erasure tells the person's mentor (and backup) only that they left, and their mentees

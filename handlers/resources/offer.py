@@ -14,7 +14,7 @@ from handlers.context import Context, Replies, Turn
 from handlers.messaging import Button, OutgoingMessage
 from handlers.program import CATEGORIES, Resource, ResourceDirectory
 from handlers.resources import texts
-from storage.models import Role
+from storage.people import Role
 
 FLOW = "rm"
 """Button payloads ``rm:pick:<key>`` and ``rm:to:<key>:<mentee id>``."""

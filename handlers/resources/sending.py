@@ -17,7 +17,7 @@ from handlers.program import Resource
 from handlers.resources import texts
 from handlers.resources.browse import resource_text
 from handlers.resources.offer import FLOW, find_resource
-from storage.models import Person, Role
+from storage.people import Person, Role
 
 RESOURCE = "resource"
 """The ledger kind of an entry sent to a mentee."""

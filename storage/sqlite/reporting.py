@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from storage.checkins import QuestionKey
 from storage.reporting import (
     AlertRow,
     CircleCounts,
@@ -15,13 +16,15 @@ from storage.reporting import (
     RoleCount,
     WeekTrend,
 )
-from storage.sqlite_base import SqliteBase
+from storage.sqlite.connection import Repository
 from storage.timestamps import from_db, from_db_date, to_db, to_db_date
 
 ROLES = ("mentee", "mentor", "facilitator", "coordinator")
 CHECKIN_KIND = "checkin"
 """The ledger kind of daily check-in prompts (``handlers.checkins.schedule.CHECKIN``)."""
 PROMPTED = ("sent", "missed")
+_SCORES = (QuestionKey.MOOD.value, QuestionKey.CRAVING.value)
+"""The answers the trends and the progress chart average, bound in this order (mood, craving)."""
 RETENTION_WINDOW_DAYS = 7
 """Retained at day N: a completed check-in on one of days N-6 .. N after onboarding."""
 
@@ -39,9 +42,9 @@ _ATTENDANCE_SESSION = ("session_id", "circle_session_id", "circle_id")
 _ATTENDANCE_FLAG = ("attended", "present", "attended_at", "checked_in_at")
 
 
-class SqliteReporting(SqliteBase):
+class SqliteReporting(Repository):
     async def people_by_role(self, since: datetime) -> list[RoleCount]:
-        rows = await self._scan(
+        rows = await self._db.scan(
             "SELECT r.role, COUNT(*) AS people, COALESCE(SUM(p.onboarded_at >= ?), 0) AS joined,"
             " COALESCE(SUM(p.stopped_at IS NOT NULL), 0) AS stopped"
             " FROM roles r JOIN people p ON p.id = r.person_id"
@@ -57,7 +60,7 @@ class SqliteReporting(SqliteBase):
         ]
 
     async def checkin_completion(self, start: date, end: date) -> CompletionCounts:
-        row = await self._scan_one(
+        row = await self._db.scan_one(
             "SELECT COUNT(*) AS prompted, COUNT(DISTINCT d.person_id) AS people,"
             " COALESCE(SUM(EXISTS (SELECT 1 FROM checkins c WHERE c.person_id = d.person_id"
             "   AND c.local_date = d.occurrence AND c.completed_at IS NOT NULL)), 0) AS answered"
@@ -70,7 +73,7 @@ class SqliteReporting(SqliteBase):
 
     async def retention(self, days: int, now: datetime) -> RetentionCounts:
         first, last = f"+{days - RETENTION_WINDOW_DAYS + 1} days", f"+{days} days"
-        row = await self._scan_one(
+        row = await self._db.scan_one(
             "SELECT COUNT(*) AS eligible, COALESCE(SUM(EXISTS (SELECT 1 FROM checkins c"
             "   WHERE c.person_id = p.id AND c.completed_at IS NOT NULL AND c.local_date"
             "   BETWEEN date(substr(p.onboarded_at, 1, 10), ?)"
@@ -83,18 +86,18 @@ class SqliteReporting(SqliteBase):
         return RetentionCounts(days, row["eligible"], row["retained"])
 
     async def weekly_trends(self, start: date, end: date) -> list[WeekTrend]:
-        rows = await self._scan(
+        rows = await self._db.scan(
             "SELECT date(c.local_date, '-6 days', 'weekday 1') AS week_start,"
             " COUNT(DISTINCT c.person_id) AS people, COUNT(*) AS checkins,"
             " AVG(m.value_number) AS mood_avg, AVG(k.value_number) AS craving_avg"
             " FROM checkins c"
-            " LEFT JOIN checkin_answers m ON m.checkin_id = c.id AND m.question_key = 'mood'"
+            " LEFT JOIN checkin_answers m ON m.checkin_id = c.id AND m.question_key = ?"
             "  AND m.skipped = 0"
-            " LEFT JOIN checkin_answers k ON k.checkin_id = c.id AND k.question_key = 'craving'"
+            " LEFT JOIN checkin_answers k ON k.checkin_id = c.id AND k.question_key = ?"
             "  AND k.skipped = 0"
             " WHERE c.completed_at IS NOT NULL AND c.local_date BETWEEN ? AND ?"
             " GROUP BY week_start ORDER BY week_start",
-            (to_db_date(start), to_db_date(end)),
+            (*_SCORES, to_db_date(start), to_db_date(end)),
         )
         return [
             WeekTrend(
@@ -109,7 +112,7 @@ class SqliteReporting(SqliteBase):
 
     async def goal_counts(self, since: datetime, now: datetime) -> GoalCounts:
         window = (to_db(since), to_db(now))
-        row = await self._scan_one(
+        row = await self._db.scan_one(
             "SELECT COALESCE(SUM(created_at BETWEEN ? AND ?), 0) AS created,"
             " COUNT(DISTINCT CASE WHEN created_at BETWEEN ? AND ? THEN person_id END)"
             "  AS people_created,"
@@ -141,7 +144,7 @@ class SqliteReporting(SqliteBase):
                 (acked, "a_acked"),
             )
         )
-        rows = await self._scan(
+        rows = await self._db.scan(
             f'SELECT {select} FROM alerts WHERE "{raised}" BETWEEN ? AND ?',
             (to_db(since), to_db(now)),
         )
@@ -174,7 +177,7 @@ class SqliteReporting(SqliteBase):
             return None
         cancelled = _pick(session_columns, _CIRCLE_CANCELLED)
         held = f'"{starts}" BETWEEN ? AND ?' + (f' AND "{cancelled}" IS NULL' if cancelled else "")
-        row = await self._scan_one(
+        row = await self._db.scan_one(
             f'SELECT (SELECT COUNT(*) FROM "{sessions}" WHERE {held}) AS held,'
             f" COUNT(a.person_id) AS expected, COUNT(DISTINCT a.person_id) AS people,"
             f' COALESCE(SUM(a."{flag}" IS NOT NULL AND a."{flag}" != 0), 0) AS attended'
@@ -186,26 +189,26 @@ class SqliteReporting(SqliteBase):
         return CircleCounts(row["held"], row["expected"], row["attended"], row["people"])
 
     async def daily_scores(self, person_id: int, start: date, end: date) -> list[DailyScore]:
-        rows = await self._scan(
+        rows = await self._db.scan(
             "SELECT c.local_date, m.value_number AS mood, k.value_number AS craving"
             " FROM checkins c"
-            " LEFT JOIN checkin_answers m ON m.checkin_id = c.id AND m.question_key = 'mood'"
+            " LEFT JOIN checkin_answers m ON m.checkin_id = c.id AND m.question_key = ?"
             "  AND m.skipped = 0"
-            " LEFT JOIN checkin_answers k ON k.checkin_id = c.id AND k.question_key = 'craving'"
+            " LEFT JOIN checkin_answers k ON k.checkin_id = c.id AND k.question_key = ?"
             "  AND k.skipped = 0"
             " WHERE c.person_id = ? AND c.completed_at IS NOT NULL"
             " AND c.local_date BETWEEN ? AND ?"
             " AND c.id = (SELECT MAX(c2.id) FROM checkins c2 WHERE c2.person_id = c.person_id"
             "  AND c2.local_date = c.local_date AND c2.completed_at IS NOT NULL)"
             " ORDER BY c.local_date",
-            (person_id, to_db_date(start), to_db_date(end)),
+            (*_SCORES, person_id, to_db_date(start), to_db_date(end)),
         )
         return [
             DailyScore(from_db_date(row["local_date"]), row["mood"], row["craving"]) for row in rows
         ]
 
     async def prompted_days(self, person_id: int, start: date, end: date) -> list[date]:
-        rows = await self._scan(
+        rows = await self._db.scan(
             "SELECT DISTINCT occurrence FROM deliveries WHERE person_id = ? AND kind = ?"
             " AND status IN (?, ?) AND occurrence BETWEEN ? AND ? ORDER BY occurrence",
             (person_id, CHECKIN_KIND, *PROMPTED, to_db_date(start), to_db_date(end)),
@@ -214,12 +217,12 @@ class SqliteReporting(SqliteBase):
 
     async def _columns(self, table: str) -> frozenset[str]:
         """The table's column names, or nothing if there is no such table."""
-        exists = await self._scan_one(
+        exists = await self._db.scan_one(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
         )
         if exists is None:
             return frozenset()
-        rows = await self._scan("SELECT name FROM pragma_table_info(?)", (table,))
+        rows = await self._db.scan("SELECT name FROM pragma_table_info(?)", (table,))
         return frozenset(str(row["name"]) for row in rows)
 
 

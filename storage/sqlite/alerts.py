@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from storage.checkins import Answer
 from storage.mentoring import (
     Alert,
     AlertReuse,
@@ -18,13 +19,12 @@ from storage.mentoring import (
     Severity,
     Trigger,
 )
-from storage.models import Answer
-from storage.sqlite_base import SqliteBase, Transaction
-from storage.sqlite_privacy_rules import next_id
+from storage.sqlite.connection import Repository, Transaction
+from storage.sqlite.privacy_rules import next_id
 from storage.timestamps import from_db, from_db_date, maybe_from_db, to_db
 
 
-class SqliteAlerts(SqliteBase):
+class SqliteAlerts(Repository):
     # Alerts and escalation --------------------------------------------------------------------
 
     async def create_alert(
@@ -36,7 +36,7 @@ class SqliteAlerts(SqliteBase):
         reuse: AlertReuse | None = None,
     ) -> tuple[Alert, bool]:
         severity = trigger.severity
-        async with self._write() as db:
+        async with self._db.write() as db:
             if reuse is not None:
                 sql = (
                     "SELECT * FROM alerts WHERE person_id = ? AND severity = ? AND created_at >= ?"
@@ -58,11 +58,11 @@ class SqliteAlerts(SqliteBase):
         return _alert(next(iter(rows))), True
 
     async def get_alert(self, alert_id: int) -> Alert | None:
-        row = await self._fetchone("SELECT * FROM alerts WHERE id = ?", (alert_id,))
+        row = await self._db.fetchone("SELECT * FROM alerts WHERE id = ?", (alert_id,))
         return _alert(row) if row is not None else None
 
     async def ack_alert(self, alert_id: int, by: int, now: datetime) -> tuple[Alert, bool] | None:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "UPDATE alerts SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL",
                 (to_db(now), by, alert_id),
@@ -74,14 +74,14 @@ class SqliteAlerts(SqliteBase):
 
     async def open_alerts(self, person_ids: Sequence[int] | None = None) -> list[Alert]:
         if person_ids is None:
-            rows = await self._fetchall(
+            rows = await self._db.fetchall(
                 "SELECT * FROM alerts WHERE acked_at IS NULL ORDER BY created_at, id"
             )
         elif not person_ids:
             return []
         else:
             marks = ", ".join("?" for _ in person_ids)
-            rows = await self._fetchall(
+            rows = await self._db.fetchall(
                 f"SELECT * FROM alerts WHERE acked_at IS NULL AND person_id IN ({marks})"
                 " ORDER BY created_at, id",
                 tuple(person_ids),
@@ -89,7 +89,7 @@ class SqliteAlerts(SqliteBase):
         return [_alert(row) for row in rows]
 
     async def open_alerts_for_recipient(self, recipient_id: int) -> list[Alert]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM alerts WHERE acked_at IS NULL AND id IN"
             " (SELECT alert_id FROM escalation_steps WHERE recipient_id = ?)"
             " ORDER BY created_at, id",
@@ -98,7 +98,7 @@ class SqliteAlerts(SqliteBase):
         return [_alert(row) for row in rows]
 
     async def record_step(self, step: EscalationStep) -> bool:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO escalation_steps (alert_id, step, recipient_id, role,"
                 " notified_at) VALUES (?, ?, ?, ?, ?)",
@@ -113,7 +113,7 @@ class SqliteAlerts(SqliteBase):
             return cursor.rowcount == 1
 
     async def steps_of(self, alert_id: int) -> list[EscalationStep]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM escalation_steps WHERE alert_id = ? AND recipient_id IS NOT NULL"
             " ORDER BY step",
             (alert_id,),
@@ -132,20 +132,22 @@ class SqliteAlerts(SqliteBase):
     # Safety plans -------------------------------------------------------------------------------
 
     async def get_safety_plan(self, person_id: int) -> SafetyPlan | None:
-        row = await self._fetchone("SELECT * FROM safety_plans WHERE person_id = ?", (person_id,))
+        row = await self._db.fetchone(
+            "SELECT * FROM safety_plans WHERE person_id = ?", (person_id,)
+        )
         if row is None:
             return None
         return SafetyPlan(
             person_id=row["person_id"],
-            warning_signs=self._unseal(row["warning_signs"]),
-            what_helps=self._unseal(row["what_helps"]),
-            people_places=self._unseal(row["people_places"]),
-            professionals=self._unseal(row["professionals"]),
+            warning_signs=self._db.unseal(row["warning_signs"]),
+            what_helps=self._db.unseal(row["what_helps"]),
+            people_places=self._db.unseal(row["people_places"]),
+            professionals=self._db.unseal(row["professionals"]),
             updated_at=from_db(row["updated_at"]),
         )
 
     async def save_safety_plan(self, plan: SafetyPlan, now: datetime) -> SafetyPlan:
-        await self._write_one(
+        await self._db.write_one(
             "INSERT INTO safety_plans (person_id, warning_signs, what_helps, people_places,"
             " professionals, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (person_id) DO UPDATE SET warning_signs = excluded.warning_signs,"
@@ -153,10 +155,10 @@ class SqliteAlerts(SqliteBase):
             " professionals = excluded.professionals, updated_at = excluded.updated_at",
             (
                 plan.person_id,
-                self._seal(plan.warning_signs),
-                self._seal(plan.what_helps),
-                self._seal(plan.people_places),
-                self._seal(plan.professionals),
+                self._db.seal(plan.warning_signs),
+                self._db.seal(plan.what_helps),
+                self._db.seal(plan.people_places),
+                self._db.seal(plan.professionals),
                 to_db(now),
             ),
         )
@@ -174,7 +176,7 @@ class SqliteAlerts(SqliteBase):
     async def write_audit(self, entries: Sequence[AuditEntry]) -> None:
         if not entries:
             return
-        async with self._write() as db:
+        async with self._db.write() as db:
             db.executemany(
                 "INSERT INTO audit_log (at, actor_id, actor_label, subject_id, action, detail)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -201,7 +203,7 @@ class SqliteAlerts(SqliteBase):
         if since is not None:
             sql += " AND at >= ?"
             params.append(to_db(since))
-        rows = await self._fetchall(sql + " ORDER BY at DESC, id DESC LIMIT ?", (*params, limit))
+        rows = await self._db.fetchall(sql + " ORDER BY at DESC, id DESC LIMIT ?", (*params, limit))
         return [
             AuditEntry(
                 at=from_db(row["at"]),
@@ -220,7 +222,7 @@ class SqliteAlerts(SqliteBase):
     # Check-in summaries -----------------------------------------------------------------------
 
     async def recent_checkins(self, person_id: int, limit: int) -> list[CheckinSummary]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM checkins WHERE person_id = ? AND completed_at IS NOT NULL"
             " ORDER BY completed_at DESC, id DESC LIMIT ?",
             (person_id, limit),
@@ -229,7 +231,7 @@ class SqliteAlerts(SqliteBase):
             return []
         ids = [row["id"] for row in rows]
         marks = ", ".join("?" for _ in ids)
-        answer_rows = await self._fetchall(
+        answer_rows = await self._db.fetchall(
             f"SELECT * FROM checkin_answers WHERE checkin_id IN ({marks})", tuple(ids)
         )
         answers: dict[int, dict[str, Answer]] = {checkin_id: {} for checkin_id in ids}
@@ -237,7 +239,7 @@ class SqliteAlerts(SqliteBase):
             answers[row["checkin_id"]][row["question_key"]] = Answer(
                 question_key=row["question_key"],
                 number=row["value_number"],
-                text=self._unseal(row["value_text"]),
+                text=self._db.unseal(row["value_text"]),
                 skipped=bool(row["skipped"]),
             )
         return [

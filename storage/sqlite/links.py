@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.links import LinkError, LinkProblem
-from storage.models import Account
-from storage.sqlite_base import SqliteBase
+from storage.people import Account
+from storage.sqlite.connection import Repository
 from storage.timestamps import from_db, to_db
 
 
-class SqliteLinks(SqliteBase):
+class SqliteLinks(Repository):
     async def create_link_code(
         self, code: str, person_id: int, *, now: datetime, expires_at: datetime
     ) -> None:
-        async with self._write() as db:
+        async with self._db.write() as db:
             db.execute("DELETE FROM link_codes WHERE person_id = ?", (person_id,))
             db.execute(
                 "INSERT INTO link_codes (code, person_id, created_at, expires_at)"
@@ -23,7 +23,7 @@ class SqliteLinks(SqliteBase):
             )
 
     async def redeem_link_code(self, code: str, account: Account, now: datetime) -> int:
-        async with self._write() as db:
+        async with self._db.write() as db:
             rows = list(
                 db.execute_fetchall(
                     "SELECT person_id, expires_at FROM link_codes WHERE code = ?", (code,)

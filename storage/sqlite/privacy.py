@@ -8,8 +8,8 @@ from typing import Any
 
 from storage.crypto import CipherError, TextCipher, is_sealed
 from storage.privacy import Erasure, ExportedRows, LedgerKinds, PurgeCounts, PurgeCutoffs
-from storage.sqlite_base import SqliteBase
-from storage.sqlite_privacy_rules import (
+from storage.sqlite.connection import Repository
+from storage.sqlite.privacy_rules import (
     ENCRYPTED_COLUMNS,
     FLOORED,
     PERSONAL_TABLES,
@@ -34,16 +34,16 @@ _ALERT_KINDS = "kind IN (SELECT value FROM json_each(?))"
 _OLD_ALERT_SUBJECTS = "SELECT CAST(id AS TEXT) FROM alerts WHERE created_at < ?"
 
 
-class SqlitePrivacy(SqliteBase):
+class SqlitePrivacy(Repository):
     @property
     def encrypts_text(self) -> bool:
-        return self._cipher is not None
+        return self._db.cipher is not None
 
     async def export_person(self, person_id: int, kinds: LedgerKinds) -> ExportedRows:
         params = _params(person_id, kinds)
         exported: ExportedRows = {}
         # Inside one transaction, so every table is read at the same moment.
-        async with self._write() as db:
+        async with self._db.write() as db:
             for table, rule in PERSONAL_TABLES.items():
                 rows = db.execute_fetchall(rule.export, params)
                 exported[table] = [self._readable(table, row) for row in rows]
@@ -53,12 +53,12 @@ class SqlitePrivacy(SqliteBase):
         values = dict(zip(row.keys(), row, strict=True))
         for column, value in values.items():
             if (table, column) in SEALED and isinstance(value, str):
-                values[column] = self._unseal(value)
+                values[column] = self._db.unseal(value)
         return values
 
     async def erase_person(self, person_id: int, erasure: Erasure, kinds: LedgerKinds) -> bool:
         params = _params(person_id, kinds, erasure.id)
-        async with self._write() as db:
+        async with self._db.write() as db:
             found = db.execute_fetchall("SELECT 1 FROM people WHERE id = ?", (person_id,))
             if not list(found):
                 return False
@@ -71,16 +71,16 @@ class SqlitePrivacy(SqliteBase):
                 "INSERT INTO erasures (id, erased_at, requested_by) VALUES (?, ?, ?)",
                 (erasure.id, to_db(erasure.erased_at), erasure.requested_by),
             )
-        await self._checkpoint()
+        await self._db.checkpoint()
         return True
 
     async def erasures(self) -> list[Erasure]:
-        rows = await self._fetchall("SELECT * FROM erasures ORDER BY erased_at, id")
+        rows = await self._db.fetchall("SELECT * FROM erasures ORDER BY erased_at, id")
         return [Erasure(row["id"], from_db(row["erased_at"]), row["requested_by"]) for row in rows]
 
     async def purge_expired(self, cutoffs: PurgeCutoffs, kinds: LedgerKinds) -> PurgeCounts:
         counts: dict[str, int] = {}
-        async with self._write() as db:
+        async with self._db.write() as db:
 
             def delete(name: str, sql: str, params: tuple[Any, ...]) -> None:
                 cursor = db.execute(sql, params)
@@ -141,12 +141,12 @@ class SqlitePrivacy(SqliteBase):
             link_codes=counts.get("link_codes", 0),
         )
         if result.total:
-            await self._checkpoint()
+            await self._db.checkpoint()
         return result
 
     async def rotate_cipher(self, new: TextCipher, old: TextCipher | None) -> int:
         written = 0
-        async with self._write() as db:
+        async with self._db.write() as db:
             for table, column, which in ENCRYPTED_COLUMNS:
                 rows = db.execute_fetchall(
                     f"SELECT rowid, {column} FROM {table}"
@@ -158,8 +158,8 @@ class SqlitePrivacy(SqliteBase):
                 ]
                 db.executemany(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", updates)
                 written += len(updates)
-        self._cipher = new
-        await self._checkpoint()
+        self._db.cipher = new
+        await self._db.checkpoint()
         return written
 
 

@@ -6,11 +6,11 @@ import sqlite3
 from datetime import datetime
 
 from storage.circles import Attendance, Session, SpeakingOrder
-from storage.sqlite_base import SqliteBase
+from storage.sqlite.connection import Repository
 from storage.timestamps import from_db, maybe_from_db, to_db
 
 
-class SqliteCircleSessions(SqliteBase):
+class SqliteCircleSessions(Repository):
     # Sessions --------------------------------------------------------------------------------
 
     async def start_session(
@@ -24,7 +24,7 @@ class SqliteCircleSessions(SqliteBase):
         now: datetime,
     ) -> Session | None:
         try:
-            async with self._write() as db:
+            async with self._db.write() as db:
                 cursor = db.execute(
                     "INSERT INTO circle_sessions (circle_id, occurrence_id, started_at,"
                     " runner_id, mode, share_seconds) VALUES (?, ?, ?, ?, ?, ?)",
@@ -43,35 +43,35 @@ class SqliteCircleSessions(SqliteBase):
         return await self.get_session(session_id)
 
     async def get_session(self, session_id: int) -> Session | None:
-        row = await self._fetchone("SELECT * FROM circle_sessions WHERE id = ?", (session_id,))
+        row = await self._db.fetchone("SELECT * FROM circle_sessions WHERE id = ?", (session_id,))
         return _session(row) if row is not None else None
 
     async def open_session(self, circle_id: int) -> Session | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT * FROM circle_sessions WHERE circle_id = ? AND ended_at IS NULL",
             (circle_id,),
         )
         return _session(row) if row is not None else None
 
     async def sessions_of_occurrence(self, occurrence_id: int) -> list[Session]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM circle_sessions WHERE occurrence_id = ? ORDER BY id", (occurrence_id,)
         )
         return [_session(row) for row in rows]
 
     async def sessions_of_circle(self, circle_id: int) -> list[Session]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM circle_sessions WHERE circle_id = ? ORDER BY id", (circle_id,)
         )
         return [_session(row) for row in rows]
 
     async def set_runner(self, session_id: int, person_id: int) -> None:
-        await self._write_one(
+        await self._db.write_one(
             "UPDATE circle_sessions SET runner_id = ? WHERE id = ?", (person_id, session_id)
         )
 
     async def set_speaker(self, session_id: int, person_id: int | None, now: datetime) -> Session:
-        async with self._write() as db:
+        async with self._db.write() as db:
             rows = db.execute_fetchall(
                 "UPDATE circle_sessions SET current_speaker_id = ?, speaker_since = ?,"
                 " turn_no = turn_no + (? IS NOT NULL) WHERE id = ? RETURNING *",
@@ -80,12 +80,12 @@ class SqliteCircleSessions(SqliteBase):
         return _session(next(iter(rows)))
 
     async def set_speaking_order(self, session_id: int, mode: SpeakingOrder) -> None:
-        await self._write_one(
+        await self._db.write_one(
             "UPDATE circle_sessions SET mode = ? WHERE id = ?", (mode.value, session_id)
         )
 
     async def end_session(self, session_id: int, now: datetime) -> bool:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "UPDATE circle_sessions SET ended_at = ?, current_speaker_id = NULL"
                 " WHERE id = ? AND ended_at IS NULL",
@@ -96,7 +96,7 @@ class SqliteCircleSessions(SqliteBase):
     # Attendance and pulses -------------------------------------------------------------------
 
     async def mark_here(self, session_id: int, person_id: int, now: datetime) -> bool:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "INSERT INTO circle_attendance (session_id, person_id, attended, joined_at)"
                 " VALUES (?, ?, 1, ?) ON CONFLICT (session_id, person_id) DO UPDATE SET"
@@ -106,7 +106,7 @@ class SqliteCircleSessions(SqliteBase):
             return cursor.rowcount == 1
 
     async def attendance_of(self, session_id: int) -> list[Attendance]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM circle_attendance WHERE session_id = ?"
             " ORDER BY joined_at IS NULL, joined_at, person_id",
             (session_id,),
@@ -114,14 +114,14 @@ class SqliteCircleSessions(SqliteBase):
         return [_attendance(row) for row in rows]
 
     async def record_share(self, session_id: int, person_id: int, now: datetime) -> None:
-        await self._write_one(
+        await self._db.write_one(
             "UPDATE circle_attendance SET shared = shared + 1, spoke_at = ?"
             " WHERE session_id = ? AND person_id = ?",
             (to_db(now), session_id, person_id),
         )
 
     async def record_pass(self, session_id: int, person_id: int) -> bool:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "UPDATE circle_attendance SET passed = 1 WHERE session_id = ? AND person_id = ?"
                 " AND passed = 0 AND shared = 0",
@@ -131,7 +131,7 @@ class SqliteCircleSessions(SqliteBase):
 
     async def set_hand(self, session_id: int, person_id: int, raised_at: datetime | None) -> bool:
         value = to_db(raised_at) if raised_at is not None else None
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "UPDATE circle_attendance SET hand_raised_at = ? WHERE session_id = ?"
                 " AND person_id = ? AND (hand_raised_at IS NULL) = (? IS NOT NULL)",
@@ -140,7 +140,7 @@ class SqliteCircleSessions(SqliteBase):
             return cursor.rowcount == 1
 
     async def last_spoke(self, circle_id: int, before_session: int) -> dict[int, datetime]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT a.person_id, MAX(a.spoke_at) AS spoke_at FROM circle_attendance a"
             " JOIN circle_sessions s ON s.id = a.session_id"
             " WHERE s.circle_id = ? AND s.id < ? AND a.spoke_at IS NOT NULL"
@@ -152,7 +152,7 @@ class SqliteCircleSessions(SqliteBase):
     async def record_pulse(
         self, session_id: int, person_id: int, value: int, now: datetime
     ) -> bool:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "INSERT INTO circle_pulses (session_id, person_id, value, answered_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (session_id, person_id) DO UPDATE SET"
@@ -163,14 +163,14 @@ class SqliteCircleSessions(SqliteBase):
             return cursor.rowcount == 1
 
     async def pulses_of(self, session_id: int) -> list[int]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT value FROM circle_pulses WHERE session_id = ? ORDER BY person_id",
             (session_id,),
         )
         return [int(row["value"]) for row in rows]
 
     async def attendance_by_person(self, circle_id: int) -> dict[int, int]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT a.person_id, COUNT(*) AS sessions FROM circle_attendance a"
             " JOIN circle_sessions s ON s.id = a.session_id"
             " WHERE s.circle_id = ? AND a.attended = 1 GROUP BY a.person_id",

@@ -1,18 +1,15 @@
-"""People, their accounts, roles, consent, settings, invites and conversation state."""
+"""People, their accounts, roles, consent, settings and invite codes."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from storage.base import UNSET
-from storage.models import (
+from storage.people import (
+    UNSET,
     Account,
     AccountAddress,
-    ConversationState,
     InviteCode,
     InviteError,
     InviteProblem,
@@ -20,8 +17,8 @@ from storage.models import (
     Role,
     Settings,
 )
-from storage.sqlite_base import SqliteBase
-from storage.sqlite_privacy_rules import next_id
+from storage.sqlite.connection import Repository
+from storage.sqlite.privacy_rules import next_id
 from storage.timestamps import (
     from_db,
     maybe_from_db,
@@ -30,14 +27,14 @@ from storage.timestamps import (
 )
 
 
-class SqlitePeople(SqliteBase):
+class SqlitePeople(Repository):
     # People and accounts ---------------------------------------------------------------------
 
     async def create_person(
         self, account: Account, *, role: Role, consented_at: datetime, display_name: str = ""
     ) -> Person:
         now = to_db(consented_at)
-        async with self._write() as db:
+        async with self._db.write() as db:
             taken = db.execute_fetchall(
                 "SELECT 1 FROM accounts WHERE platform = ? AND platform_user_id = ?",
                 (account.address.platform, account.address.platform_user_id),
@@ -75,7 +72,7 @@ class SqlitePeople(SqliteBase):
         return Person(id=person_id, display_name=display_name, created_at=from_db(now))
 
     async def person_for_account(self, address: AccountAddress) -> Person | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT p.* FROM people p JOIN accounts a ON a.person_id = p.id"
             " WHERE a.platform = ? AND a.platform_user_id = ?",
             (address.platform, address.platform_user_id),
@@ -83,11 +80,11 @@ class SqlitePeople(SqliteBase):
         return _person(row) if row is not None else None
 
     async def get_person(self, person_id: int) -> Person | None:
-        row = await self._fetchone("SELECT * FROM people WHERE id = ?", (person_id,))
+        row = await self._db.fetchone("SELECT * FROM people WHERE id = ?", (person_id,))
         return _person(row) if row is not None else None
 
     async def accounts_of(self, person_id: int) -> list[Account]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM accounts WHERE person_id = ? ORDER BY created_at, platform",
             (person_id,),
         )
@@ -102,36 +99,42 @@ class SqlitePeople(SqliteBase):
         ]
 
     async def set_display_name(self, person_id: int, name: str) -> None:
-        await self._write_one("UPDATE people SET display_name = ? WHERE id = ?", (name, person_id))
+        await self._db.write_one(
+            "UPDATE people SET display_name = ? WHERE id = ?", (name, person_id)
+        )
 
     async def mark_onboarded(self, person_id: int, now: datetime) -> None:
-        await self._write_one(
+        await self._db.write_one(
             "UPDATE people SET onboarded_at = COALESCE(onboarded_at, ?) WHERE id = ?",
             (to_db(now), person_id),
         )
 
     async def set_stopped(self, person_id: int, stopped_at: datetime | None) -> None:
         value = to_db(stopped_at) if stopped_at is not None else None
-        await self._write_one("UPDATE people SET stopped_at = ? WHERE id = ?", (value, person_id))
+        await self._db.write_one(
+            "UPDATE people SET stopped_at = ? WHERE id = ?", (value, person_id)
+        )
 
     # Roles, consent, settings ----------------------------------------------------------------
 
     async def grant_role(self, person_id: int, role: Role, now: datetime) -> None:
-        await self._write_one(
+        await self._db.write_one(
             "INSERT OR IGNORE INTO roles (person_id, role, granted_at) VALUES (?, ?, ?)",
             (person_id, role.value, to_db(now)),
         )
 
     async def roles_of(self, person_id: int) -> frozenset[Role]:
-        rows = await self._fetchall("SELECT role FROM roles WHERE person_id = ?", (person_id,))
+        rows = await self._db.fetchall("SELECT role FROM roles WHERE person_id = ?", (person_id,))
         return frozenset(Role(row["role"]) for row in rows)
 
     async def consents_of(self, person_id: int) -> frozenset[str]:
-        rows = await self._fetchall("SELECT topic FROM consent WHERE person_id = ?", (person_id,))
+        rows = await self._db.fetchall(
+            "SELECT topic FROM consent WHERE person_id = ?", (person_id,)
+        )
         return frozenset(row["topic"] for row in rows)
 
     async def get_settings(self, person_id: int) -> Settings:
-        row = await self._fetchone("SELECT * FROM settings WHERE person_id = ?", (person_id,))
+        row = await self._db.fetchone("SELECT * FROM settings WHERE person_id = ?", (person_id,))
         if row is None:
             return Settings(person_id=person_id)
         return _settings(row)
@@ -165,7 +168,7 @@ class SqlitePeople(SqliteBase):
         columns = ", ".join(("person_id", *changes))
         marks = ", ".join("?" for _ in range(len(changes) + 1))
         assignments = ", ".join(f"{column} = excluded.{column}" for column in changes)
-        rows = await self._write_one(
+        rows = await self._db.write_one(
             f"INSERT INTO settings ({columns}) VALUES ({marks}) ON CONFLICT (person_id) DO "
             + (f"UPDATE SET {assignments}" if changes else "UPDATE SET person_id = person_id")
             + " RETURNING *",
@@ -176,7 +179,7 @@ class SqlitePeople(SqliteBase):
     # Invite codes ----------------------------------------------------------------------------
 
     async def create_invite(self, invite: InviteCode) -> None:
-        await self._write_one(
+        await self._db.write_one(
             "INSERT INTO invite_codes (code, role, uses_left, expires_at, created_at,"
             " created_by) VALUES (?, ?, ?, ?, ?, ?)",
             (
@@ -190,90 +193,15 @@ class SqlitePeople(SqliteBase):
         )
 
     async def check_invite(self, code: str, now: datetime) -> InviteCode:
-        row = await self._fetchone("SELECT * FROM invite_codes WHERE code = ?", (code,))
+        row = await self._db.fetchone("SELECT * FROM invite_codes WHERE code = ?", (code,))
         return _usable_invite(row, now)
 
     async def redeem_invite(self, code: str, now: datetime) -> InviteCode:
-        async with self._write() as db:
+        async with self._db.write() as db:
             rows = db.execute_fetchall("SELECT * FROM invite_codes WHERE code = ?", (code,))
             invite = _usable_invite(next(iter(rows), None), now)
             db.execute("UPDATE invite_codes SET uses_left = uses_left - 1 WHERE code = ?", (code,))
         return invite
-
-    # Conversation state ----------------------------------------------------------------------
-
-    async def load_conversation(self, address: AccountAddress) -> ConversationState | None:
-        row = await self._fetchone(
-            "SELECT flow, step, data FROM conversation_state"
-            " WHERE platform = ? AND platform_user_id = ?",
-            (address.platform, address.platform_user_id),
-        )
-        if row is None:
-            return None
-        data = json.loads(self._unseal(row["data"]))
-        return ConversationState(flow=row["flow"], step=row["step"], data=data)
-
-    async def turn_facts(
-        self, address: AccountAddress
-    ) -> tuple[Person | None, frozenset[Role], ConversationState | None]:
-        # One query, one hand-off: the address drives two LEFT JOINs (a conversation may
-        # exist before its person does), the roles come back as one comma-joined column.
-        row = await self._fetchone(
-            "SELECT p.id, p.display_name, p.created_at, p.onboarded_at, p.stopped_at,"
-            " p.journey_start, p.streak_start,"
-            " (SELECT group_concat(r.role) FROM roles r WHERE r.person_id = p.id) AS role_list,"
-            " c.flow AS state_flow, c.step AS state_step, c.data AS state_data"
-            " FROM (SELECT ? AS platform, ? AS platform_user_id) k"
-            " LEFT JOIN accounts a"
-            " ON a.platform = k.platform AND a.platform_user_id = k.platform_user_id"
-            " LEFT JOIN people p ON p.id = a.person_id"
-            " LEFT JOIN conversation_state c"
-            " ON c.platform = k.platform AND c.platform_user_id = k.platform_user_id",
-            (address.platform, address.platform_user_id),
-        )
-        if row is None:  # the one-row source always yields a row; defensive only
-            return None, frozenset(), None
-        person = _person(row) if row["id"] is not None else None
-        role_list = row["role_list"] if person is not None else None
-        roles = frozenset(Role(r) for r in role_list.split(",")) if role_list else frozenset()
-        state = None
-        if row["state_flow"] is not None:
-            data = json.loads(self._unseal(row["state_data"]))
-            state = ConversationState(flow=row["state_flow"], step=row["state_step"], data=data)
-        return person, roles, state
-
-    async def save_conversation(
-        self, address: AccountAddress, state: ConversationState, now: datetime
-    ) -> None:
-        await self._write_one(*conversation_upsert(self._seal, address, state, now))
-
-    async def clear_conversation(self, address: AccountAddress) -> None:
-        await self._write_one(
-            "DELETE FROM conversation_state WHERE platform = ? AND platform_user_id = ?",
-            (address.platform, address.platform_user_id),
-        )
-
-
-def conversation_upsert(
-    seal: Callable[[str], str], address: AccountAddress, state: ConversationState, now: datetime
-) -> tuple[str, tuple[Any, ...]]:
-    """The statement saving a conversation state, for use inside other writes too."""
-    return _SAVE_CONVERSATION, (
-        address.platform,
-        address.platform_user_id,
-        state.flow,
-        state.step,
-        seal(json.dumps(state.data)),
-        to_db(now),
-    )
-
-
-_SAVE_CONVERSATION = (
-    "INSERT INTO conversation_state (platform, platform_user_id, flow, step, data,"
-    " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (platform, platform_user_id) DO UPDATE SET flow = excluded.flow,"
-    " step = excluded.step, data = excluded.data, updated_at = excluded.updated_at"
-)
 
 
 def _person(row: sqlite3.Row) -> Person:

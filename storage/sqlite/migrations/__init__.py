@@ -1,6 +1,7 @@
-"""Numbered SQL migrations, one folder per backend (``sqlite/0001_foundation.sql``, ...).
+"""The SQLite backend's numbered SQL migrations (``0001_foundation.sql``, ...), beside this file.
 
-Applied in order on start; each backend records what it applied in ``schema_migrations``.
+Applied in order on start (:meth:`storage.sqlite.connection.SqliteConnection.open`), which records
+what it applied in ``schema_migrations``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ class Migration:
     sql: str
 
 
-def load_migrations(backend: str) -> list[Migration]:
-    """Every migration of ``backend``, oldest first."""
-    folder = resources.files(__package__).joinpath(backend)
+def load_migrations() -> list[Migration]:
+    """Every migration, oldest first."""
+    folder = resources.files(__package__)
     found = []
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)
@@ -30,5 +31,5 @@ def load_migrations(backend: str) -> list[Migration]:
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
-        raise RuntimeError(f"two {backend} migrations share a number: {versions}")
+        raise RuntimeError(f"two sqlite migrations share a number: {versions}")
     return found

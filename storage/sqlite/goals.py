@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from storage.goals import Goal, GoalComment, GoalStep, GoalTerm
-from storage.sqlite_base import SqliteBase
+from storage.sqlite.connection import Repository
 from storage.timestamps import from_db, maybe_from_db, maybe_from_db_date, to_db, to_db_date
 
 
-class SqliteGoals(SqliteBase):
+class SqliteGoals(Repository):
     async def create_goal(
         self,
         person_id: int,
@@ -22,13 +22,13 @@ class SqliteGoals(SqliteBase):
         steps: Sequence[str],
         now: datetime,
     ) -> Goal:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "INSERT INTO goals (person_id, title, term, target_date, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (
                     person_id,
-                    self._seal(title),
+                    self._db.seal(title),
                     term.value,
                     to_db_date(target_date) if target_date else None,
                     to_db(now),
@@ -38,14 +38,14 @@ class SqliteGoals(SqliteBase):
             assert goal_id is not None
             db.executemany(
                 "INSERT INTO goal_steps (goal_id, position, title) VALUES (?, ?, ?)",
-                [(goal_id, n, self._seal(step)) for n, step in enumerate(steps, start=1)],
+                [(goal_id, n, self._db.seal(step)) for n, step in enumerate(steps, start=1)],
             )
         goal = await self.get_goal(goal_id)
         assert goal is not None
         return goal
 
     async def get_goal(self, goal_id: int) -> Goal | None:
-        row = await self._fetchone("SELECT * FROM goals WHERE id = ?", (goal_id,))
+        row = await self._db.fetchone("SELECT * FROM goals WHERE id = ?", (goal_id,))
         if row is None:
             return None
         steps = await self._steps_of([goal_id])
@@ -55,7 +55,7 @@ class SqliteGoals(SqliteBase):
         sql = "SELECT * FROM goals WHERE person_id = ?"
         if not include_closed:
             sql += " AND completed_at IS NULL AND set_aside_at IS NULL"
-        rows = await self._fetchall(sql + " ORDER BY created_at, id", (person_id,))
+        rows = await self._db.fetchall(sql + " ORDER BY created_at, id", (person_id,))
         steps = await self._steps_of([row["id"] for row in rows])
         return [self._goal(row, steps.get(row["id"], ())) for row in rows]
 
@@ -63,7 +63,7 @@ class SqliteGoals(SqliteBase):
         if not goal_ids:
             return {}
         marks = ", ".join("?" for _ in goal_ids)
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             f"SELECT * FROM goal_steps WHERE goal_id IN ({marks}) ORDER BY goal_id, position",
             tuple(goal_ids),
         )
@@ -73,7 +73,7 @@ class SqliteGoals(SqliteBase):
                 GoalStep(
                     id=row["id"],
                     position=row["position"],
-                    title=self._unseal(row["title"]),
+                    title=self._db.unseal(row["title"]),
                     done_at=maybe_from_db(row["done_at"]),
                 )
             )
@@ -81,7 +81,7 @@ class SqliteGoals(SqliteBase):
 
     async def set_step_done(self, goal_id: int, step_id: int, done: bool, now: datetime) -> Goal:
         stamp = to_db(now)
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "UPDATE goal_steps SET done_at = CASE WHEN ? THEN COALESCE(done_at, ?) END"
                 " WHERE id = ? AND goal_id = ?",
@@ -101,7 +101,7 @@ class SqliteGoals(SqliteBase):
         return goal
 
     async def set_goal_done(self, goal_id: int, done: bool, now: datetime) -> Goal:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "UPDATE goals SET completed_at = CASE WHEN ? THEN COALESCE(completed_at, ?) END"
                 " WHERE id = ?",
@@ -114,7 +114,7 @@ class SqliteGoals(SqliteBase):
         return goal
 
     async def set_goal_aside(self, goal_id: int, now: datetime) -> bool:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "UPDATE goals SET set_aside_at = ? WHERE id = ?"
                 " AND completed_at IS NULL AND set_aside_at IS NULL",
@@ -125,18 +125,18 @@ class SqliteGoals(SqliteBase):
     async def add_goal_comment(
         self, goal_id: int, author_id: int | None, text: str, now: datetime
     ) -> GoalComment:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "INSERT INTO goal_comments (goal_id, author_id, text, created_at)"
                 " VALUES (?, ?, ?, ?)",
-                (goal_id, author_id, self._seal(text), to_db(now)),
+                (goal_id, author_id, self._db.seal(text), to_db(now)),
             )
             comment_id = cursor.lastrowid
         assert comment_id is not None
         return GoalComment(comment_id, goal_id, author_id, text, from_db(to_db(now)))
 
     async def comments_of(self, goal_id: int) -> list[GoalComment]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM goal_comments WHERE goal_id = ? ORDER BY created_at, id", (goal_id,)
         )
         return [
@@ -144,20 +144,20 @@ class SqliteGoals(SqliteBase):
                 id=row["id"],
                 goal_id=row["goal_id"],
                 author_id=row["author_id"],
-                text=self._unseal(row["text"]),
+                text=self._db.unseal(row["text"]),
                 created_at=from_db(row["created_at"]),
             )
             for row in rows
         ]
 
     async def goal_review_day(self, person_id: int) -> int | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT weekday FROM goal_review_days WHERE person_id = ?", (person_id,)
         )
         return int(row["weekday"]) if row is not None else None
 
     async def set_goal_review_day(self, person_id: int, weekday: int | None, now: datetime) -> None:
-        async with self._write() as db:
+        async with self._db.write() as db:
             if weekday is None:
                 db.execute("DELETE FROM goal_review_days WHERE person_id = ?", (person_id,))
                 return
@@ -169,7 +169,7 @@ class SqliteGoals(SqliteBase):
             )
 
     def _goal(self, row: sqlite3.Row, steps: tuple[GoalStep, ...]) -> Goal:
-        return _goal_from(row, self._unseal(row["title"]), steps)
+        return _goal_from(row, self._db.unseal(row["title"]), steps)
 
 
 def _goal_from(row: sqlite3.Row, title: str, steps: tuple[GoalStep, ...]) -> Goal:

@@ -1,4 +1,4 @@
-"""The due queue and the delivery ledger."""
+"""The due queue."""
 
 from __future__ import annotations
 
@@ -6,11 +6,8 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from storage.models import (
-    DeliveryStatus,
-    DueWork,
-)
-from storage.sqlite_base import SqliteBase
+from storage.due_queue import DueWork
+from storage.sqlite.connection import Repository
 from storage.timestamps import (
     from_db,
     maybe_from_db,
@@ -29,19 +26,17 @@ def due_upsert(work: DueWork) -> tuple[str, tuple[Any, ...]]:
     )
 
 
-class SqliteQueue(SqliteBase):
-    # The due queue ---------------------------------------------------------------------------
-
+class SqliteDueQueue(Repository):
     async def set_due(self, work: DueWork) -> None:
-        await self._write_one(*due_upsert(work))
+        await self._db.write_one(*due_upsert(work))
 
     async def clear_due(self, kind: str, subject: str) -> None:
-        await self._write_one(
+        await self._db.write_one(
             "DELETE FROM due_work WHERE kind = ? AND subject = ?", (kind, subject)
         )
 
     async def get_due(self, kind: str, subject: str) -> DueWork | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT * FROM due_work WHERE kind = ? AND subject = ?", (kind, subject)
         )
         return _due(row) if row is not None else None
@@ -59,7 +54,7 @@ class SqliteQueue(SqliteBase):
             return []
         stamp = to_db(now)
         marks = ", ".join("?" for _ in kinds)
-        rows = await self._write_one(
+        rows = await self._db.write_one(
             "UPDATE due_work SET lease_owner = ?, lease_until = ?"
             " WHERE rowid IN (SELECT rowid FROM due_work WHERE due_at <= ?"
             f"   AND kind IN ({marks}) AND (lease_until IS NULL OR lease_until <= ?)"
@@ -80,65 +75,16 @@ class SqliteQueue(SqliteBase):
             claimed.lease_owner,
         )
         if next_work is None:
-            rows = await self._write_one(
+            rows = await self._db.write_one(
                 f"DELETE FROM due_work WHERE {still_ours} RETURNING kind", key
             )
         else:
-            rows = await self._write_one(
+            rows = await self._db.write_one(
                 "UPDATE due_work SET due_at = ?, occurrence = ?, lease_owner = NULL,"
                 f" lease_until = NULL WHERE {still_ours} RETURNING kind",
                 (to_db(next_work.due_at), next_work.occurrence, *key),
             )
         return len(rows) == 1
-
-    # The delivery ledger ---------------------------------------------------------------------
-
-    async def begin_delivery(
-        self, kind: str, subject: str, occurrence: str, person_id: int | None, now: datetime
-    ) -> DeliveryStatus:
-        rows = await self._write_one(
-            "INSERT INTO deliveries (kind, subject, occurrence, person_id, status, attempts,"
-            " created_at) VALUES (?, ?, ?, ?, 'pending', 1, ?) ON CONFLICT (kind, subject,"
-            " occurrence) DO UPDATE SET attempts = attempts + 1 RETURNING status",
-            (kind, subject, occurrence, person_id, to_db(now)),
-        )
-        return DeliveryStatus(rows[0][0])
-
-    async def finish_delivery(
-        self,
-        kind: str,
-        subject: str,
-        occurrence: str,
-        status: DeliveryStatus,
-        now: datetime,
-        reason: str | None = None,
-        person_id: int | None = None,
-    ) -> None:
-        await self._write_one(
-            "INSERT INTO deliveries (kind, subject, occurrence, person_id, status, created_at,"
-            " finished_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (kind, subject, occurrence) DO UPDATE SET status = excluded.status,"
-            " finished_at = excluded.finished_at, reason = excluded.reason",
-            (
-                kind,
-                subject,
-                occurrence,
-                person_id,
-                status.value,
-                to_db(now),
-                to_db(now),
-                reason,
-            ),
-        )
-
-    async def delivery_status(
-        self, kind: str, subject: str, occurrence: str
-    ) -> DeliveryStatus | None:
-        row = await self._fetchone(
-            "SELECT status FROM deliveries WHERE kind = ? AND subject = ? AND occurrence = ?",
-            (kind, subject, occurrence),
-        )
-        return DeliveryStatus(row["status"]) if row is not None else None
 
 
 def _due(row: sqlite3.Row) -> DueWork:

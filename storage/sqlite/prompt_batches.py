@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from storage.models import Account, AccountAddress, DeliveryStatus, Person, Settings
+from storage.deliveries import DeliveryStatus
+from storage.people import Account, AccountAddress, Person, Settings
 from storage.prompt_batches import (
     DueOutcome,
     LedgerMark,
@@ -23,7 +24,7 @@ from storage.prompt_batches import (
     PromptKey,
     PromptToOpen,
 )
-from storage.sqlite_base import SqliteBase, Transaction
+from storage.sqlite.connection import Repository, Transaction
 from storage.timestamps import (
     from_db,
     maybe_from_db,
@@ -111,7 +112,7 @@ _BEGIN_PROMPTS = (
 _STILL_OURS = "kind = ? AND subject = ? AND due_at = ? AND occurrence = ? AND lease_owner = ?"
 
 
-class SqlitePromptBatches(SqliteBase):
+class SqlitePromptBatches(Repository):
     # The batch path of scheduled check-in prompts ---------------------------------------------
 
     async def prompt_batch_facts(
@@ -121,7 +122,7 @@ class SqlitePromptBatches(SqliteBase):
             return {}
         batch = json.dumps([[k.person_id, k.subject, to_db_date(k.day)] for k in keys])
         params = {"batch": batch, "source": source, "kind": kind, "miss_kind": miss_kind}
-        rows = await self._fetchall(_FACTS, params)
+        rows = await self._db.fetchall(_FACTS, params)
         return {row["subject"]: _facts(row) for row in rows}
 
     async def prepare_prompts(
@@ -151,7 +152,7 @@ class SqlitePromptBatches(SqliteBase):
         checkin_ids: dict[str, int] = {}
         if not (marks or misses or prompts):
             return PreparedPrompts(checkin_ids=checkin_ids, newly_counted=newly, miss_counts=counts)
-        async with self._write() as db:
+        async with self._db.write() as db:
             if marks:
                 db.executemany(_MARK_IF_UNSETTLED, [_mark_params(m, stamp) for m in marks])
             if misses:
@@ -246,7 +247,7 @@ class SqlitePromptBatches(SqliteBase):
                     p.address.platform_user_id,
                     flow,
                     step,
-                    self._seal(json.dumps({"checkin_id": checkin_ids[p.claimed.subject]})),
+                    self._db.seal(json.dumps({"checkin_id": checkin_ids[p.claimed.subject]})),
                     stamp,
                 )
                 for p in going
@@ -272,7 +273,7 @@ class SqlitePromptBatches(SqliteBase):
         drops = [_claim_key(o) for o in outcomes if o.advance and o.next_work is None]
         if not (marks or reminders or pauses or moves or drops):
             return
-        async with self._write() as db:
+        async with self._db.write() as db:
             if marks:
                 db.executemany(_MARK, marks)
             if reminders:

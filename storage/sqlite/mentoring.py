@@ -1,7 +1,8 @@
 """Pairings, mentor capacity, the coordinator on duty and sharing consent.
 
-Alerts, safety plans and the audit log live in :mod:`storage.sqlite_alerts`; this mixin builds
-on that one, so ``SqliteMentoring`` brings both areas into the storage.
+Alerts, safety plans and the audit log live in :mod:`storage.sqlite.alerts`; this repository
+builds on that one, so ``SqliteMentoring`` answers the whole
+:class:`~storage.mentoring.MentoringStore`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from storage.mentoring import (
     PairingSource,
     Sharing,
 )
-from storage.models import Person, Role
-from storage.sqlite_alerts import SqliteAlerts, exists, first
-from storage.sqlite_people import _person
+from storage.people import Person, Role
+from storage.sqlite.alerts import SqliteAlerts, exists, first
+from storage.sqlite.people import _person
 from storage.timestamps import from_db, maybe_from_db, to_db
 
 _ACTIVE = "ended_at IS NULL"
@@ -40,7 +41,7 @@ class SqliteMentoring(SqliteAlerts):
     ) -> Pairing:
         if mentee_id in (mentor_id, backup_id) or mentor_id == backup_id:
             raise PairingError(PairingProblem.SAME_PERSON)
-        async with self._write() as db:
+        async with self._db.write() as db:
             if not exists(db, "SELECT 1 FROM people WHERE id = ?", (mentee_id,)):
                 raise PairingError(PairingProblem.UNKNOWN_PERSON)
             for helper in (mentor_id, backup_id):
@@ -86,7 +87,7 @@ class SqliteMentoring(SqliteAlerts):
         return _pairing(next(iter(rows)))
 
     async def unpair(self, mentee_id: int, now: datetime) -> Pairing | None:
-        async with self._write() as db:
+        async with self._db.write() as db:
             rows = db.execute_fetchall(
                 f"UPDATE pairings SET ended_at = ? WHERE mentee_id = ? AND {_ACTIVE} RETURNING *",
                 (to_db(now), mentee_id),
@@ -95,7 +96,7 @@ class SqliteMentoring(SqliteAlerts):
         return _pairing(found) if found is not None else None
 
     async def set_backup(self, mentee_id: int, backup_id: int | None) -> Pairing:
-        async with self._write() as db:
+        async with self._db.write() as db:
             if backup_id is not None and not exists(
                 db, "SELECT 1 FROM roles WHERE person_id = ? AND role = 'mentor'", (backup_id,)
             ):
@@ -116,17 +117,17 @@ class SqliteMentoring(SqliteAlerts):
         return _pairing(next(iter(rows)))
 
     async def get_pairing(self, pairing_id: int) -> Pairing | None:
-        row = await self._fetchone("SELECT * FROM pairings WHERE id = ?", (pairing_id,))
+        row = await self._db.fetchone("SELECT * FROM pairings WHERE id = ?", (pairing_id,))
         return _pairing(row) if row is not None else None
 
     async def pairing_of(self, mentee_id: int) -> Pairing | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             f"SELECT * FROM pairings WHERE mentee_id = ? AND {_ACTIVE}", (mentee_id,)
         )
         return _pairing(row) if row is not None else None
 
     async def mentees_of(self, mentor_id: int) -> list[Pairing]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             f"SELECT * FROM pairings WHERE (mentor_id = ? OR backup_id = ?) AND {_ACTIVE}"
             " ORDER BY started_at, id",
             (mentor_id, mentor_id),
@@ -134,17 +135,17 @@ class SqliteMentoring(SqliteAlerts):
         return [_pairing(row) for row in rows]
 
     async def active_pairings(self) -> list[Pairing]:
-        rows = await self._fetchall(f"SELECT * FROM pairings WHERE {_ACTIVE} ORDER BY id")
+        rows = await self._db.fetchall(f"SELECT * FROM pairings WHERE {_ACTIVE} ORDER BY id")
         return [_pairing(row) for row in rows]
 
     async def mentor_capacity(self, mentor_id: int, default: int) -> int:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT max_mentees FROM mentor_capacity WHERE mentor_id = ?", (mentor_id,)
         )
         return int(row[0]) if row is not None else default
 
     async def set_mentor_capacity(self, mentor_id: int, capacity: int | None) -> None:
-        async with self._write() as db:
+        async with self._db.write() as db:
             if capacity is None:
                 db.execute("DELETE FROM mentor_capacity WHERE mentor_id = ?", (mentor_id,))
                 return
@@ -155,7 +156,7 @@ class SqliteMentoring(SqliteAlerts):
             )
 
     async def request_new_mentor(self, mentee_id: int, now: datetime) -> Pairing | None:
-        async with self._write() as db:
+        async with self._db.write() as db:
             rows = db.execute_fetchall(
                 "UPDATE pairings SET change_requested_at = ?"
                 f" WHERE mentee_id = ? AND {_ACTIVE} RETURNING *",
@@ -165,7 +166,7 @@ class SqliteMentoring(SqliteAlerts):
         return _pairing(found) if found is not None else None
 
     async def people_with_role(self, role: Role) -> list[Person]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT p.* FROM people p JOIN roles r ON r.person_id = p.id WHERE r.role = ?"
             " ORDER BY r.granted_at, p.id",
             (role.value,),
@@ -175,7 +176,7 @@ class SqliteMentoring(SqliteAlerts):
     # The coordinator on duty ------------------------------------------------------------------
 
     async def set_on_duty(self, person_id: int | None, now: datetime) -> None:
-        async with self._write() as db:
+        async with self._db.write() as db:
             if person_id is None:
                 db.execute("DELETE FROM coordinator_on_duty")
                 return
@@ -191,13 +192,13 @@ class SqliteMentoring(SqliteAlerts):
             )
 
     async def on_duty(self) -> int | None:
-        row = await self._fetchone("SELECT person_id FROM coordinator_on_duty WHERE slot = 1")
+        row = await self._db.fetchone("SELECT person_id FROM coordinator_on_duty WHERE slot = 1")
         return int(row[0]) if row is not None else None
 
     # Sharing consent --------------------------------------------------------------------------
 
     async def get_sharing(self, mentee_id: int) -> Sharing:
-        row = await self._fetchone("SELECT * FROM sharing WHERE mentee_id = ?", (mentee_id,))
+        row = await self._db.fetchone("SELECT * FROM sharing WHERE mentee_id = ?", (mentee_id,))
         if row is None:
             return Sharing()
         return Sharing(
@@ -209,7 +210,7 @@ class SqliteMentoring(SqliteAlerts):
         )
 
     async def set_sharing(self, mentee_id: int, sharing: Sharing, now: datetime) -> Sharing:
-        await self._write_one(
+        await self._db.write_one(
             "INSERT INTO sharing (mentee_id, numbers, streak, notes, goals, chosen_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (mentee_id) DO UPDATE SET"
             " numbers = excluded.numbers, streak = excluded.streak, notes = excluded.notes,"

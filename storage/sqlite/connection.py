@@ -1,4 +1,4 @@
-"""The SQLite connections the per-area mixins share: migrations, one writer, one scanner.
+"""The SQLite connections the area repositories share: migrations, one writer, one scanner.
 
 Small statements run inline, on the event loop's own thread. A hand-off to a worker thread
 (what aiosqlite does for every call) costs ~100 us of wake-ups here, while the indexed reads
@@ -8,11 +8,11 @@ and small writes of a chat turn take 4-20 us each in WAL mode with ``synchronous
 * WAL readers never wait for the writer, and every read here is an indexed lookup of a few
   rows, made on the writer connection itself: its page cache stays warm, where a second
   connection's is emptied after every write. Reads that scan whole tables
-  (the coordinator report) use :meth:`SqliteBase._scan`, which runs on aiosqlite's thread.
+  (the coordinator report) use :meth:`SqliteConnection.scan`, which runs on aiosqlite's thread.
 * Writes are serialised in this process by an asyncio lock, so SQLite's write lock can only
   be held by *another process* sharing the file, or for a moment by the checkpoint thread
   (below). The writer connection has ``busy_timeout=0``:
-  its ``BEGIN IMMEDIATE`` fails at once when the lock is taken, and :meth:`SqliteBase._write`
+  its ``BEGIN IMMEDIATE`` fails at once when the lock is taken, and :meth:`SqliteConnection.write`
   retries it with ``asyncio.sleep`` in between (up to :data:`BUSY_TIMEOUT_S`), which is what
   SQLite's own busy handler would do, but without blocking the loop.
 * Checkpoints (copying the WAL back into the file, which fsyncs) are the one slow part of a
@@ -38,7 +38,7 @@ from typing import Any, TypeAlias, overload
 import aiosqlite
 
 from storage.crypto import TextCipher, seal, unseal
-from storage.migrations import load_migrations
+from storage.sqlite.migrations import load_migrations
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class BackgroundCheckpoints:
 
     ``RESTART`` mode: it waits for the (short) write in progress, copies the whole WAL into
     the file while writers wait (the loop's writers retry with ``asyncio.sleep``, see
-    :meth:`SqliteBase._begin`), and lets the next write start the WAL over, so the WAL stays
+    :meth:`SqliteConnection._begin`), and lets the next write start the WAL over, so the WAL stays
     bounded under a steady stream of commits. (A ``PASSIVE`` checkpoint never catches up with
     such a stream, and the WAL would grow without end.) Submitted to the thread directly, not
     as a task, so a loop too busy to run tasks still gets its checkpoints; and if the thread
@@ -156,18 +156,19 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
-class SqliteBase:
-    """Connections and transactions; the domain methods live in the area mixins."""
+class SqliteConnection:
+    """Connections and transactions; the domain methods live in the area repositories
+    (:class:`Repository`), which all share one of these."""
 
     def __init__(self, path: str | Path, *, cipher: TextCipher | None = None) -> None:
         self.path = Path(path)
-        self._cipher = cipher
+        self.cipher = cipher
         """Encrypts free text at rest when set (:mod:`storage.crypto`); plain text without."""
         self._writer: sqlite3.Connection | None = None
         self._scanner: aiosqlite.Connection | None = None
         """aiosqlite's thread: long reads and checkpoints, which must not block the loop."""
         self._lock = asyncio.Lock()
-        self._checkpoints = BackgroundCheckpoints(self.path)
+        self.checkpoints = BackgroundCheckpoints(self.path)
 
     # Connection management ---------------------------------------------------------------
 
@@ -203,7 +204,7 @@ class SqliteBase:
         return conn
 
     async def close(self) -> None:
-        await self._checkpoints.close()
+        await self.checkpoints.close()
         if self._scanner is not None:
             await self._scanner.close()
         if self._writer is not None:
@@ -218,7 +219,7 @@ class SqliteBase:
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
         applied = {row[0] for row in writer.execute("SELECT version FROM schema_migrations")}
-        for migration in load_migrations("sqlite"):
+        for migration in load_migrations():
             if migration.version in applied:
                 continue
             log.info("applying migration %04d %s", migration.version, migration.name)
@@ -232,19 +233,19 @@ class SqliteBase:
             )
 
     @overload
-    def _seal(self, text: str) -> str: ...
+    def seal(self, text: str) -> str: ...
     @overload
-    def _seal(self, text: None) -> None: ...
-    def _seal(self, text: str | None) -> str | None:
+    def seal(self, text: None) -> None: ...
+    def seal(self, text: str | None) -> str | None:
         """Free text as it is stored: encrypted when the store has a cipher."""
-        return seal(self._cipher, text)
+        return seal(self.cipher, text)
 
     @overload
-    def _unseal(self, stored: str) -> str: ...
+    def unseal(self, stored: str) -> str: ...
     @overload
-    def _unseal(self, stored: None) -> None: ...
-    def _unseal(self, stored: str | None) -> str | None:
-        return unseal(self._cipher, stored)
+    def unseal(self, stored: None) -> None: ...
+    def unseal(self, stored: str | None) -> str | None:
+        return unseal(self.cipher, stored)
 
     @staticmethod
     def _open_conn(conn: sqlite3.Connection | None) -> sqlite3.Connection:
@@ -254,7 +255,7 @@ class SqliteBase:
 
     # Checkpoints ------------------------------------------------------------------------
 
-    async def _checkpoint(self) -> None:
+    async def checkpoint(self) -> None:
         """Copy the WAL into the file and truncate it, so no old copy of a row stays there."""
         scanner = self._open_scanner()
         async with self._lock:  # no write may start while the WAL is truncated
@@ -263,7 +264,7 @@ class SqliteBase:
             await scanner.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _after_commit(self) -> None:
-        self._checkpoints.after_commit()
+        self.checkpoints.after_commit()
 
     def _open_scanner(self) -> aiosqlite.Connection:
         if self._scanner is None:
@@ -273,14 +274,14 @@ class SqliteBase:
     # Writes -----------------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[Transaction]:
+    async def write(self) -> AsyncIterator[Transaction]:
         """One write transaction on the single writer connection.
 
         The body's statements run inline; only waiting for another process's write lock
         suspends (before anything has been written).
         """
         writer = self._open_conn(self._writer)
-        await self._checkpoints.keep_up()
+        await self.checkpoints.keep_up()
         async with self._lock:
             if writer.in_transaction:
                 # Never expected: a body that raised leaves nothing open (see below).
@@ -312,17 +313,17 @@ class SqliteBase:
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.05)
 
-    async def _write_one(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def write_one(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """One statement as its own transaction, returning its rows (use RETURNING to see
         what it changed).
 
         In autocommit mode a single statement takes the write lock as it starts, as
         ``BEGIN IMMEDIATE`` would, and commits as it ends: one call instead of three. If
         another process holds the lock it fails before changing anything, and goes the way
-        of :meth:`_write`, which waits.
+        of :meth:`write`, which waits.
         """
         writer = self._open_conn(self._writer)
-        await self._checkpoints.keep_up()
+        await self.checkpoints.keep_up()
         async with self._lock:
             if not writer.in_transaction:
                 try:
@@ -333,17 +334,17 @@ class SqliteBase:
                 else:
                     self._after_commit()
                     return rows
-        async with self._write() as db:
+        async with self.write() as db:
             return db.execute_fetchall(sql, params)
 
     # Reads ------------------------------------------------------------------------------
 
-    async def _fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """An indexed lookup of one row, inline."""
-        return next(iter(await self._fetchall(sql, params)), None)
+        return next(iter(await self.fetchall(sql, params)), None)
 
-    async def _fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        """An indexed lookup of a few rows, inline. Use :meth:`_scan` for whole tables.
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """An indexed lookup of a few rows, inline. Use :meth:`scan` for whole tables.
 
         Every row is fetched, so the statement ends and holds no read snapshot open.
         """
@@ -353,7 +354,7 @@ class SqliteBase:
         # ever be, the scanner's connection gives the committed rows instead of uncommitted.
         writer = self._open_conn(self._writer)
         if writer.in_transaction:
-            return await self._scan(sql, params)
+            return await self.scan(sql, params)
         try:
             return writer.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
@@ -361,11 +362,20 @@ class SqliteBase:
             # after a crash: wait for that on the scanner's thread, not on the loop.
             if not _is_busy(exc):
                 raise
-            return await self._scan(sql, params)
+            return await self.scan(sql, params)
 
-    async def _scan(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def scan(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """A read that may visit whole tables, on aiosqlite's thread so the loop keeps going."""
         return list(await self._open_scanner().execute_fetchall(sql, params))
 
-    async def _scan_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        return next(iter(await self._scan(sql, params)), None)
+    async def scan_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        return next(iter(await self.scan(sql, params)), None)
+
+
+class Repository:
+    """One area's SQL on the shared :class:`SqliteConnection` (``self._db``)."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: SqliteConnection) -> None:
+        self._db = db

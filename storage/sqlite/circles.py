@@ -17,8 +17,8 @@ from storage.circles import (
     Venue,
     VenueKind,
 )
-from storage.sqlite_base import Transaction
-from storage.sqlite_circle_sessions import SqliteCircleSessions
+from storage.sqlite.circle_sessions import SqliteCircleSessions
+from storage.sqlite.connection import Transaction
 from storage.timestamps import from_db, from_db_date, maybe_from_db, to_db, to_db_date
 
 _GOING = RsvpStatus.GOING.value
@@ -31,7 +31,7 @@ class SqliteCircles(SqliteCircleSessions):
     # Circles ---------------------------------------------------------------------------------
 
     async def create_circle(self, circle: Circle) -> Circle:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "INSERT INTO circles (title, description, guidelines, facilitator_id,"
                 " co_facilitator_id, zone, local_time, weekdays, recurrence, start_date,"
@@ -47,11 +47,11 @@ class SqliteCircles(SqliteCircleSessions):
         return stored
 
     async def get_circle(self, circle_id: int) -> Circle | None:
-        row = await self._fetchone("SELECT * FROM circles WHERE id = ?", (circle_id,))
+        row = await self._db.fetchone("SELECT * FROM circles WHERE id = ?", (circle_id,))
         return _circle(row) if row is not None else None
 
     async def update_circle(self, circle: Circle) -> None:
-        await self._write_one(
+        await self._db.write_one(
             "UPDATE circles SET title = ?, description = ?, guidelines = ?,"
             " facilitator_id = ?, co_facilitator_id = ?, zone = ?, local_time = ?,"
             " weekdays = ?, recurrence = ?, start_date = ?, duration_minutes = ?,"
@@ -62,7 +62,7 @@ class SqliteCircles(SqliteCircleSessions):
 
     async def cancel_circle(self, circle_id: int, now: datetime) -> list[Occurrence]:
         stamp = to_db(now)
-        async with self._write() as db:
+        async with self._db.write() as db:
             db.execute(
                 "UPDATE circles SET cancelled_at = COALESCE(cancelled_at, ?) WHERE id = ?",
                 (stamp, circle_id),
@@ -75,7 +75,7 @@ class SqliteCircles(SqliteCircleSessions):
         return sorted((_occurrence(row) for row in rows), key=lambda o: o.starts_at)
 
     async def circles_at_venue(self, platform: str, chat_id: str) -> list[Circle]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM circles WHERE venue_platform = ? AND venue_chat_id = ?"
             " AND cancelled_at IS NULL ORDER BY id",
             (platform, chat_id),
@@ -83,7 +83,7 @@ class SqliteCircles(SqliteCircleSessions):
         return [_circle(row) for row in rows]
 
     async def circles_led_by(self, person_id: int) -> list[Circle]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM circles WHERE (facilitator_id = ? OR co_facilitator_id = ?)"
             " AND cancelled_at IS NULL ORDER BY id",
             (person_id, person_id),
@@ -91,7 +91,9 @@ class SqliteCircles(SqliteCircleSessions):
         return [_circle(row) for row in rows]
 
     async def active_circles(self) -> list[Circle]:
-        rows = await self._fetchall("SELECT * FROM circles WHERE cancelled_at IS NULL ORDER BY id")
+        rows = await self._db.fetchall(
+            "SELECT * FROM circles WHERE cancelled_at IS NULL ORDER BY id"
+        )
         return [_circle(row) for row in rows]
 
     # Occurrences -----------------------------------------------------------------------------
@@ -99,7 +101,7 @@ class SqliteCircles(SqliteCircleSessions):
     async def save_occurrence(
         self, circle_id: int, local_date: date, starts_at: datetime
     ) -> Occurrence:
-        async with self._write() as db:
+        async with self._db.write() as db:
             rows = db.execute_fetchall(
                 "INSERT INTO circle_occurrences (circle_id, local_date, starts_at)"
                 " VALUES (?, ?, ?) ON CONFLICT (circle_id, local_date) DO UPDATE SET"
@@ -110,20 +112,20 @@ class SqliteCircles(SqliteCircleSessions):
         return _occurrence(next(iter(rows)))
 
     async def get_occurrence(self, occurrence_id: int) -> Occurrence | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT * FROM circle_occurrences WHERE id = ?", (occurrence_id,)
         )
         return _occurrence(row) if row is not None else None
 
     async def occurrence_on(self, circle_id: int, local_date: date) -> Occurrence | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT * FROM circle_occurrences WHERE circle_id = ? AND local_date = ?",
             (circle_id, to_db_date(local_date)),
         )
         return _occurrence(row) if row is not None else None
 
     async def occurrences_of(self, circle_id: int, *, after: datetime) -> list[Occurrence]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM circle_occurrences WHERE circle_id = ? AND starts_at >= ?"
             " ORDER BY starts_at",
             (circle_id, to_db(after)),
@@ -131,7 +133,7 @@ class SqliteCircles(SqliteCircleSessions):
         return [_occurrence(row) for row in rows]
 
     async def upcoming_occurrences(self, after: datetime, limit: int) -> list[Occurrence]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT o.* FROM circle_occurrences o JOIN circles c ON c.id = o.circle_id"
             " WHERE o.starts_at >= ? AND o.cancelled_at IS NULL AND c.cancelled_at IS NULL"
             " ORDER BY o.starts_at, o.id LIMIT ?",
@@ -140,7 +142,7 @@ class SqliteCircles(SqliteCircleSessions):
         return [_occurrence(row) for row in rows]
 
     async def cancel_occurrence(self, occurrence_id: int, now: datetime) -> bool:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "UPDATE circle_occurrences SET cancelled_at = ? WHERE id = ?"
                 " AND cancelled_at IS NULL",
@@ -159,7 +161,7 @@ class SqliteCircles(SqliteCircleSessions):
         capacity: int | None,
         now: datetime,
     ) -> RsvpChange:
-        async with self._write() as db:
+        async with self._db.write() as db:
             rows = list(
                 db.execute_fetchall(
                     "SELECT status, position FROM circle_rsvps"
@@ -192,11 +194,11 @@ class SqliteCircles(SqliteCircleSessions):
     async def fill_places(
         self, occurrence_id: int, *, capacity: int | None, now: datetime
     ) -> tuple[int, ...]:
-        async with self._write() as db:
+        async with self._db.write() as db:
             return _promote(db, occurrence_id, capacity, now)
 
     async def rsvps_of(self, occurrence_id: int) -> list[Rsvp]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM circle_rsvps WHERE occurrence_id = ?"
             " ORDER BY status = 'waitlist', position, updated_at, person_id",
             (occurrence_id,),
@@ -204,14 +206,14 @@ class SqliteCircles(SqliteCircleSessions):
         return [_rsvp(row) for row in rows]
 
     async def get_rsvp(self, occurrence_id: int, person_id: int) -> Rsvp | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT * FROM circle_rsvps WHERE occurrence_id = ? AND person_id = ?",
             (occurrence_id, person_id),
         )
         return _rsvp(row) if row is not None else None
 
     async def set_reminders_off(self, occurrence_id: int, person_id: int, off: bool) -> bool:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "UPDATE circle_rsvps SET reminders_off = ? WHERE occurrence_id = ?"
                 " AND person_id = ?",
@@ -222,7 +224,7 @@ class SqliteCircles(SqliteCircleSessions):
     # Copies in outside calendars -------------------------------------------------------------
 
     async def save_mirrored_event(self, event: MirroredEvent) -> None:
-        await self._write_one(
+        await self._db.write_one(
             "INSERT INTO occurrence_mirrors (mirror, occurrence_id, place, event_id)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (mirror, occurrence_id) DO UPDATE SET"
             " place = excluded.place, event_id = excluded.event_id",
@@ -230,7 +232,7 @@ class SqliteCircles(SqliteCircleSessions):
         )
 
     async def mirrored_event(self, mirror: str, occurrence_id: int) -> MirroredEvent | None:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT * FROM occurrence_mirrors WHERE mirror = ? AND occurrence_id = ?",
             (mirror, occurrence_id),
         )
@@ -239,7 +241,7 @@ class SqliteCircles(SqliteCircleSessions):
         return MirroredEvent(row["mirror"], row["occurrence_id"], row["place"], row["event_id"])
 
     async def forget_mirrored_event(self, mirror: str, occurrence_id: int) -> None:
-        await self._write_one(
+        await self._db.write_one(
             "DELETE FROM occurrence_mirrors WHERE mirror = ? AND occurrence_id = ?",
             (mirror, occurrence_id),
         )

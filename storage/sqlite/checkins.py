@@ -6,16 +6,12 @@ import sqlite3
 from datetime import date, datetime
 from typing import Any
 
-from storage.models import (
-    AccountAddress,
-    Answer,
-    Checkin,
-    ConversationState,
-    FinishedCheckin,
-)
-from storage.sqlite_base import SqliteBase
-from storage.sqlite_people import conversation_upsert
-from storage.sqlite_queue import due_upsert
+from storage.checkins import Answer, Checkin, FinishedCheckin
+from storage.conversations import ConversationState
+from storage.people import AccountAddress
+from storage.sqlite.connection import Repository
+from storage.sqlite.conversations import conversation_upsert
+from storage.sqlite.due_queue import due_upsert
 from storage.timestamps import (
     from_db,
     from_db_date,
@@ -34,13 +30,13 @@ _INSERT_OPEN_ANSWER = (
 openness are checked by the SELECT the row is inserted from, with no read beforehand."""
 
 
-class SqliteCheckins(SqliteBase):
+class SqliteCheckins(Repository):
     # Check-ins and the sober-day counter -------------------------------------------------------
 
     async def open_checkin(
         self, person_id: int, local_date: date, source: str, now: datetime
     ) -> Checkin:
-        async with self._write() as db:
+        async with self._db.write() as db:
             # Only one check-in is answerable at a time: a new one closes the older ones.
             db.execute(
                 "UPDATE checkins SET closed_at = ? WHERE person_id = ?"
@@ -57,7 +53,7 @@ class SqliteCheckins(SqliteBase):
         return Checkin(checkin_id, person_id, local_date, source, now)
 
     async def get_checkin(self, checkin_id: int) -> Checkin | None:
-        row = await self._fetchone("SELECT * FROM checkins WHERE id = ?", (checkin_id,))
+        row = await self._db.fetchone("SELECT * FROM checkins WHERE id = ?", (checkin_id,))
         return _checkin(row) if row is not None else None
 
     async def latest_checkin(
@@ -71,13 +67,13 @@ class SqliteCheckins(SqliteBase):
         if before is not None:
             sql += " AND local_date < ?"
             params.append(to_db_date(before))
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             sql + " ORDER BY local_date DESC, id DESC LIMIT 1", tuple(params)
         )
         return _checkin(row) if row is not None else None
 
     async def completed_on(self, person_id: int, local_date: date) -> bool:
-        row = await self._fetchone(
+        row = await self._db.fetchone(
             "SELECT 1 FROM checkins WHERE person_id = ? AND local_date = ?"
             " AND completed_at IS NOT NULL",
             (person_id, to_db_date(local_date)),
@@ -85,14 +81,14 @@ class SqliteCheckins(SqliteBase):
         return row is not None
 
     async def record_answer(self, checkin_id: int, answer: Answer, now: datetime) -> bool:
-        inserted = await self._write_one(
+        inserted = await self._db.write_one(
             "INSERT OR IGNORE INTO checkin_answers (checkin_id, question_key, value_number,"
             " value_text, skipped, answered_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING checkin_id",
             (
                 checkin_id,
                 answer.question_key,
                 answer.number,
-                self._seal(answer.text) if answer.number is None else answer.text,
+                self._db.seal(answer.text) if answer.number is None else answer.text,
                 int(answer.skipped),
                 to_db(now),
             ),
@@ -105,7 +101,7 @@ class SqliteCheckins(SqliteBase):
         return (
             answer.question_key,
             answer.number,
-            self._seal(answer.text) if answer.number is None else answer.text,
+            self._db.seal(answer.text) if answer.number is None else answer.text,
             int(answer.skipped),
             to_db(now),
             checkin_id,
@@ -123,18 +119,18 @@ class SqliteCheckins(SqliteBase):
     ) -> bool:
         params = self._open_answer_params(checkin_id, person_id, answer, now)
         if then is None:
-            return len(await self._write_one(_INSERT_OPEN_ANSWER, params)) == 1
-        async with self._write() as db:
+            return len(await self._db.write_one(_INSERT_OPEN_ANSWER, params)) == 1
+        async with self._db.write() as db:
             if not db.execute_fetchall(_INSERT_OPEN_ANSWER, params):
                 return False
-            db.execute(*conversation_upsert(self._seal, *then, now))
+            db.execute(*conversation_upsert(self._db.seal, *then, now))
             return True
 
     async def finish_checkin(self, finished: FinishedCheckin, now: datetime) -> bool:
         params = self._open_answer_params(
             finished.checkin_id, finished.person_id, finished.last_answer, now
         )
-        async with self._write() as db:
+        async with self._db.write() as db:
             if not db.execute_fetchall(_INSERT_OPEN_ANSWER, params):
                 return False  # nothing written: the transaction commits empty
             db.execute(
@@ -164,21 +160,21 @@ class SqliteCheckins(SqliteBase):
             return True
 
     async def answers_of(self, checkin_id: int) -> dict[str, Answer]:
-        rows = await self._fetchall(
+        rows = await self._db.fetchall(
             "SELECT * FROM checkin_answers WHERE checkin_id = ?", (checkin_id,)
         )
         return {
             row["question_key"]: Answer(
                 question_key=row["question_key"],
                 number=row["value_number"],
-                text=self._unseal(row["value_text"]),
+                text=self._db.unseal(row["value_text"]),
                 skipped=bool(row["skipped"]),
             )
             for row in rows
         }
 
     async def complete_checkin(self, checkin_id: int, now: datetime) -> bool:
-        async with self._write() as db:
+        async with self._db.write() as db:
             cursor = db.execute(
                 "UPDATE checkins SET completed_at = ? WHERE id = ? AND completed_at IS NULL",
                 (to_db(now), checkin_id),
@@ -194,7 +190,7 @@ class SqliteCheckins(SqliteBase):
     async def set_streak(
         self, person_id: int, *, journey_start: date | None, streak_start: date | None
     ) -> None:
-        await self._write_one(
+        await self._db.write_one(
             "UPDATE people SET journey_start = ?, streak_start = ? WHERE id = ?",
             (
                 to_db_date(journey_start) if journey_start else None,
@@ -204,7 +200,7 @@ class SqliteCheckins(SqliteBase):
         )
 
     async def count_miss(self, person_id: int) -> int:
-        rows = await self._write_one(
+        rows = await self._db.write_one(
             "UPDATE settings SET consecutive_misses = consecutive_misses + 1"
             " WHERE person_id = ? RETURNING consecutive_misses",
             (person_id,),

@@ -1,0 +1,59 @@
+"""The due queue: scheduled work as rows, claimed atomically with a lease.
+
+Several processes may share one database: :meth:`DueQueueStore.claim_due` hands each row to
+one owner at a time, so nothing due is done twice while a lease holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class DueWork:
+    """A row of the due queue: ``kind`` work about ``subject`` is due at ``due_at``."""
+
+    kind: str
+    subject: str
+    due_at: datetime
+    occurrence: str
+    person_id: int | None = None
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
+
+
+class DueQueueStore(Protocol):
+    """Putting work in the queue, moving it, claiming what is due and moving it on."""
+
+    async def set_due(self, work: DueWork) -> None:
+        """Insert or move the (kind, subject) row, dropping any lease on it."""
+        ...
+
+    async def clear_due(self, kind: str, subject: str) -> None: ...
+
+    async def get_due(self, kind: str, subject: str) -> DueWork | None: ...
+
+    async def claim_due(
+        self,
+        now: datetime,
+        *,
+        owner: str,
+        lease_until: datetime,
+        limit: int,
+        kinds: tuple[str, ...],
+    ) -> list[DueWork]:
+        """Atomically lease up to ``limit`` rows of ``kinds`` due at ``now`` to ``owner``.
+
+        A row leased to someone else is skipped until its lease expires.
+        """
+        ...
+
+    async def advance_due(self, claimed: DueWork, next_work: DueWork | None) -> bool:
+        """Replace a row this owner claimed with its next occurrence (or delete it).
+
+        Does nothing and returns False if the row changed since the claim (the person moved
+        their time, or another owner took over an expired lease).
+        """
+        ...
