@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from storage.crypto import TextCipher
-from tests.privacy_helpers import raw_bytes
-from tests.telegram_emulator.harness import EmulatorHandle, running_emulator
+from tests.support.emulator import EmulatorHandle, running_emulator
+from tests.support.privacy import raw_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = 5151

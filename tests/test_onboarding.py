@@ -11,7 +11,7 @@ from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from storage.models import AccountAddress, InviteCode, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock, onboard
+from tests.support import Chat, FakeClock, onboard
 
 ADDRESS = AccountAddress("test", "1001")
 

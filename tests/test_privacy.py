@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import ChatKind, RecordingMessenger
+from handlers.messaging import ChatKind
 from handlers.privacy import texts
 from handlers.privacy.data import purge_expired
 from scheduling.housekeeping import housekeeping
@@ -17,9 +17,9 @@ from scheduling.scheduler import build_scheduler
 from storage.crypto import CipherError, TextCipher
 from storage.models import AccountAddress, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock, onboard
-from tests.mentoring_helpers import mentee_of, staff
-from tests.privacy_helpers import FREE_TEXT, NAME, NOTE, build_world, raw_bytes
+from tests.support import Chat, FakeClock, RecordingMessenger, onboard
+from tests.support.mentoring import mentee_of, staff
+from tests.support.privacy import FREE_TEXT, NAME, NOTE, build_world, raw_bytes
 
 
 async def test_mydata_sends_the_json_file_and_a_readable_summary(

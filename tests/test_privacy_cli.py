@@ -14,9 +14,9 @@ from bot.cli import main
 from bot.config import ConfigError, load_config
 from storage.crypto import TextCipher
 from storage.sqlite import SqliteStorage
-from tests.conftest import FakeClock
-from tests.privacy_helpers import FREE_TEXT, NAME, NOTE, build_world, raw_bytes
-from tests.test_console import run_console
+from tests.support import FakeClock
+from tests.support.console import run_console
+from tests.support.privacy import FREE_TEXT, NAME, NOTE, build_world, raw_bytes
 
 
 def make_world(path: Path) -> tuple[int, int]:

@@ -18,8 +18,8 @@ from handlers.app import REGISTRY
 from handlers.privacy.data import SELF, erase_person
 from storage.sqlite import SqliteStorage
 from storage.sqlite_privacy_rules import PERSONAL_TABLES
-from tests.conftest import FakeClock
-from tests.privacy_helpers import COMMENT, GOAL, NOTE, PLAN, STEP, build_world, tables
+from tests.support import FakeClock
+from tests.support.privacy import COMMENT, GOAL, NOTE, PLAN, STEP, build_world, tables
 
 NOT_PERSONAL = {
     "schema_migrations": "which migrations ran, and when",

@@ -11,8 +11,7 @@ from handlers.checkins.progress_chart import draw_chart
 from storage.models import AccountAddress, DeliveryStatus
 from storage.reporting import DailyScore
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock, onboard
-from tests.test_checkin import answer_all
+from tests.support import Chat, FakeClock, answer_all, onboard
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

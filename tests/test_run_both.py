@@ -20,7 +20,7 @@ from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers
 from storage.models import AccountAddress
 from storage.sqlite import SqliteStorage
-from tests.telegram_emulator.harness import running_emulator
+from tests.support.emulator import running_emulator
 
 USER = 5151
 

@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from tests.telegram_emulator.harness import EmulatorHandle, running_emulator
+from tests.support.emulator import EmulatorHandle, running_emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = 4242

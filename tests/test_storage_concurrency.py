@@ -12,7 +12,7 @@ from handlers.dispatcher import Dispatcher
 from storage import sqlite_base
 from storage.models import AccountAddress
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, onboard
+from tests.support import Chat, onboard
 
 PEOPLE = 30
 CHECKINS_EACH = 3

@@ -14,10 +14,13 @@ import pytest
 from storage import StorageURLError, sqlite_base, sqlite_checkins, storage_from_url
 from storage.models import AccountAddress, Answer, ConversationState, DueWork, FinishedCheckin
 from storage.sqlite import SqliteStorage
-from tests.storage_contract import StorageContract, make_person
-from tests.storage_contract_batches import PromptBatchContract
-from tests.storage_contract_circles import CircleContract
-from tests.storage_contract_mentoring import MentoringContract
+from tests.support.storage_contract import (
+    CircleContract,
+    MentoringContract,
+    PromptBatchContract,
+    StorageContract,
+    make_person,
+)
 
 
 @pytest.fixture

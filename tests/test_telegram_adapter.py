@@ -39,8 +39,8 @@ from handlers.texts import profile as profile_texts
 from scheduling.due import DueWorker
 from storage.models import AccountAddress, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import FakeClock
-from tests.telegram_emulator.harness import EmulatorHandle, launch_emulator
+from tests.support import FakeClock
+from tests.support.emulator import EmulatorHandle, launch_emulator
 
 USER = 5151
 GROUP = -4242

@@ -29,7 +29,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.telegram_emulator.harness import EmulatorHandle, launch_emulator
+from tests.support.emulator import EmulatorHandle, launch_emulator
 
 USER = 4242
 CHAT = USER  # a private chat

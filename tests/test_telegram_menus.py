@@ -19,8 +19,8 @@ from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
 from storage.models import AccountAddress, InviteCode, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import FakeClock
-from tests.telegram_emulator.harness import EmulatorHandle, running_emulator
+from tests.support import FakeClock
+from tests.support.emulator import EmulatorHandle, running_emulator
 
 USER = 777
 

@@ -9,9 +9,10 @@ from datetime import timedelta
 
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import OutgoingMessage, RecordingMessenger
+from handlers.messaging import OutgoingMessage
 from storage.models import AccountAddress, InviteCode, Role
-from tests.conftest import Chat
+from tests.support.chat import Chat
+from tests.support.messenger import RecordingMessenger
 
 ACK_PREFIX = "al:ack:"
 
