@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.console import run_console
+
+pytestmark = pytest.mark.e2e  # each test runs `peerbot run` as a subprocess
 
 
 def test_console_onboarding_with_piped_stdin(tmp_path: Path) -> None:

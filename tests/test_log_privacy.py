@@ -16,9 +16,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from storage.crypto import TextCipher
 from tests.support.emulator import EmulatorHandle, running_emulator
 from tests.support.privacy import raw_bytes
+
+pytestmark = pytest.mark.e2e  # a real `peerbot run` subprocess against the Node emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = 5151

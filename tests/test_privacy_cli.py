@@ -131,6 +131,7 @@ def test_example_config_documents_privacy(tmp_path: Path) -> None:
         assert name in example
 
 
+@pytest.mark.e2e
 def test_console_saves_the_export_and_warns_once_without_a_key(tmp_path: Path) -> None:
     script = "/start\n1\nRiver\nNew York\n1\n8pm\n/mydata\n"
     result = run_console(tmp_path, script)

@@ -11,6 +11,7 @@ import asyncio
 from pathlib import Path
 
 import discord
+import pytest
 import simcord
 
 from bot.adapters.discord import DiscordAdapter
@@ -21,6 +22,8 @@ from handlers.messaging import Messengers
 from storage.models import AccountAddress
 from storage.sqlite import SqliteStorage
 from tests.support.emulator import running_emulator
+
+pytestmark = pytest.mark.e2e  # the Node Telegram emulator
 
 USER = 5151
 

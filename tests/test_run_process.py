@@ -9,7 +9,11 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.emulator import EmulatorHandle, running_emulator
+
+pytestmark = pytest.mark.e2e  # a real `peerbot run` subprocess against the Node emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = 4242

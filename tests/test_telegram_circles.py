@@ -21,6 +21,8 @@ from storage.sqlite import SqliteStorage
 from tests.support import FakeClock
 from tests.support.emulator import EmulatorHandle, running_emulator
 
+pytestmark = pytest.mark.e2e  # the Node Telegram emulator
+
 GROUP = -500
 ROBIN, ALEX, BLAIR, CASEY = 201, 202, 203, 204
 Msg = dict[str, Any]

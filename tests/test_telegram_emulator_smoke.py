@@ -31,6 +31,8 @@ from telegram.ext import (
 
 from tests.support.emulator import EmulatorHandle, launch_emulator
 
+pytestmark = pytest.mark.e2e  # the Node Telegram emulator
+
 USER = 4242
 CHAT = USER  # a private chat
 WAIT = 5.0

@@ -22,6 +22,8 @@ from storage.sqlite import SqliteStorage
 from tests.support import FakeClock
 from tests.support.emulator import EmulatorHandle, running_emulator
 
+pytestmark = pytest.mark.e2e  # the Node Telegram emulator
+
 USER = 777
 
 
