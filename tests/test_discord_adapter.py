@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import AsyncIterator
+from typing import TypedDict
 
 import pytest
 
@@ -29,7 +30,20 @@ from tests.support.discord_world import (
     newest_button,
 )
 
-DM_CLOSED = {"status": 403, "code": 50007, "message": "Cannot send messages to this user"}
+
+class InjectedError(TypedDict):
+    """What ``simcord.Env.inject_error`` makes Discord answer."""
+
+    status: int
+    code: int
+    message: str
+
+
+DM_CLOSED: InjectedError = {
+    "status": 403,
+    "code": 50007,
+    "message": "Cannot send messages to this user",
+}
 
 
 def tiny_png() -> bytes:

@@ -13,6 +13,7 @@ import os
 import signal
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ CRISIS = "I want to end my life tonight E2E-crisis-3391"
 WAIT = 15
 
 
-def has_text(part: str):  # type: ignore[no-untyped-def]
+def has_text(part: str) -> Callable[[dict[str, Any]], bool]:
     return lambda message: part in (message.get("text") or "")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import ChatKind
 from handlers.privacy import texts
@@ -104,8 +105,8 @@ async def test_deleteme_before_consent_forgets_the_sign_up(
 
 
 async def test_a_mentor_who_leaves_is_announced_to_their_mentees(
-    ctx, dispatcher: Dispatcher, messenger: RecordingMessenger, storage: SqliteStorage
-) -> None:  # type: ignore[no-untyped-def]
+    ctx: Context, dispatcher: Dispatcher, messenger: RecordingMessenger, storage: SqliteStorage
+) -> None:
     mentor, _ = await staff(ctx, dispatcher, Role.MENTOR, "m1", "Mo")
     _, mentee_id = await mentee_of(ctx, dispatcher, mentor, "u1", "Sam")
     messenger.clear()
@@ -211,8 +212,8 @@ async def test_retention_purge_keeps_what_the_settings_allow(
 
 
 async def test_a_sign_up_nobody_consented_to_is_forgotten_after_a_week(
-    dispatcher: Dispatcher, storage: SqliteStorage, clock: FakeClock, ctx
-) -> None:  # type: ignore[no-untyped-def]
+    dispatcher: Dispatcher, storage: SqliteStorage, clock: FakeClock, ctx: Context
+) -> None:
     await Chat(dispatcher, user_id="u9").command("start")
     clock.advance(days=8)
     assert (await purge_expired(ctx)).conversations == 1
@@ -230,8 +231,8 @@ def test_the_scheduler_runs_the_purge_daily_as_a_static_job() -> None:
 
 
 async def test_a_failing_purge_is_logged_by_type_only(
-    ctx, storage: SqliteStorage, caplog: pytest.LogCaptureFixture
-) -> None:  # type: ignore[no-untyped-def]
+    ctx: Context, storage: SqliteStorage, caplog: pytest.LogCaptureFixture
+) -> None:
     await storage.close()  # every query now fails
     assert await housekeeping(ctx) is None
     assert "retention purge failed: RuntimeError" in caplog.text

@@ -7,7 +7,9 @@ import os
 import signal
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 USER = 4242
 
 
-def has_text(part: str):  # type: ignore[no-untyped-def]
+def has_text(part: str) -> Callable[[dict[str, Any]], bool]:
     return lambda message: part in (message.get("text") or "")
 
 

@@ -86,7 +86,7 @@ class World:
         return [m.content for m in self.dm()]
 
     async def slash(self, name: str, **options: Any) -> simcord.InteractionResult:
-        result = await self.user.slash(name, **options)
+        result: simcord.InteractionResult = await self.user.slash(name, **options)
         self.results.append(result)
         return result
 
@@ -98,7 +98,9 @@ class World:
     ) -> simcord.InteractionResult:
         """Click the newest button labelled ``label`` (or starting with it)."""
         message, custom_id = newest_button(self.dm() if where is None else where, label)
-        result = await (by or self.user).click(message, custom_id=custom_id)
+        result: simcord.InteractionResult = await (by or self.user).click(
+            message, custom_id=custom_id
+        )
         self.results.append(result)
         return result
 
@@ -162,7 +164,11 @@ def assert_every_interaction_deferred_at_once(world: World) -> None:
     for n in created:
         first_call = next(line for line in lines[n + 1 :] if line.startswith("HTTP"))
         assert "/callback" in first_call, first_call
-    callbacks = [r.json for r in world.env.http_requests if r.path.endswith("/callback")]
+    callbacks: list[dict[str, Any]] = []
+    for request in world.env.http_requests:
+        if request.path.endswith("/callback"):
+            assert isinstance(request.json, dict), request
+            callbacks.append(request.json)
     assert [c["type"] for c in callbacks if c["type"] not in (5, 6)] == []
 
 
