@@ -8,7 +8,7 @@ from handlers.checkins.flow import milestone_between
 from storage.checkins import Answer
 from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock, onboard
+from tests.support import Chat, FakeClock, answer_all, onboard
 
 ADDRESS = AccountAddress("test", "1001")
 
@@ -17,17 +17,6 @@ async def person_id(storage: SqliteStorage) -> int:
     person = await storage.person_for_account(ADDRESS)
     assert person is not None
     return person.id
-
-
-async def answer_all(
-    chat: Chat, *, mood: str = "4", craving: str = "3", used: str = "no", note: str | None = None
-) -> str:
-    await chat.command("checkin")
-    await chat.say(mood)
-    await chat.say(craving)
-    await chat.say(used)
-    replies = await chat.say(note) if note is not None else await chat.press_label("Skip")
-    return replies[-1].text
 
 
 async def test_questions_use_buttons_and_store_answers(chat: Chat, storage: SqliteStorage) -> None:

@@ -9,14 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import RecordingMessenger
 from scheduling.due import DueWorker
 from storage.circles import RsvpStatus
 from storage.deliveries import DeliveryStatus
 from storage.people import Role
 from storage.sqlite import SqliteStorage
-from tests.circle_helpers import ROOM, create_circle, last_with, member, payload
-from tests.conftest import FakeClock
+from tests.support import FakeClock, RecordingMessenger
+from tests.support.circles import ROOM, create_circle, last_with, member, payload
 
 # The clock starts Friday 2026-11-27 15:00 UTC; the first Tuesday 19:00 in New York (EST) is
 # 2026-12-02 00:00 UTC.

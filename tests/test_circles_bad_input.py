@@ -8,13 +8,12 @@ from handlers.circles.commands import facilitators_for_venue
 from handlers.circles.session import person_left
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import RecordingMessenger
 from scheduling.due import DueWorker
 from storage.deliveries import DeliveryStatus
 from storage.people import Role
 from storage.sqlite import SqliteStorage
-from tests.circle_helpers import ROOM, Room, count_with, create_circle, last_with, member, payload
-from tests.conftest import FakeClock
+from tests.support import FakeClock, RecordingMessenger
+from tests.support.circles import ROOM, Room, count_with, create_circle, last_with, member, payload
 
 FIRST_START = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # Tue 1 Dec, 19:00 New York
 

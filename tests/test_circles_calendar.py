@@ -17,13 +17,12 @@ import pytest
 from handlers import calendars
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import RecordingMessenger
 from scheduling.due import DueWorker
 from storage.circles import Circle, Occurrence
 from storage.people import Role
 from storage.sqlite import SqliteStorage
-from tests.circle_helpers import ROOM, create_circle, last_with, member, payload
-from tests.conftest import FakeClock
+from tests.support import FakeClock, RecordingMessenger
+from tests.support.circles import ROOM, create_circle, last_with, member, payload
 
 FIRST_START = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # Tue 1 Dec, 7 pm in New York
 SECRET = "the words someone typed"

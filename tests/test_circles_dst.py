@@ -11,13 +11,12 @@ from zoneinfo import ZoneInfo
 from handlers.circles import when as circles_time
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import RecordingMessenger
 from scheduling.due import DueWorker
 from storage.circles import Circle, Recurrence
 from storage.people import Role
 from storage.sqlite import SqliteStorage
-from tests.circle_helpers import ROOM, create_circle, member
-from tests.conftest import FakeClock
+from tests.support import FakeClock, RecordingMessenger
+from tests.support.circles import ROOM, create_circle, member
 
 NEW_YORK = ZoneInfo("America/New_York")
 

@@ -6,12 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from handlers.circles.session import speaking_queue
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import RecordingMessenger
 from storage.circles import Attendance, RsvpStatus, SpeakingOrder
 from storage.people import Role
 from storage.sqlite import SqliteStorage
-from tests.circle_helpers import ROOM, create_circle, last_with, member, payload
-from tests.conftest import FakeClock
+from tests.support import FakeClock, RecordingMessenger
+from tests.support.circles import ROOM, create_circle, last_with, member, payload
 
 FIRST_START = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)
 

@@ -62,6 +62,7 @@ def test_secrets_come_from_env_and_never_print() -> None:
     assert "SECRET" not in repr(secrets) and "SECRET" not in str(secrets)
 
 
+@pytest.mark.e2e
 def test_cli_missing_config_exits_2_with_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "run", "--config", str(tmp_path / "missing.toml")],
@@ -75,6 +76,7 @@ def test_cli_missing_config_exits_2_with_one_line(tmp_path: Path) -> None:
     assert "missing.toml: no such file" in result.stderr
 
 
+@pytest.mark.e2e
 def test_cli_malformed_config_exits_2(tmp_path: Path) -> None:
     path = write(tmp_path, '[checkin]\ndefault_time = "25:00"\n')
     result = subprocess.run(

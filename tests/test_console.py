@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import pytest
 
+from tests.support.console import run_console
 
-def run_console(
-    tmp_path: Path, script: str, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERBOT_")}
-    env["PEERBOT_DATABASE_URL"] = f"sqlite:///{tmp_path / 'console.db'}"
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run"],
-        input=script,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,  # no config.toml here: built-in defaults
-        env={**env, "PYTHONPATH": str(ROOT)},
-        timeout=timeout,
-    )
+pytestmark = pytest.mark.e2e  # each test runs `peerbot run` as a subprocess
 
 
 def test_console_onboarding_with_piped_stdin(tmp_path: Path) -> None:

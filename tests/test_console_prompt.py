@@ -16,7 +16,7 @@ from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
 from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
-from tests.conftest import FakeClock
+from tests.support import FakeClock
 
 
 async def wait_for(out: io.StringIO, text: str, within: float = 10.0) -> str:

@@ -10,34 +10,40 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any
+from typing import TypedDict
 
-import discord
 import pytest
-import simcord
 
-from bot.adapters.discord import DiscordAdapter, DiscordSettings
+from bot.adapters.discord import DiscordSettings
 from bot.adapters.discord_views import thread_name
-from handlers.app import assemble, build_dispatcher
-from handlers.context import Context
 from handlers.messaging import (
-    ConversationRef,
     DeliveryError,
     Document,
     Image,
-    Messengers,
     OutgoingMessage,
-    SentRef,
 )
-from scheduling.due import DueWorker
-from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
+from tests.support.discord_world import (
+    World,
+    discord_world,
+    newest_button,
+)
 
-DM_CLOSED = {"status": 403, "code": 50007, "message": "Cannot send messages to this user"}
+
+class InjectedError(TypedDict):
+    """What ``simcord.Env.inject_error`` makes Discord answer."""
+
+    status: int
+    code: int
+    message: str
+
+
+DM_CLOSED: InjectedError = {
+    "status": 403,
+    "code": 50007,
+    "message": "Cannot send messages to this user",
+}
 
 
 def tiny_png() -> bytes:
@@ -50,139 +56,6 @@ def tiny_png() -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
-
-
-@dataclass
-class World:
-    """One simulated Discord with our bot in it, a program server and one person, Sam."""
-
-    env: simcord.Env
-    storage: SqliteStorage
-    clock: FakeClock
-    guild: simcord.GuildHandle
-    prompts: simcord.ChannelHandle
-    general: simcord.ChannelHandle
-    user: simcord.UserHandle
-    member: simcord.MemberActor
-    results: list[simcord.InteractionResult] = field(default_factory=list)
-    running: tuple[Context, DiscordAdapter] | None = None
-
-    async def start(self, settings: DiscordSettings) -> None:
-        """A fresh core and adapter on the same database: a process (re)start."""
-        messengers = Messengers()
-        ctx = assemble(Context(storage=self.storage, messengers=messengers, clock=self.clock))
-        adapter = DiscordAdapter("not-a-real-token", build_dispatcher(ctx), settings)
-        messengers.add(adapter.messenger)
-        self.running = (ctx, adapter)
-        await self.env.restart_bot(adapter.client)
-
-    @property
-    def adapter(self) -> DiscordAdapter:
-        assert self.running is not None
-        return self.running[1]
-
-    async def send(self, message: OutgoingMessage) -> SentRef:
-        """A proactive message to Sam, as the core's outbox sends one."""
-        return await self.adapter.messenger.send(self.ref, message)
-
-    @property
-    def ref(self) -> ConversationRef:
-        return ConversationRef("discord", str(self.user.id), str(self.user.id))
-
-    @property
-    def address(self) -> AccountAddress:
-        return AccountAddress("discord", str(self.user.id))
-
-    async def person_id(self) -> int:
-        person = await self.storage.person_for_account(self.address)
-        assert person is not None
-        return person.id
-
-    def dm(self) -> list[discord.Message]:
-        return self.user.dm_channel.history()
-
-    def dm_texts(self) -> list[str]:
-        return [m.content for m in self.dm()]
-
-    async def slash(self, name: str, **options: Any) -> simcord.InteractionResult:
-        result = await self.user.slash(name, **options)
-        self.results.append(result)
-        return result
-
-    async def say(self, text: str) -> None:
-        await self.user.send_dm(text)
-
-    async def click(
-        self, label: str, *, where: list[discord.Message] | None = None, by: Any = None
-    ) -> simcord.InteractionResult:
-        """Click the newest button labelled ``label`` (or starting with it)."""
-        message, custom_id = newest_button(self.dm() if where is None else where, label)
-        result = await (by or self.user).click(message, custom_id=custom_id)
-        self.results.append(result)
-        return result
-
-    async def onboard(self) -> None:
-        await self.slash("start")
-        await self.click("Yes, that's okay")
-        await self.say("Sam")
-        await self.say("Denver")
-        await self.click("Yes")
-        await self.say("8pm")
-
-    async def tick_past_next_prompt(self) -> None:
-        assert self.running is not None
-        due = await self.storage.get_due("checkin", str(await self.person_id()))
-        assert due is not None
-        self.clock.set(due.due_at + timedelta(minutes=1))
-        await DueWorker(self.running[0]).tick()
-        await self.env.settle()
-
-
-def newest_button(messages: list[discord.Message], label: str) -> tuple[discord.Message, str]:
-    for exact in (True, False):
-        for message in reversed(messages):
-            for row in message.components:
-                for item in getattr(row, "children", ()):
-                    shown = getattr(item, "label", None) or ""
-                    if shown == label or (not exact and shown.startswith(label)):
-                        return message, item.custom_id
-    raise AssertionError(f"no button labelled {label!r} in {[m.content for m in messages]}")
-
-
-@asynccontextmanager
-async def discord_world(
-    storage: SqliteStorage, clock: FakeClock, *, all_deferred: bool = True, **settings: Any
-) -> AsyncIterator[World]:
-    # Discord's portal approves no privileged intent here: the bot must not need one.
-    placeholder = discord.Client(intents=discord.Intents.default())
-    env = simcord.Env(placeholder, approved_intents=discord.Intents.default())
-    await env.start()
-    try:
-        guild = env.create_guild("Recovery Program")
-        prompts = guild.create_text_channel("check-ins")
-        general = guild.create_text_channel("general")
-        user = env.create_user("sam", global_name="Sam")
-        world = World(env, storage, clock, guild, prompts, general, user, guild.add_member(user))
-        await world.start(DiscordSettings(**{"prompt_channel_id": prompts.id, **settings}))
-        yield world
-        if all_deferred:
-            assert_every_interaction_deferred_at_once(world)
-    finally:
-        await env.shutdown()
-    env.raise_errors()
-
-
-def assert_every_interaction_deferred_at_once(world: World) -> None:
-    """7. Each interaction's first request was its deferral (type 5 or 6), acknowledged."""
-    assert world.results and all(r.acknowledged for r in world.results), world.results
-    lines = world.env.transcript().splitlines()
-    created = [n for n, line in enumerate(lines) if "INTERACTION_CREATE" in line]
-    assert len(created) == len(world.results)
-    for n in created:
-        first_call = next(line for line in lines[n + 1 :] if line.startswith("HTTP"))
-        assert "/callback" in first_call, first_call
-    callbacks = [r.json for r in world.env.http_requests if r.path.endswith("/callback")]
-    assert [c["type"] for c in callbacks if c["type"] not in (5, 6)] == []
 
 
 @pytest.fixture

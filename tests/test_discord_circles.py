@@ -9,170 +9,31 @@ the voice channel (joining before or after ``/circle start``) and from "I'm here
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import discord
 import pytest
-import simcord
-from simcord.results import ResponseMessage
 
 from bot.adapters.discord import DiscordSettings, intents
 from bot.config import ConfigError, load_config
 from handlers.circles import texts
-from scheduling.due import DueWorker
 from storage.circles import RsvpStatus, VenueKind
-from storage.people import AccountAddress, Role
+from storage.people import Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import FakeClock
-from tests.test_discord_adapter import World, discord_world, newest_button
-
-# The clock starts Friday 2026-11-27 15:00 UTC; the first Tuesday 19:00 in New York (EST) is
-# 2026-12-02 00:00 UTC.
-FIRST_START = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)
-
-
-@dataclass
-class Person:
-    """A program member in the simulated server: their DM, and their clicks in channels."""
-
-    world: World
-    user: simcord.UserHandle
-    member: simcord.MemberActor
-    name: str
-
-    @property
-    def id(self) -> int:
-        return self.user.id
-
-    def dm(self) -> list[discord.Message]:
-        return self.user.dm_channel.history()
-
-    def dm_with(self, text: str) -> str:
-        for message in reversed(self.dm()):
-            if text in message.content:
-                return message.content
-        raise AssertionError(f"no DM like {text!r} to {self.name}: {self.dm_texts()}")
-
-    def dm_texts(self) -> list[str]:
-        return [m.content for m in self.dm()]
-
-    async def say(self, text: str) -> None:
-        await self.user.send_dm(text)
-
-    async def slash_dm(self, name: str, **options: Any) -> simcord.InteractionResult:
-        return self._keep(await self.user.slash(name, **options))
-
-    async def slash(
-        self, channel: simcord.ChannelHandle, name: str, args: str = ""
-    ) -> simcord.InteractionResult:
-        options = {"args": args} if args else {}
-        return self._keep(await self.member.slash(channel, name, **options))
-
-    async def click(
-        self, label: str, channel: simcord.ChannelHandle | None = None
-    ) -> simcord.InteractionResult:
-        """Click the newest button labelled ``label`` in the DM, or in ``channel`` as seen."""
-        if channel is None:
-            message, custom_id = newest_button(self.dm(), label)
-            return self._keep(await self.user.click(message, custom_id=custom_id))
-        message, custom_id = newest_button(channel.history(viewer=self.member), label)
-        return self._keep(await self.member.click(message, custom_id=custom_id))
-
-    def _keep(self, result: simcord.InteractionResult) -> simcord.InteractionResult:
-        self.world.results.append(result)  # every interaction must be deferred at once
-        return result
-
-    async def person_id(self) -> int:
-        person = await self.world.storage.person_for_account(
-            AccountAddress("discord", str(self.id))
-        )
-        assert person is not None
-        return person.id
-
-
-async def join(
-    world: World,
-    name: str,
-    *,
-    zone: str = "New York",
-    roles: tuple[simcord.RoleHandle, ...] = (),
-    role: Role | None = None,
-) -> Person:
-    """A new server member who onboards by DM (slash command, buttons, typed answers)."""
-    user = world.env.create_user(name.lower(), global_name=name)
-    person = Person(world, user, world.guild.add_member(user, roles=roles), name)
-    await person.slash_dm("start")
-    await person.click("Yes, that's okay")
-    await person.say(name)
-    await person.say(zone)
-    await person.click("Yes")
-    await person.say("8am")
-    if role is not None:
-        await world.storage.grant_role(await person.person_id(), role, world.clock())
-    return person
-
-
-async def create_circle(
-    robin: Person, room: simcord.ChannelHandle, where: str, capacity: str = "8"
-) -> simcord.InteractionResult:
-    """``/circle create`` in the room; the questions continue in Robin's DM."""
-    moved = await robin.slash(room, "circle", "create")
-    assert "sent you a private message" in private_reply(moved, slash=True)
-    assert "What's it called?" in robin.dm_texts()[-1]
-    await robin.say("Tuesday evening circle")
-    await robin.say("For anyone in recovery who'd like company on a weeknight.")
-    await robin.click(texts.USE_DEFAULT_GUIDELINES)
-    await robin.click("Tue")
-    await robin.say("7pm")
-    await robin.click("Yes,")
-    await robin.click(texts.REPEAT_WEEKLY)
-    await robin.say("90")
-    await robin.say(capacity)
-    await robin.click(where)
-    assert "Shall I create it?" in robin.dm_texts()[-1]
-    return await robin.click(texts.CONFIRM_YES)
-
-
-def public(channel: simcord.ChannelHandle) -> list[str]:
-    """What anyone in the channel sees (no one's ephemeral replies)."""
-    return [m.content for m in channel.history() if not m.flags.ephemeral]
-
-
-def last_public(channel: simcord.ChannelHandle, text: str) -> str:
-    for content in reversed(public(channel)):
-        if text in content:
-            return content
-    raise AssertionError(f"nothing like {text!r} in {public(channel)}")
-
-
-def shown(result: simcord.InteractionResult, *, slash: bool = False) -> list[ResponseMessage]:
-    """What an interaction answered: for a slash command its filled-in "thinking..." response
-    and follow-ups; for a click (a deferred update: its response is the clicked message) the
-    follow-ups."""
-    first = [result.response] if slash and result.response is not None else []
-    return [*first, *result.followups]
-
-
-def private_reply(result: simcord.InteractionResult, *, slash: bool = False) -> str:
-    """The newest of an interaction's answers, all of them ephemeral."""
-    answers = shown(result, slash=slash)
-    assert result.acknowledged and answers, result
-    assert all(answer.ephemeral for answer in answers)
-    return answers[-1].content
-
-
-async def tick(world: World, worker: DueWorker, at: datetime) -> None:
-    world.clock.set(at)
-    await worker.tick()
-    await world.env.settle()
-
-
-def worker_of(world: World) -> DueWorker:
-    assert world.running is not None
-    return DueWorker(world.running[0])
+from tests.support.clock import FakeClock
+from tests.support.discord_world import (
+    FIRST_START,
+    create_circle,
+    discord_world,
+    join,
+    last_public,
+    private_reply,
+    public,
+    shown,
+    tick,
+    worker_of,
+)
 
 
 async def test_a_whole_circle_in_a_discord_voice_channel(

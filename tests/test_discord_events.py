@@ -27,11 +27,12 @@ from handlers.messaging import Messengers
 from storage.circles import MirroredEvent
 from storage.people import Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import FakeClock
-from tests.test_discord_adapter import World, discord_world
-from tests.test_discord_circles import (
+from tests.support.clock import FakeClock
+from tests.support.discord_world import (
     FIRST_START,
+    World,
     create_circle,
+    discord_world,
     join,
     private_reply,
     tick,

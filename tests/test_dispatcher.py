@@ -8,7 +8,7 @@ from handlers.dispatcher import Dispatcher
 from handlers.messaging import ChatKind, ConversationRef, IncomingEvent, Text
 from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, onboard
+from tests.support import Chat, onboard
 
 REF = ConversationRef("test", "1001", "1001")
 

@@ -9,20 +9,13 @@ from pathlib import Path
 from handlers.app import assemble
 from handlers.checkins.schedule import after_schedule_change
 from handlers.context import Context
-from handlers.messaging import (
-    ConversationRef,
-    DeliveryError,
-    Messengers,
-    OutgoingMessage,
-    RecordingMessenger,
-    SentRef,
-)
+from handlers.messaging import ConversationRef, DeliveryError, Messengers, OutgoingMessage, SentRef
 from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
 from storage.deliveries import DeliveryStatus
 from storage.people import Account, AccountAddress, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock, onboard
+from tests.support import Chat, FakeClock, RecordingMessenger, onboard
 
 # 2026-11-27 in Denver is MST (UTC-7): 20:00 local is 03:00 UTC the next day.
 FIRST_DUE = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
@@ -213,20 +206,14 @@ class FlakyMessenger(RecordingMessenger):
 
 
 async def test_429_is_retried_after_retry_after(storage: SqliteStorage, clock: FakeClock) -> None:
-    waits: list[float] = []
-
-    async def fake_sleep(seconds: float) -> None:
-        waits.append(seconds)
-        clock.advance(seconds=seconds)
-
     flaky = FlakyMessenger([DeliveryError("429", retry_after=7), DeliveryError("timeout")])
     ctx = assemble(
-        Context(storage, ProgramSettings(), Messengers({"test": flaky}), clock, fake_sleep)
+        Context(storage, ProgramSettings(), Messengers({"test": flaky}), clock, clock.sleep)
     )
     [pid] = await add_people(ctx, 1)
     clock.set(FIRST_DUE)
     await DueWorker(ctx).tick()
-    assert waits == [7, 2.0]
+    assert clock.slept == [7, 2.0]
     assert len(flaky.sent) == 1
     assert await storage.delivery_status("checkin", str(pid), "2026-11-27") is DeliveryStatus.SENT
 

@@ -10,19 +10,14 @@ from handlers.app import assemble, build_dispatcher
 from handlers.checkins import alerts as checkin_alerts
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import (
-    ChatKind,
-    DeliveryError,
-    Messengers,
-    RecordingMessenger,
-)
+from handlers.messaging import ChatKind, DeliveryError, Messengers
 from handlers.program import EscalationSettings, ProgramSettings
 from scheduling.due import DueWorker
 from storage.mentoring import ChainRole, Severity, Trigger
 from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock
-from tests.mentoring_helpers import ACK_PREFIX, join_with_code, pings, staff, team
+from tests.support import Chat, FakeClock, RecordingMessenger
+from tests.support.mentoring import ACK_PREFIX, join_with_code, pings, staff, team
 
 CRISIS_TEXT = "honestly i want to kill myself"
 

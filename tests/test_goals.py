@@ -8,13 +8,12 @@ from handlers.context import Context
 from handlers.goals.cards import progress_bar
 from handlers.goals.flow import MAX_OPEN_GOALS, MAX_TITLE_CHARS
 from handlers.goals.review import GOAL_REVIEW, run_goal_review
-from handlers.messaging import RecordingMessenger
 from scheduling.due import DueWorker
 from storage.deliveries import DeliveryStatus
 from storage.goals import GoalTerm
 from storage.people import Account, AccountAddress, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock, onboard
+from tests.support import Chat, FakeClock, RecordingMessenger, onboard
 
 ADDRESS = AccountAddress("test", "1001")
 

@@ -11,7 +11,6 @@ from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.mentoring.goals import GOAL_COMMENT, MAX_CHEER_CHARS, may_see_goals
-from handlers.messaging import RecordingMessenger
 from handlers.resources.directory import parse_directory
 from handlers.resources.offer import resource_key
 from handlers.resources.sending import RESOURCE
@@ -19,7 +18,8 @@ from storage.deliveries import DeliveryStatus
 from storage.goals import Goal
 from storage.people import Role
 from storage.sqlite import SqliteStorage
-from tests.mentoring_helpers import Team, staff, team
+from tests.support import RecordingMessenger
+from tests.support.mentoring import Team, staff, team
 
 DIRECTORY = """
 [[resource]]

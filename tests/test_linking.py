@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
-from handlers.messaging import Messengers, RecordingMessenger
+from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
 from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock, onboard
+from tests.support import Chat, FakeClock, RecordingMessenger, onboard
 
 
 def code_in(text: str) -> str:

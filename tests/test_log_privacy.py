@@ -13,12 +13,17 @@ import os
 import signal
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from storage.crypto import TextCipher
-from tests.privacy_helpers import raw_bytes
-from tests.telegram_emulator.harness import EmulatorHandle, running_emulator
+from tests.support.emulator import EmulatorHandle, running_emulator
+from tests.support.privacy import raw_bytes
+
+pytestmark = pytest.mark.e2e  # a real `peerbot run` subprocess against the Node emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = 5151
@@ -28,7 +33,7 @@ CRISIS = "I want to end my life tonight E2E-crisis-3391"
 WAIT = 15
 
 
-def has_text(part: str):  # type: ignore[no-untyped-def]
+def has_text(part: str) -> Callable[[dict[str, Any]], bool]:
     return lambda message: part in (message.get("text") or "")
 
 

@@ -13,14 +13,14 @@ from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.mentoring.pairing import pair_notice_work
-from handlers.messaging import Messengers, RecordingMessenger
+from handlers.messaging import Messengers
 from handlers.program import MentoringSettings, ProgramSettings
 from scheduling.due import DueWorker
 from storage.mentoring import PairingSource
 from storage.people import Account, AccountAddress, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock
-from tests.mentoring_helpers import (
+from tests.support import Chat, FakeClock, RecordingMessenger
+from tests.support.mentoring import (
     invite_code,
     join_with_code,
     mentee_of,

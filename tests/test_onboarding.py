@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
+from handlers.messaging import OutgoingMessage
 from storage.people import AccountAddress, InviteCode, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock, onboard
+from tests.support import Chat, FakeClock, onboard
 
 ADDRESS = AccountAddress("test", "1001")
 
 
-def texts(replies: list) -> str:
+def texts(replies: list[OutgoingMessage]) -> str:
     return "\n".join(r.text for r in replies)
 
 
@@ -168,7 +170,7 @@ async def test_emoji_and_rtl_names(chat: Chat, storage: SqliteStorage) -> None:
 
 
 async def test_restart_mid_onboarding_resumes(
-    ctx: Context, storage: SqliteStorage, tmp_path, clock: FakeClock
+    ctx: Context, storage: SqliteStorage, tmp_path: Path, clock: FakeClock
 ) -> None:
     chat = Chat(build_dispatcher(ctx))
     await chat.command("start")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import ChatKind, RecordingMessenger
+from handlers.messaging import ChatKind
 from handlers.privacy import texts
 from handlers.privacy.data import purge_expired
 from scheduling.housekeeping import housekeeping
@@ -17,9 +18,9 @@ from scheduling.scheduler import build_scheduler
 from storage.crypto import CipherError, TextCipher
 from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock, onboard
-from tests.mentoring_helpers import mentee_of, staff
-from tests.privacy_helpers import FREE_TEXT, NAME, NOTE, build_world, raw_bytes
+from tests.support import Chat, FakeClock, RecordingMessenger, onboard
+from tests.support.mentoring import mentee_of, staff
+from tests.support.privacy import FREE_TEXT, NAME, NOTE, build_world, raw_bytes
 
 
 async def test_mydata_sends_the_json_file_and_a_readable_summary(
@@ -104,8 +105,8 @@ async def test_deleteme_before_consent_forgets_the_sign_up(
 
 
 async def test_a_mentor_who_leaves_is_announced_to_their_mentees(
-    ctx, dispatcher: Dispatcher, messenger: RecordingMessenger, storage: SqliteStorage
-) -> None:  # type: ignore[no-untyped-def]
+    ctx: Context, dispatcher: Dispatcher, messenger: RecordingMessenger, storage: SqliteStorage
+) -> None:
     mentor, _ = await staff(ctx, dispatcher, Role.MENTOR, "m1", "Mo")
     _, mentee_id = await mentee_of(ctx, dispatcher, mentor, "u1", "Sam")
     messenger.clear()
@@ -211,8 +212,8 @@ async def test_retention_purge_keeps_what_the_settings_allow(
 
 
 async def test_a_sign_up_nobody_consented_to_is_forgotten_after_a_week(
-    dispatcher: Dispatcher, storage: SqliteStorage, clock: FakeClock, ctx
-) -> None:  # type: ignore[no-untyped-def]
+    dispatcher: Dispatcher, storage: SqliteStorage, clock: FakeClock, ctx: Context
+) -> None:
     await Chat(dispatcher, user_id="u9").command("start")
     clock.advance(days=8)
     assert (await purge_expired(ctx)).conversations == 1
@@ -230,8 +231,8 @@ def test_the_scheduler_runs_the_purge_daily_as_a_static_job() -> None:
 
 
 async def test_a_failing_purge_is_logged_by_type_only(
-    ctx, storage: SqliteStorage, caplog: pytest.LogCaptureFixture
-) -> None:  # type: ignore[no-untyped-def]
+    ctx: Context, storage: SqliteStorage, caplog: pytest.LogCaptureFixture
+) -> None:
     await storage.close()  # every query now fails
     assert await housekeeping(ctx) is None
     assert "retention purge failed: RuntimeError" in caplog.text

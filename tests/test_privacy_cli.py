@@ -14,9 +14,9 @@ from bot.cli import main
 from bot.config import ConfigError, load_config
 from storage.crypto import TextCipher
 from storage.sqlite import SqliteStorage
-from tests.conftest import FakeClock
-from tests.privacy_helpers import FREE_TEXT, NAME, NOTE, build_world, raw_bytes
-from tests.test_console import run_console
+from tests.support import FakeClock
+from tests.support.console import run_console
+from tests.support.privacy import FREE_TEXT, NAME, NOTE, build_world, raw_bytes
 
 
 def make_world(path: Path) -> tuple[int, int]:
@@ -131,6 +131,7 @@ def test_example_config_documents_privacy(tmp_path: Path) -> None:
         assert name in example
 
 
+@pytest.mark.e2e
 def test_console_saves_the_export_and_warns_once_without_a_key(tmp_path: Path) -> None:
     script = "/start\n1\nRiver\nNew York\n1\n8pm\n/mydata\n"
     result = run_console(tmp_path, script)

@@ -17,9 +17,9 @@ from handlers.privacy import texts
 from storage.crypto import TextCipher
 from storage.people import Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import FakeClock
-from tests.mentoring_helpers import ACK_PREFIX, mentee_of, pings
-from tests.privacy_helpers import NAME, build_world, traces
+from tests.support import FakeClock
+from tests.support.mentoring import ACK_PREFIX, mentee_of, pings
+from tests.support.privacy import NAME, build_world, traces
 
 
 async def erase_by_deleteme(world) -> list[str]:  # type: ignore[no-untyped-def]

@@ -18,8 +18,8 @@ from handlers.app import REGISTRY
 from handlers.privacy.data import SELF, erase_person
 from storage.sqlite import SqliteStorage
 from storage.sqlite.privacy_rules import PERSONAL_TABLES
-from tests.conftest import FakeClock
-from tests.privacy_helpers import COMMENT, GOAL, NOTE, PLAN, STEP, build_world, tables
+from tests.support import FakeClock
+from tests.support.privacy import COMMENT, GOAL, NOTE, PLAN, STEP, build_world, tables
 
 NOT_PERSONAL = {
     "schema_migrations": "which migrations ran, and when",
@@ -52,7 +52,9 @@ async def test_every_table_is_classified_and_personal_ones_are_exported_and_eras
         db.close()
     assert set(PERSONAL_TABLES) <= set(found), "the registry names a table that is not there"
     unclassified = set(found) - set(PERSONAL_TABLES) - set(NOT_PERSONAL)
-    assert not unclassified, f"classify these tables in sqlite_privacy_rules: {unclassified}"
+    assert not unclassified, (
+        f"classify these in storage/sqlite/privacy_rules.py: {unclassified}"
+    )
     assert not personal & set(NOT_PERSONAL), "a table on the not-personal list holds person ids"
     missing = personal - set(PERSONAL_TABLES)
     assert not missing, f"personal tables without export and erasure: {missing}"

@@ -12,8 +12,7 @@ from storage.deliveries import DeliveryStatus
 from storage.people import AccountAddress
 from storage.reporting import DailyScore
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock, onboard
-from tests.test_checkin import answer_all
+from tests.support import Chat, FakeClock, answer_all, onboard
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -12,7 +12,7 @@ from bot.config import ConfigError, load_config
 from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.resources.directory import ResourceFileError, load_directory, parse_directory
-from tests.conftest import Chat
+from tests.support import Chat
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "resources.example.toml"

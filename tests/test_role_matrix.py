@@ -14,14 +14,13 @@ from handlers.circles import texts as circle_texts
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.mentoring import texts as mentoring_texts
-from handlers.messaging import RecordingMessenger
 from handlers.texts import common
 from storage.mentoring import Sharing
 from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
-from tests.circle_helpers import ROOM, create_circle, member
-from tests.conftest import Chat, FakeClock, onboard
-from tests.mentoring_helpers import ACK_PREFIX, mentee_of, pings, staff
+from tests.support import Chat, FakeClock, RecordingMessenger, onboard
+from tests.support.circles import ROOM, create_circle, member
+from tests.support.mentoring import ACK_PREFIX, mentee_of, pings, staff
 
 STRANGER = "not onboarded"
 MENTEE, MENTOR, FACILITATOR, COORDINATOR = "mentee", "mentor", "facilitator", "coordinator"

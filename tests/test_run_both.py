@@ -11,6 +11,7 @@ import asyncio
 from pathlib import Path
 
 import discord
+import pytest
 import simcord
 
 from bot.adapters.discord import DiscordAdapter
@@ -20,7 +21,9 @@ from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers
 from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
-from tests.telegram_emulator.harness import running_emulator
+from tests.support.emulator import running_emulator
+
+pytestmark = pytest.mark.e2e  # the Node Telegram emulator
 
 USER = 5151
 

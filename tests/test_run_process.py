@@ -7,15 +7,21 @@ import os
 import signal
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from tests.telegram_emulator.harness import EmulatorHandle, running_emulator
+import pytest
+
+from tests.support.emulator import EmulatorHandle, running_emulator
+
+pytestmark = pytest.mark.e2e  # a real `peerbot run` subprocess against the Node emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = 4242
 
 
-def has_text(part: str):  # type: ignore[no-untyped-def]
+def has_text(part: str) -> Callable[[dict[str, Any]], bool]:
     return lambda message: part in (message.get("text") or "")
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.crisis.safety_plan import MAX_PART_CHARS
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import RecordingMessenger
 from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, onboard
-from tests.mentoring_helpers import pings, team
+from tests.support import Chat, RecordingMessenger, onboard
+from tests.support.mentoring import pings, team
 
 
 async def build_plan(chat: Chat) -> list[str]:

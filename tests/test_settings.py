@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, onboard
+from tests.support import Chat, onboard
 
 ADDRESS = AccountAddress("test", "1001")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
 
 import pytest
 
@@ -12,7 +13,7 @@ from handlers.dispatcher import Dispatcher
 from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from storage.sqlite import connection as sqlite_base
-from tests.conftest import Chat, onboard
+from tests.support import Chat, onboard
 
 PEOPLE = 30
 CHECKINS_EACH = 3
@@ -25,9 +26,12 @@ async def test_concurrent_checkins_under_checkpoint_contention_lose_nothing(
     monkeypatch.setattr(sqlite_base, "CHECKPOINT_EVERY_COMMITS", 3)
     busy: list[bool] = []  # each time a write found the lock taken and waited its turn
     really_busy = sqlite_base._is_busy
-    monkeypatch.setattr(
-        sqlite_base, "_is_busy", lambda exc: busy.append(really_busy(exc)) or busy[-1]
-    )
+
+    def counted_is_busy(exc: sqlite3.OperationalError) -> bool:
+        busy.append(really_busy(exc))
+        return busy[-1]
+
+    monkeypatch.setattr(sqlite_base, "_is_busy", counted_is_busy)
     chats = [Chat(dispatcher, user_id=str(5000 + n)) for n in range(PEOPLE)]
     for chat in chats:
         await onboard(chat)

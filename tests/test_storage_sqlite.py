@@ -21,10 +21,13 @@ from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from storage.sqlite import checkins as sqlite_checkins
 from storage.sqlite import connection as sqlite_base
-from tests.storage_contract import StorageContract, make_person
-from tests.storage_contract_batches import PromptBatchContract
-from tests.storage_contract_circles import CircleContract
-from tests.storage_contract_mentoring import MentoringContract
+from tests.support.storage_contract import (
+    CircleContract,
+    MentoringContract,
+    PromptBatchContract,
+    StorageContract,
+    make_person,
+)
 
 
 @pytest.fixture

@@ -39,8 +39,8 @@ from handlers.texts import profile as profile_texts
 from scheduling.due import DueWorker
 from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import FakeClock
-from tests.telegram_emulator.harness import EmulatorHandle, launch_emulator
+from tests.support import FakeClock
+from tests.support.emulator import EmulatorHandle, launch_emulator
 
 USER = 5151
 GROUP = -4242
@@ -173,6 +173,7 @@ async def person_id(storage: SqliteStorage) -> int:
     return found.id
 
 
+@pytest.mark.e2e
 async def test_onboarding(
     adapter: TelegramAdapter, person: Person, emu: EmulatorHandle, storage: SqliteStorage
 ) -> None:
@@ -192,6 +193,7 @@ async def test_onboarding(
     assert published and '"start"' in str(published[0]["commands"])
 
 
+@pytest.mark.e2e
 async def test_checkin_with_buttons(
     adapter: TelegramAdapter, person: Person, storage: SqliteStorage
 ) -> None:
@@ -211,6 +213,7 @@ async def test_checkin_with_buttons(
     assert answers["used"].text == "no" and answers["note"].skipped
 
 
+@pytest.mark.e2e
 async def test_image_and_long_text(
     adapter: TelegramAdapter, person: Person, emu: EmulatorHandle
 ) -> None:
@@ -244,6 +247,7 @@ async def test_image_and_long_text(
     assert render_html("*hi* <you> & *me*") == "<b>hi</b> &lt;you&gt; &amp; <b>me</b>"
 
 
+@pytest.mark.e2e
 async def test_stale_button_gets_a_clear_answer(adapter: TelegramAdapter, person: Person) -> None:
     welcome = await onboard(person)
     await person.press(welcome, ob_texts.CONSENT_YES)
@@ -252,6 +256,7 @@ async def test_stale_button_gets_a_clear_answer(adapter: TelegramAdapter, person
     assert await person.all_answered()
 
 
+@pytest.mark.e2e
 async def test_scheduled_prompt_arrives(
     adapter: TelegramAdapter,
     person: Person,
@@ -272,6 +277,7 @@ async def test_scheduled_prompt_arrives(
 
 # PTB's AIORateLimiter reads RetryAfter.retry_after, which warns about its future type.
 @pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
+@pytest.mark.e2e
 async def test_flood_wait_is_retried(
     adapter: TelegramAdapter, person: Person, emu: EmulatorHandle
 ) -> None:
@@ -283,6 +289,7 @@ async def test_flood_wait_is_retried(
     assert [c["status"] for c in await emu.calls("sendMessage")] == [429, 200]
 
 
+@pytest.mark.e2e
 async def test_unsupported_edited_and_group_messages(
     adapter: TelegramAdapter, person: Person, emu: EmulatorHandle
 ) -> None:
@@ -328,6 +335,7 @@ async def test_unsupported_edited_and_group_messages(
 
 
 @pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
+@pytest.mark.e2e
 async def test_delivery_errors_are_mapped(adapter: TelegramAdapter, emu: EmulatorHandle) -> None:
     ref = ConversationRef("telegram", str(USER), str(USER))
     await emu.fail_next("sendMessage", 403)
@@ -350,6 +358,7 @@ async def test_delivery_errors_are_mapped(adapter: TelegramAdapter, emu: Emulato
     assert delivery_error(Forbidden("Forbidden: bot was kicked from the group chat")).permanent
 
 
+@pytest.mark.e2e
 async def test_polling_survives_an_outage(
     adapter: TelegramAdapter, person: Person, emu: EmulatorHandle
 ) -> None:
@@ -368,6 +377,7 @@ async def test_polling_survives_an_outage(
     assert statuses.index(502) < statuses.index("disconnect") < len(statuses) - 1
 
 
+@pytest.mark.e2e
 async def test_stop_finishes_updates_in_flight(
     adapter: TelegramAdapter, person: Person, emu: EmulatorHandle
 ) -> None:
@@ -393,6 +403,7 @@ async def test_stop_finishes_updates_in_flight(
     assert int(last_poll["offset"]) > (await emu.history())[0]["updateId"]  # confirmed
 
 
+@pytest.mark.e2e
 async def test_webhook_mode(
     emu: EmulatorHandle, tg_ctx: Context, person: Person, unused_tcp_port: int
 ) -> None:
@@ -421,6 +432,7 @@ def test_webhook_without_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> N
         TelegramAdapter("123:abc", build_dispatcher(assemble(Context(storage=None))), settings)  # type: ignore[arg-type]
 
 
+@pytest.mark.e2e
 async def test_document_follows_the_text(
     adapter: TelegramAdapter, person: Person, emu: EmulatorHandle
 ) -> None:
@@ -457,6 +469,7 @@ async def _feed(adapter: TelegramAdapter, data: dict[str, Any]) -> None:
     await asyncio.wait_for(adapter.app.update_queue.join(), WAIT)
 
 
+@pytest.mark.e2e
 async def test_added_to_a_group_by_a_stranger_it_says_why_and_leaves(
     adapter: TelegramAdapter, person: Person, emu: EmulatorHandle, storage: SqliteStorage
 ) -> None:
@@ -477,6 +490,7 @@ async def test_added_to_a_group_by_a_stranger_it_says_why_and_leaves(
     assert await emu.bot_messages(-100777) == []
 
 
+@pytest.mark.e2e
 async def test_added_to_a_group_by_a_facilitator_it_stays(
     adapter: TelegramAdapter, person: Person, emu: EmulatorHandle, storage: SqliteStorage,
     clock: FakeClock,

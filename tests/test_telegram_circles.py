@@ -18,8 +18,10 @@ from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
 from storage.people import Account, AccountAddress, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import FakeClock
-from tests.telegram_emulator.harness import EmulatorHandle, running_emulator
+from tests.support import FakeClock
+from tests.support.emulator import EmulatorHandle, running_emulator
+
+pytestmark = pytest.mark.e2e  # the Node Telegram emulator
 
 GROUP = -500
 ROBIN, ALEX, BLAIR, CASEY = 201, 202, 203, 204

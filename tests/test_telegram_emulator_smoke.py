@@ -29,7 +29,9 @@ from telegram.ext import (
     filters,
 )
 
-from tests.telegram_emulator.harness import EmulatorHandle, launch_emulator
+from tests.support.emulator import EmulatorHandle, launch_emulator
+
+pytestmark = pytest.mark.e2e  # the Node Telegram emulator
 
 USER = 4242
 CHAT = USER  # a private chat

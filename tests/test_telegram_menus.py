@@ -19,8 +19,10 @@ from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
 from storage.people import AccountAddress, InviteCode, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import FakeClock
-from tests.telegram_emulator.harness import EmulatorHandle, running_emulator
+from tests.support import FakeClock
+from tests.support.emulator import EmulatorHandle, running_emulator
+
+pytestmark = pytest.mark.e2e  # the Node Telegram emulator
 
 USER = 777
 

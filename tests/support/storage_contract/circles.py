@@ -19,7 +19,7 @@ from storage.circles import (
     Venue,
     VenueKind,
 )
-from tests.storage_contract import make_person
+from tests.support.storage_contract.core import make_person
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 FIRST = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)

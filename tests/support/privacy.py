@@ -16,7 +16,7 @@ from pathlib import Path
 from handlers.app import REGISTRY, assemble, build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import Messengers, RecordingMessenger
+from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
 from storage.circles import Circle, Recurrence, RsvpStatus, SpeakingOrder
@@ -24,8 +24,10 @@ from storage.goals import GoalTerm
 from storage.mentoring import AuditEntry, Sharing
 from storage.people import Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock
-from tests.mentoring_helpers import ACK_PREFIX, mentee_of, pings, staff
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.mentoring import ACK_PREFIX, mentee_of, pings, staff
+from tests.support.messenger import RecordingMessenger
 
 NAME = "Quillonette"
 USER = "880077123"

@@ -21,7 +21,7 @@ from storage.prompt_batches import (
     PromptKey,
     PromptToOpen,
 )
-from tests.storage_contract import NOW, make_person
+from tests.support.storage_contract.core import NOW, make_person
 
 DAY = date(2026, 11, 27)
 DUE = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)

@@ -1,7 +1,8 @@
 """The storage contract for mentoring: pairings, sharing, alerts, safety plans, the audit log.
 
-Mixed into each backend's contract class beside :class:`tests.storage_contract.StorageContract`
-(see ``test_storage_sqlite.py``), with the same ``store`` fixture.
+Mixed into each backend's contract class beside
+:class:`tests.support.storage_contract.StorageContract` (see ``test_storage_sqlite.py``), with the
+same ``store`` fixture.
 """
 
 from __future__ import annotations

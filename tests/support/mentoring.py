@@ -9,9 +9,10 @@ from datetime import timedelta
 
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import OutgoingMessage, RecordingMessenger
+from handlers.messaging import OutgoingMessage
 from storage.people import AccountAddress, InviteCode, Role
-from tests.conftest import Chat
+from tests.support.chat import Chat
+from tests.support.messenger import RecordingMessenger
 
 ACK_PREFIX = "al:ack:"
 
@@ -56,10 +57,16 @@ def invite_code(reply: OutgoingMessage) -> str:
 
 
 async def mentee_of(
-    ctx: Context, dispatcher: Dispatcher, mentor: Chat, user_id: str, name: str, **kw: str
+    ctx: Context,
+    dispatcher: Dispatcher,
+    mentor: Chat,
+    user_id: str,
+    name: str,
+    *,
+    platform: str = "test",
 ) -> tuple[Chat, int]:
     code = invite_code((await mentor.command("invite"))[0])
-    chat = Chat(dispatcher, user_id=user_id, **kw)
+    chat = Chat(dispatcher, user_id=user_id, platform=platform)
     await join_with_code(chat, code, name)
     return chat, await person_id(ctx, chat)
 

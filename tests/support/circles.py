@@ -1,29 +1,28 @@
-"""Shared set-up for the circle tests: people, a group chat, and the guided /circle create."""
+"""Set-up for the circle tests: people, a group chat, and the guided /circle create."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import ChatKind, ConversationRef, OutgoingMessage, RecordingMessenger
+from handlers.messaging import OutgoingMessage
 from storage.circles import Circle
 from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
-from tests.conftest import Chat, FakeClock, onboard
+from tests.support.chat import ROOM, Chat, Room, onboard
+from tests.support.clock import FakeClock
+from tests.support.messenger import RecordingMessenger
 
-ROOM = "room-1"
-
-
-@dataclass
-class Room(Chat):
-    """A person writing in a group chat (the circle's venue)."""
-
-    room: str = ROOM
-    chat_kind: ChatKind = ChatKind.GROUP
-
-    @property
-    def ref(self) -> ConversationRef:
-        return ConversationRef(platform=self.platform, chat_id=self.room, user_id=self.user_id)
+__all__ = [
+    "ROOM",
+    "Member",
+    "Room",
+    "count_with",
+    "create_circle",
+    "last_with",
+    "member",
+    "payload",
+]
 
 
 @dataclass

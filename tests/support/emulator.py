@@ -1,4 +1,5 @@
-"""Run the Telegram Bot API emulator (``launcher.js``) and drive its user side.
+"""Run the Telegram Bot API emulator (``tests/telegram_emulator/launcher.js``) and drive its user
+side.
 
 Typical use with the real python-telegram-bot::
 
@@ -34,7 +35,8 @@ from typing import Any
 
 import httpx
 
-EMULATOR_DIR = Path(__file__).resolve().parent
+EMULATOR_DIR = Path(__file__).resolve().parent.parent / "telegram_emulator"
+"""The Node project: ``launcher.js`` and the telegram-test-api it runs."""
 LAUNCHER = EMULATOR_DIR / "launcher.js"
 DEFAULT_TOKEN = "123456:TEST"
 INSTALL_HINT = "run: npm ci --prefix tests/telegram_emulator"

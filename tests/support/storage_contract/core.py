@@ -1,8 +1,4 @@
-"""The storage contract: every backend runs these very tests.
-
-A backend's test module subclasses :class:`StorageContract` and provides a ``store`` fixture
-yielding an opened, empty storage (see ``test_storage_sqlite.py``).
-"""
+"""The core storage contract: people, accounts, conversations, the due queue, check-ins."""
 
 from __future__ import annotations
 

@@ -1,0 +1,21 @@
+"""The storage contract: every backend runs these very tests.
+
+A backend's test module subclasses the four contract classes and provides a ``store`` fixture
+yielding an opened, empty storage (see ``tests/test_storage_sqlite.py``). The classes hold
+``test_*`` methods, so pytest collects them only through such a subclass.
+"""
+
+from tests.support.storage_contract.batches import PromptBatchContract
+from tests.support.storage_contract.circles import CircleContract
+from tests.support.storage_contract.core import ADDRESS, NOW, StorageContract, make_person
+from tests.support.storage_contract.mentoring import MentoringContract
+
+__all__ = [
+    "ADDRESS",
+    "NOW",
+    "CircleContract",
+    "MentoringContract",
+    "PromptBatchContract",
+    "StorageContract",
+    "make_person",
+]

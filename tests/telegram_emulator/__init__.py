@@ -1,1 +1,0 @@
-"""Telegram Bot API emulator (telegram-test-api + fixes) for end-to-end tests."""
