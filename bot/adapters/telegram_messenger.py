@@ -13,7 +13,14 @@ from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from handlers.messaging import (
     Button,
@@ -22,6 +29,9 @@ from handlers.messaging import (
     DeliveryError,
     OutgoingMessage,
     SentRef,
+)
+from handlers.messaging import (
+    DeliveryFailure as F,
 )
 
 PLATFORM = "telegram"
@@ -106,16 +116,21 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
     """The core's view of a failed Bot API call (reasons never quote what was sent)."""
     name = type(exc).__name__
     if isinstance(exc, RetryAfter):
-        return DeliveryError("telegram flood control", retry_after=_retry_after_seconds(exc))
+        return DeliveryError(
+            F.RATE_LIMITED, "telegram flood control", retry_after=_retry_after_seconds(exc)
+        )
     if isinstance(exc, Forbidden):
-        return DeliveryError("telegram: bot blocked or removed from the chat", permanent=True)
+        return DeliveryError(
+            F.BLOCKED, "telegram: bot blocked or removed from the chat", permanent=True
+        )
     if isinstance(exc, BadRequest):
         if "chat not found" in exc.message.lower():
-            return DeliveryError("telegram: chat not found", permanent=True)
-        return DeliveryError(f"telegram {name}")
+            return DeliveryError(F.CHAT_GONE, "telegram: chat not found", permanent=True)
+        return DeliveryError(F.REJECTED, f"telegram {name}")
     if isinstance(exc, NetworkError):  # TimedOut is one too
-        return DeliveryError(f"telegram {name} (transient)")
-    return DeliveryError(f"telegram {name}")
+        failure = F.TIMEOUT if isinstance(exc, TimedOut) else F.NETWORK
+        return DeliveryError(failure, f"telegram {name} (transient)")
+    return DeliveryError(F.UNEXPECTED, f"telegram {name}")
 
 
 class TelegramMessenger:
