@@ -140,7 +140,8 @@ class Document:
 class OutgoingMessage:
     """What the core wants said. ``rows`` lay buttons out, one tuple per row.
 
-    The text may use a tiny markup subset every platform can render: ``*bold*`` only.
+    The text may use a tiny markup subset every platform can render: ``*bold*`` only, parsed
+    by :func:`handlers.markup.parse` for every renderer.
     """
 
     text: str

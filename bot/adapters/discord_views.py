@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import aiohttp
 import discord
 
+from handlers import markup
 from handlers.messaging import (
     Button,
     ChatKind,
@@ -47,8 +48,6 @@ MAX_ALT_TEXT = 1024
 CANNOT_MESSAGE_USER = 50007
 """Discord's code for a DM the person does not accept (DMs closed, blocked, no shared server)."""
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: the longest Discord allows
-
-_BOLD = re.compile(r"\*([^*\n]+)\*")
 
 
 @runtime_checkable
@@ -101,14 +100,12 @@ class Rendered:
 
 def render_text(text: str) -> str:
     """The core's plain text with ``*bold*`` as Discord bold; anything else stays literal."""
-    out: list[str] = []
-    position = 0
-    for match in _BOLD.finditer(text):
-        out.append(discord.utils.escape_markdown(text[position : match.start()]))
-        out.append(f"**{discord.utils.escape_markdown(match.group(1))}**")
-        position = match.end()
-    out.append(discord.utils.escape_markdown(text[position:]))
-    return "".join(out)
+    return "".join(
+        f"**{discord.utils.escape_markdown(span.text)}**"
+        if span.bold
+        else discord.utils.escape_markdown(span.text)
+        for span in markup.parse(text)
+    )
 
 
 def _chunks(text: str, limit: int = MAX_CONTENT) -> Iterator[str]:

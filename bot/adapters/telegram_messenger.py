@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import html
-import re
 import warnings
 from datetime import timedelta
 
@@ -22,6 +21,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from handlers import markup
 from handlers.messaging import (
     Button,
     Capabilities,
@@ -38,12 +38,15 @@ PLATFORM = "telegram"
 MAX_TEXT = 4096  # Telegram's limits, in characters after entity parsing
 MAX_CAPTION = 1024
 
-_BOLD = re.compile(r"\*([^*\n]+)\*")
-
 
 def render_html(text: str) -> str:
     """The core's tiny markup as Telegram HTML: ``*bold*`` -> ``<b>``, the rest escaped."""
-    return _BOLD.sub(r"<b>\1</b>", html.escape(text, quote=False))
+    return "".join(
+        f"<b>{html.escape(span.text, quote=False)}</b>"
+        if span.bold
+        else html.escape(span.text, quote=False)
+        for span in markup.parse(text)
+    )
 
 
 def _length(text: str) -> int:
