@@ -140,7 +140,8 @@ class Document:
 class OutgoingMessage:
     """What the core wants said. ``rows`` lay buttons out, one tuple per row.
 
-    The text may use a tiny markup subset every platform can render: ``*bold*`` only.
+    The text may use a tiny markup subset every platform can render: ``*bold*`` only, parsed
+    by :func:`handlers.markup.parse` for every renderer.
     """
 
     text: str
@@ -178,16 +179,79 @@ class Capabilities:
     edits: bool = True
 
 
+class DeliveryFailure(enum.StrEnum):
+    """Why a send failed, in the core's words: the adapters map their platform's errors here.
+
+    The values are what ``paused_reason`` and the delivery ledger keep when an adapter gives no
+    more specific wording (see :attr:`DeliveryError.reason`), so they never change.
+    """
+
+    BLOCKED = "blocked"
+    """The person blocked the bot or removed it from the chat."""
+    CHAT_GONE = "chat_gone"
+    """The chat, channel or user no longer exists (or never did)."""
+    DMS_CLOSED = "dms_closed"
+    """The person does not accept direct messages from the bot."""
+    FORBIDDEN = "forbidden"
+    """The bot lacks a permission in that chat."""
+    NOT_TEXT_CHANNEL = "prompt_channel_not_text"
+    """The configured check-in channel cannot hold text."""
+    NO_PRIVATE_CHAT = "no_private_chat"
+    """No private chat with the person is known on that platform."""
+    NO_ADAPTER = "no_adapter"
+    """No adapter for the reference's platform is running."""
+    REJECTED = "rejected"
+    """The platform refused the request (a 4xx that names no better reason)."""
+    INVALID = "invalid"
+    """The reference or the message is not valid for the platform."""
+    RATE_LIMITED = "rate_limited"
+    """Flood control: try again after ``retry_after``."""
+    SERVER_ERROR = "server_error"
+    """The platform failed (a 5xx)."""
+    TIMEOUT = "timeout"
+    """The request timed out."""
+    NETWORK = "network_error"
+    """The connection failed."""
+    UNEXPECTED = "unexpected_error"
+    """Anything else."""
+
+    @classmethod
+    def of_reason(cls, reason: str | None) -> DeliveryFailure | None:
+        """The failure a stored reason names, or None for free wording (an older row, or an
+        adapter's own detail)."""
+        if reason is None:
+            return None
+        try:
+            return cls(reason)
+        except ValueError:
+            return None
+
+
 class DeliveryError(Exception):
-    """A send failed. ``permanent`` means retrying will not help (blocked, chat gone)."""
+    """A send failed. ``permanent`` means retrying will not help (blocked, chat gone).
+
+    ``failure`` is what the core branches on; ``detail`` is the adapter's own wording for logs
+    and records (never what was sent), and :attr:`reason` is the one that is stored.
+    """
 
     def __init__(
-        self, reason: str, *, permanent: bool = False, retry_after: float | None = None
+        self,
+        failure: DeliveryFailure,
+        detail: str = "",
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
     ) -> None:
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__(detail or failure.value)
+        self.failure = failure
+        self.detail = detail
         self.permanent = permanent
         self.retry_after = retry_after
+
+    @property
+    def reason(self) -> str:
+        """What is logged and stored: the adapter's detail, else the failure's value."""
+        return self.detail or self.failure.value
 
 
 @runtime_checkable
@@ -229,5 +293,7 @@ class Messengers:
     async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
         messenger = self._by_platform.get(ref.platform)
         if messenger is None:
-            raise DeliveryError(f"no adapter running for {ref.platform}")
+            raise DeliveryError(
+                DeliveryFailure.NO_ADAPTER, f"no adapter running for {ref.platform}"
+            )
         return await messenger.send(ref, message)

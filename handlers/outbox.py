@@ -104,9 +104,10 @@ def choose_ref(accounts: Sequence[Account], settings: Settings) -> ConversationR
     )
 
 
-async def pause_unreachable(ctx: Context, person_id: int, reason: str) -> None:
+async def pause_unreachable(ctx: Context, person_id: int, err: DeliveryError) -> None:
     """A blocked bot or a deleted chat: stop proactive messages, and record why for their
     mentor (``/mentees`` shows it); ``/resume`` or ``/start`` from the person undoes it."""
+    reason = err.reason
     log.warning("pausing person %s: permanent delivery failure (%s)", person_id, reason)
     await ctx.storage.update_settings(
         person_id, paused_until=PAUSED_INDEFINITELY, paused_reason=reason

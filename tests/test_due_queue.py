@@ -9,7 +9,14 @@ from pathlib import Path
 from handlers.app import assemble
 from handlers.checkins.schedule import after_schedule_change
 from handlers.context import Context
-from handlers.messaging import ConversationRef, DeliveryError, Messengers, OutgoingMessage, SentRef
+from handlers.messaging import (
+    ConversationRef,
+    DeliveryError,
+    DeliveryFailure,
+    Messengers,
+    OutgoingMessage,
+    SentRef,
+)
 from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
 from storage.deliveries import DeliveryStatus
@@ -206,7 +213,12 @@ class FlakyMessenger(RecordingMessenger):
 
 
 async def test_429_is_retried_after_retry_after(storage: SqliteStorage, clock: FakeClock) -> None:
-    flaky = FlakyMessenger([DeliveryError("429", retry_after=7), DeliveryError("timeout")])
+    flaky = FlakyMessenger(
+        [
+            DeliveryError(DeliveryFailure.RATE_LIMITED, retry_after=7),
+            DeliveryError(DeliveryFailure.TIMEOUT),
+        ]
+    )
     ctx = assemble(
         Context(storage, ProgramSettings(), Messengers({"test": flaky}), clock, clock.sleep)
     )
@@ -224,7 +236,7 @@ async def test_network_outage_keeps_the_prompt_for_later(
     async def no_sleep(seconds: float) -> None:
         return None
 
-    flaky = FlakyMessenger([DeliveryError("down")] * 4)
+    flaky = FlakyMessenger([DeliveryError(DeliveryFailure.NETWORK)] * 4)
     ctx = assemble(
         Context(storage, ProgramSettings(), Messengers({"test": flaky}), clock, no_sleep)
     )
@@ -242,7 +254,9 @@ async def test_network_outage_keeps_the_prompt_for_later(
 
 
 async def test_blocked_bot_pauses_the_person(storage: SqliteStorage, clock: FakeClock) -> None:
-    flaky = FlakyMessenger([DeliveryError("bot was blocked by the user", permanent=True)])
+    flaky = FlakyMessenger(
+        [DeliveryError(DeliveryFailure.BLOCKED, "bot was blocked by the user", permanent=True)]
+    )
     ctx = assemble(Context(storage, ProgramSettings(), Messengers({"test": flaky}), clock))
     [pid] = await add_people(ctx, 1)
     clock.set(FIRST_DUE)

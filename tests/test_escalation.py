@@ -10,7 +10,7 @@ from handlers.app import assemble, build_dispatcher
 from handlers.checkins import alerts as checkin_alerts
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.messaging import ChatKind, DeliveryError, Messengers
+from handlers.messaging import ChatKind, DeliveryError, DeliveryFailure, Messengers
 from handlers.program import EscalationSettings, ProgramSettings
 from scheduling.due import DueWorker
 from storage.mentoring import ChainRole, Severity, Trigger
@@ -197,7 +197,7 @@ async def test_group_crisis_when_the_dm_fails_still_answers_in_the_group(
     t = await team(ctx, dispatcher)
     await t.mentee.command("safetyplan")
     await t.mentee.say("staying up all night")
-    messenger.failures.append(DeliveryError("Forbidden: bot can't initiate", permanent=True))
+    messenger.failures.append(DeliveryError(DeliveryFailure.BLOCKED, permanent=True))
     group = Chat(dispatcher, user_id="u1", chat_kind=ChatKind.GROUP)
     [public] = await group.say("i dont want to be alive anymore")
     assert "988" in public.text and "staying up" not in public.text
@@ -379,7 +379,7 @@ async def test_a_transient_failure_is_retried_at_the_same_step(
     flaky = assemble(Context(storage, ctx.program, ctx.messengers, clock, no_sleep))
     flaky_dispatcher = build_dispatcher(flaky)
     mentee = Chat(flaky_dispatcher, user_id="u1")
-    messenger.failures.extend([DeliveryError("timeout")] * 4)
+    messenger.failures.extend([DeliveryError(DeliveryFailure.TIMEOUT)] * 4)
     [reply] = await mentee.command("sos")
     assert "988" in reply.text and "let your mentor know" in reply.text
     assert pings(messenger, "m1") == []

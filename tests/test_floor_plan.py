@@ -20,6 +20,7 @@ KERNEL = {
     "context",
     "dispatcher",
     "logsafe",
+    "markup",
     "messaging",
     "outbox",
     "profile",

@@ -52,9 +52,7 @@ async def test_every_table_is_classified_and_personal_ones_are_exported_and_eras
         db.close()
     assert set(PERSONAL_TABLES) <= set(found), "the registry names a table that is not there"
     unclassified = set(found) - set(PERSONAL_TABLES) - set(NOT_PERSONAL)
-    assert not unclassified, (
-        f"classify these in storage/sqlite/privacy_rules.py: {unclassified}"
-    )
+    assert not unclassified, f"classify these in storage/sqlite/privacy_rules.py: {unclassified}"
     assert not personal & set(NOT_PERSONAL), "a table on the not-personal list holds person ids"
     missing = personal - set(PERSONAL_TABLES)
     assert not missing, f"personal tables without export and erasure: {missing}"

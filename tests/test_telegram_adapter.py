@@ -27,6 +27,7 @@ from handlers.messaging import (
     Button,
     ConversationRef,
     DeliveryError,
+    DeliveryFailure,
     Document,
     Image,
     IncomingEvent,
@@ -342,10 +343,11 @@ async def test_delivery_errors_are_mapped(adapter: TelegramAdapter, emu: Emulato
     with pytest.raises(DeliveryError) as blocked:
         await adapter.messenger.send(ref, OutgoingMessage("a private sentence"))
     assert blocked.value.permanent and "private" not in str(blocked.value)
+    assert blocked.value.failure is DeliveryFailure.BLOCKED
     await emu.fail_next("sendMessage", 400, description="Bad Request: chat not found")
     with pytest.raises(DeliveryError) as gone:
         await adapter.messenger.send(ref, OutgoingMessage("hi"))
-    assert gone.value.permanent
+    assert gone.value.permanent and gone.value.failure is DeliveryFailure.CHAT_GONE
     await emu.fail_next("sendMessage", disconnect=True)
     with pytest.raises(DeliveryError) as dropped:
         await adapter.messenger.send(ref, OutgoingMessage("hi"))
@@ -354,6 +356,7 @@ async def test_delivery_errors_are_mapped(adapter: TelegramAdapter, emu: Emulato
     flood = delivery_error(RetryAfter(7))
     assert (flood.permanent, flood.retry_after) == (False, 7.0)
     assert not delivery_error(TimedOut()).permanent
+    assert delivery_error(TimedOut()).failure is DeliveryFailure.TIMEOUT
     assert not delivery_error(BadRequest("Bad Request: message is too long")).permanent
     assert delivery_error(Forbidden("Forbidden: bot was kicked from the group chat")).permanent
 

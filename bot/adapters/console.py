@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import re
 import sys
 import threading
 from pathlib import Path
 from typing import TextIO
 
+from handlers import markup
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import (
     Button,
@@ -32,7 +32,6 @@ from handlers.messaging import (
 
 PLATFORM = "console"
 CONSOLE_REF = ConversationRef(platform=PLATFORM, chat_id="console", user_id="console-user")
-_BOLD = re.compile(r"\*([^*\n]+)\*")
 
 
 class ConsoleMessenger:
@@ -48,7 +47,7 @@ class ConsoleMessenger:
         self._ids = itertools.count(1)
 
     async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
-        text = _BOLD.sub(r"\1", numbered_choices(message))
+        text = markup.plain(numbered_choices(message))
         lines = [f"bot> {line}" if line else "bot>" for line in text.splitlines()]
         if message.rows:
             self.choices = list(message.buttons)

@@ -26,6 +26,7 @@ from handlers.messaging import (
     Capabilities,
     ConversationRef,
     DeliveryError,
+    DeliveryFailure,
     OutgoingMessage,
     SentRef,
 )
@@ -111,7 +112,7 @@ class DiscordMessenger:
         except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
             reason = type(exc).__name__
             log.warning("no private thread for a person (%s): treating DMs as closed", reason)
-            raise DeliveryError("dms_closed", permanent=True) from None
+            raise DeliveryError(DeliveryFailure.DMS_CLOSED, permanent=True) from None
         target = self.client.get_partial_messageable(int(thread_id))
         return replace(ref, thread_id=str(thread_id)), target
 
@@ -120,7 +121,7 @@ class DiscordMessenger:
         user_id = int(user_id)
         channel_id = self.settings.prompt_channel_id
         if channel_id is None:
-            raise DeliveryError("dms_closed", permanent=True)
+            raise DeliveryError(DeliveryFailure.DMS_CLOSED, permanent=True)
         async with self._thread_locks.setdefault(user_id, asyncio.Lock()):
             if user_id not in self._threads:
                 thread = await find_or_create_thread(self.client, channel_id, user_id)

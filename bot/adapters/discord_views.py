@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import aiohttp
 import discord
 
+from handlers import markup
 from handlers.messaging import (
     Button,
     ChatKind,
@@ -32,6 +33,9 @@ from handlers.messaging import (
     EventKind,
     OutgoingMessage,
     Text,
+)
+from handlers.messaging import (
+    DeliveryFailure as F,
 )
 
 PLATFORM = "discord"
@@ -44,8 +48,6 @@ MAX_ALT_TEXT = 1024
 CANNOT_MESSAGE_USER = 50007
 """Discord's code for a DM the person does not accept (DMs closed, blocked, no shared server)."""
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: the longest Discord allows
-
-_BOLD = re.compile(r"\*([^*\n]+)\*")
 
 
 @runtime_checkable
@@ -98,14 +100,12 @@ class Rendered:
 
 def render_text(text: str) -> str:
     """The core's plain text with ``*bold*`` as Discord bold; anything else stays literal."""
-    out: list[str] = []
-    position = 0
-    for match in _BOLD.finditer(text):
-        out.append(discord.utils.escape_markdown(text[position : match.start()]))
-        out.append(f"**{discord.utils.escape_markdown(match.group(1))}**")
-        position = match.end()
-    out.append(discord.utils.escape_markdown(text[position:]))
-    return "".join(out)
+    return "".join(
+        f"**{discord.utils.escape_markdown(span.text)}**"
+        if span.bold
+        else discord.utils.escape_markdown(span.text)
+        for span in markup.parse(text)
+    )
 
 
 def _chunks(text: str, limit: int = MAX_CONTENT) -> Iterator[str]:
@@ -205,24 +205,24 @@ def delivery_error(exc: BaseException) -> DeliveryError:
     if isinstance(exc, DeliveryError):
         return exc
     if isinstance(exc, discord.RateLimited):
-        return DeliveryError("rate_limited", retry_after=exc.retry_after)
+        return DeliveryError(F.RATE_LIMITED, retry_after=exc.retry_after)
     if isinstance(exc, discord.Forbidden):
         if exc.code == CANNOT_MESSAGE_USER:
-            return DeliveryError("dms_closed", permanent=True)
-        return DeliveryError("forbidden", permanent=True)
+            return DeliveryError(F.DMS_CLOSED, permanent=True)
+        return DeliveryError(F.FORBIDDEN, permanent=True)
     if isinstance(exc, discord.NotFound):
-        return DeliveryError("not_found", permanent=True)
+        return DeliveryError(F.CHAT_GONE, "not_found", permanent=True)
     if isinstance(exc, discord.HTTPException):
         if exc.status == 429:
-            return DeliveryError("rate_limited", retry_after=_retry_after(exc))
+            return DeliveryError(F.RATE_LIMITED, retry_after=_retry_after(exc))
         if exc.status >= 500:
-            return DeliveryError("server_error")
-        return DeliveryError(f"rejected_{exc.status}", permanent=True)
+            return DeliveryError(F.SERVER_ERROR)
+        return DeliveryError(F.REJECTED, f"rejected_{exc.status}", permanent=True)
     if isinstance(exc, aiohttp.ClientError | TimeoutError | OSError):
-        return DeliveryError("network_error")
+        return DeliveryError(F.NETWORK)
     if isinstance(exc, ValueError):  # a reference that is not a Discord id, or a bad message
-        return DeliveryError("invalid", permanent=True)
-    return DeliveryError("unexpected_error")
+        return DeliveryError(F.INVALID, permanent=True)
+    return DeliveryError(F.UNEXPECTED)
 
 
 def _retry_after(exc: discord.HTTPException) -> float | None:
@@ -246,7 +246,7 @@ async def find_or_create_thread(client: discord.Client, channel_id: int, user_id
     """
     channel = client.get_channel(channel_id) or await client.fetch_channel(channel_id)
     if not isinstance(channel, discord.TextChannel):
-        raise DeliveryError("prompt_channel_not_text", permanent=True)
+        raise DeliveryError(F.NOT_TEXT_CHANNEL, permanent=True)
     name = thread_name(user_id)
     me = client.user.id if client.user is not None else None
     thread = next((t for t in channel.threads if t.name == name and t.owner_id == me), None)

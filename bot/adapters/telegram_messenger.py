@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import functools
 import html
-import re
 import warnings
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
+from handlers import markup
 from handlers.messaging import (
     Button,
     Capabilities,
@@ -23,17 +30,23 @@ from handlers.messaging import (
     OutgoingMessage,
     SentRef,
 )
+from handlers.messaging import (
+    DeliveryFailure as F,
+)
 
 PLATFORM = "telegram"
 MAX_TEXT = 4096  # Telegram's limits, in characters after entity parsing
 MAX_CAPTION = 1024
 
-_BOLD = re.compile(r"\*([^*\n]+)\*")
-
 
 def render_html(text: str) -> str:
     """The core's tiny markup as Telegram HTML: ``*bold*`` -> ``<b>``, the rest escaped."""
-    return _BOLD.sub(r"<b>\1</b>", html.escape(text, quote=False))
+    return "".join(
+        f"<b>{html.escape(span.text, quote=False)}</b>"
+        if span.bold
+        else html.escape(span.text, quote=False)
+        for span in markup.parse(text)
+    )
 
 
 def _length(text: str) -> int:
@@ -106,16 +119,21 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
     """The core's view of a failed Bot API call (reasons never quote what was sent)."""
     name = type(exc).__name__
     if isinstance(exc, RetryAfter):
-        return DeliveryError("telegram flood control", retry_after=_retry_after_seconds(exc))
+        return DeliveryError(
+            F.RATE_LIMITED, "telegram flood control", retry_after=_retry_after_seconds(exc)
+        )
     if isinstance(exc, Forbidden):
-        return DeliveryError("telegram: bot blocked or removed from the chat", permanent=True)
+        return DeliveryError(
+            F.BLOCKED, "telegram: bot blocked or removed from the chat", permanent=True
+        )
     if isinstance(exc, BadRequest):
         if "chat not found" in exc.message.lower():
-            return DeliveryError("telegram: chat not found", permanent=True)
-        return DeliveryError(f"telegram {name}")
+            return DeliveryError(F.CHAT_GONE, "telegram: chat not found", permanent=True)
+        return DeliveryError(F.REJECTED, f"telegram {name}")
     if isinstance(exc, NetworkError):  # TimedOut is one too
-        return DeliveryError(f"telegram {name} (transient)")
-    return DeliveryError(f"telegram {name}")
+        failure = F.TIMEOUT if isinstance(exc, TimedOut) else F.NETWORK
+        return DeliveryError(failure, f"telegram {name} (transient)")
+    return DeliveryError(F.UNEXPECTED, f"telegram {name}")
 
 
 class TelegramMessenger:

@@ -57,7 +57,7 @@ async def run_reminder(ctx: Context, work: DueWork, now: datetime) -> DueWork | 
     except DeliveryError as err:
         if not err.permanent:
             raise
-        await pause_unreachable(ctx, person_id, err.reason)
+        await pause_unreachable(ctx, person_id, err)
     return None
 
 

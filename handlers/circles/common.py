@@ -7,7 +7,13 @@ import logging
 from handlers.circles import texts
 from handlers.context import Context, Replies, Turn, end_flow
 from handlers.logsafe import describe_exception
-from handlers.messaging import ChatKind, ConversationRef, DeliveryError, OutgoingMessage
+from handlers.messaging import (
+    ChatKind,
+    ConversationRef,
+    DeliveryError,
+    DeliveryFailure,
+    OutgoingMessage,
+)
 from handlers.outbox import prompt_ref, send_with_retries
 from handlers.timing import is_valid_zone
 from storage.circles import Circle, Session, Venue, VenueKind
@@ -149,7 +155,7 @@ async def continue_privately(
     private = await dm_ref(ctx, turn.person.id, turn.event.ref.platform)
     try:
         if private is None:
-            raise DeliveryError("no private chat")
+            raise DeliveryError(DeliveryFailure.NO_PRIVATE_CHAT, "no private chat")
         await send_with_retries(ctx, private, message)
     except DeliveryError as err:
         log.warning("no private chat on %s: %s", turn.event.ref.platform, describe_exception(err))

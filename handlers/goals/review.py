@@ -173,6 +173,6 @@ async def run_goal_review(ctx: Context, work: DueWork, now: datetime) -> DueWork
     except DeliveryError as err:
         if not err.permanent:
             raise  # the lease runs out and the row is tried again
-        await pause_unreachable(ctx, person_id, err.reason)
+        await pause_unreachable(ctx, person_id, err)
         return None
     return next_work

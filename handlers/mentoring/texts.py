@@ -1,5 +1,7 @@
 """Mentors and mentees: invites, pairing, sharing choices, /mentees, /alerts, acknowledgements."""
 
+from handlers.messaging import DeliveryFailure
+
 # Invites and pairing ------------------------------------------------------------------------------
 
 INVITE_CREATED = (
@@ -125,7 +127,7 @@ ACK_NOTICE = (
 )
 SOMEONE = "someone on the team"
 UNREACHABLE = {
-    "dms_closed": (
+    DeliveryFailure.DMS_CLOSED: (
         "⚠ Their Discord DMs are closed, so daily check-ins can't reach them. You could ask them "
         "to allow DMs from the server, or ask the coordinator to set up a check-in channel."
     ),

@@ -28,7 +28,7 @@ from handlers.mentoring.escalation import (
     trigger_text,
 )
 from handlers.mentoring.goals import goals_buttons
-from handlers.messaging import Button, DeliveryError, OutgoingMessage
+from handlers.messaging import Button, DeliveryError, DeliveryFailure, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.profile import display_name, format_date, local_today
 from storage.mentoring import Alert, CheckinSummary, Pairing
@@ -94,7 +94,9 @@ async def _mentee_block(ctx: Context, mentor_id: int, pairing: Pairing) -> str:
         lines.append(texts.OPEN_ALERTS.format(count=len(open_alerts)))
     reason = (await ctx.storage.get_settings(mentee_id)).paused_reason
     if reason:  # prompts stopped after a permanent delivery failure: the mentor should know
-        lines.append(texts.UNREACHABLE.get(reason, texts.UNREACHABLE_OTHER))
+        failure = DeliveryFailure.of_reason(reason)
+        known = texts.UNREACHABLE.get(failure) if failure is not None else None
+        lines.append(known or texts.UNREACHABLE_OTHER)
     return "\n".join(lines)
 
 
