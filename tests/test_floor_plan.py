@@ -25,6 +25,7 @@ KERNEL = {
     "outbox",
     "profile",
     "program",
+    "routes",
     "safety",
     "texts",
     "timing",

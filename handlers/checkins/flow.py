@@ -7,14 +7,17 @@ counts for, so a late answer still counts for its day and a restart loses nothin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from handlers.checkins import alerts as checkin_alerts
 from handlers.checkins import texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
+from handlers.dispatcher import stale_button
 from handlers.messaging import Button, OutgoingMessage
 from handlers.profile import DateStyle, format_date, local_today
 from handlers.program import Question
+from handlers.routes import Route
 from handlers.timing import TimingError, parse_local_date
 from storage.checkins import Answer, Checkin, FinishedCheckin
 from storage.conversations import ConversationState
@@ -33,22 +36,37 @@ _YES = {"yes", "y", "yeah", "yep", "yup", "i have", "i did"}
 _NO = {"no", "n", "nope", "nah", "i haven't", "i have not", "i didn't", "i did not"}
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerPress:
+    """A press of an answer button: which check-in, which question, what value."""
+
+    checkin: int
+    key: str
+    value: str
+
+
+ANSWER = Route(FLOW, "{checkin}:{key}:{value}", AnswerPress)
+
+
 def question_message(question: Question, checkin_id: int, lead: str = "") -> OutgoingMessage:
     """The question with its answer buttons; ``lead`` goes above it in the same message
     (a greeting, or why it is asked again), so each step is one message to read and send."""
-    prefix = f"{FLOW}:{checkin_id}:{question.key}"
     text = f"{lead}\n\n{question.text}" if lead else question.text
+
+    def button(label: str, value: object) -> Button:
+        return ANSWER.button(label, AnswerPress(checkin_id, question.key, str(value)))
+
     if question.kind == "scale":
         values = range(question.low, question.high + 1)
         labels = question.labels or tuple(str(v) for v in values)
-        buttons = [Button(label, f"{prefix}:{v}") for v, label in zip(values, labels, strict=True)]
+        buttons = [button(label, v) for v, label in zip(values, labels, strict=True)]
         per_row = 1 if question.labels else 6
         return OutgoingMessage.with_buttons(text, buttons, per_row=per_row)
     if question.kind == "yes_no":
         return OutgoingMessage.with_buttons(
-            text, [Button(texts.YES, f"{prefix}:yes"), Button(texts.NO, f"{prefix}:no")]
+            text, [button(texts.YES, "yes"), button(texts.NO, "no")]
         )
-    buttons = [Button(texts.SKIP, f"{prefix}:skip")] if question.optional else []
+    buttons = [button(texts.SKIP, "skip")] if question.optional else []
     return OutgoingMessage.with_buttons(text, buttons)
 
 
@@ -125,23 +143,22 @@ class CheckinFlow:
     name = FLOW
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        checkin_id, _, rest = payload.partition(":")
-        key, _, value = rest.partition(":")
+        press = ANSWER.decode(payload)
+        if press is None:
+            return [stale_button()]
+        checkin_id, key, value = press.checkin, press.key, press.value
         state = turn.state
         if (
-            checkin_id.isdigit()
-            and turn.person is not None
+            turn.person is not None
             and state is not None
             and state.flow == FLOW
-            and state.data.get("checkin_id") == int(checkin_id)
+            and state.data.get("checkin_id") == checkin_id
             and state.step == key
         ):
-            replies = await self._next_question(
-                ctx, turn, turn.person.id, int(checkin_id), key, value
-            )
+            replies = await self._next_question(ctx, turn, turn.person.id, checkin_id, key, value)
             if replies is not None:
                 return replies
-        checkin = await ctx.storage.get_checkin(int(checkin_id)) if checkin_id.isdigit() else None
+        checkin = await ctx.storage.get_checkin(checkin_id)
         if (
             checkin is None
             or turn.person is None

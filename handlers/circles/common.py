@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from handlers.circles import texts
 from handlers.context import Context, Replies, Turn, end_flow
@@ -15,6 +16,7 @@ from handlers.messaging import (
     OutgoingMessage,
 )
 from handlers.outbox import prompt_ref, send_with_retries
+from handlers.routes import Route
 from handlers.timing import is_valid_zone
 from storage.circles import Circle, Session, Venue, VenueKind
 from storage.people import Role
@@ -39,6 +41,53 @@ CRISIS = "circle_crisis"
 RSVP_FLOW = "cr"
 CREATE_FLOW = "cc"
 SESSION_FLOW = "cs"
+
+
+# The buttons of a running session: ``cs:<session>:here|hand|pass|ext:<turn>|ho:<person>|p:<n>``.
+
+
+@dataclass(frozen=True, slots=True)
+class HerePress:
+    session: int
+
+
+@dataclass(frozen=True, slots=True)
+class HandPress:
+    session: int
+
+
+@dataclass(frozen=True, slots=True)
+class PassPress:
+    session: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendPress:
+    session: int
+    turn: int
+    """The turn the button was sent for: a press after the floor moved on is too late."""
+
+
+@dataclass(frozen=True, slots=True)
+class HandOverPress:
+    session: int
+    person: int
+
+
+@dataclass(frozen=True, slots=True)
+class PulsePress:
+    session: int
+    value: int
+    """1-5 on the check-out."""
+
+
+HERE = Route(SESSION_FLOW, "{session}:here", HerePress)
+HAND = Route(SESSION_FLOW, "{session}:hand", HandPress)
+PASS = Route(SESSION_FLOW, "{session}:pass", PassPress)
+EXTEND = Route(SESSION_FLOW, "{session}:ext:{turn}", ExtendPress)
+HAND_OVER = Route(SESSION_FLOW, "{session}:ho:{person}", HandOverPress)
+PULSE_PICK = Route(SESSION_FLOW, "{session}:p:{value}", PulsePress)
+SESSION_ROUTES = (HERE, HAND, PASS, EXTEND, HAND_OVER, PULSE_PICK)
 PICK_FLOW = "cm"
 
 

@@ -14,9 +14,21 @@ from zoneinfo import ZoneInfo
 from handlers.circles import summary as circles_summary
 from handlers.circles import texts, when
 from handlers.circles.common import (
+    EXTEND,
+    HAND,
+    HAND_OVER,
+    HERE,
     LEADERS,
+    PASS,
     SESSION_FLOW,
+    SESSION_ROUTES,
     TIMER,
+    ExtendPress,
+    HandOverPress,
+    HandPress,
+    HerePress,
+    PassPress,
+    PulsePress,
     circles_here,
     find_session,
     may_run,
@@ -28,9 +40,10 @@ from handlers.circles.common import (
 from handlers.circles.schedule import scheduled_occurrence
 from handlers.context import Context, Replies, Turn
 from handlers.dispatcher import stale_button
-from handlers.messaging import Button, ConversationRef, OutgoingMessage
+from handlers.messaging import ConversationRef, OutgoingMessage
 from handlers.outbox import deliver
 from handlers.profile import format_time
+from handlers.routes import decode_any
 from storage.circles import Attendance, Circle, Occurrence, Session, SpeakingOrder
 from storage.due_queue import DueWork
 from storage.people import AccountAddress
@@ -123,7 +136,7 @@ async def start(ctx: Context, turn: Turn, circle: Circle, args: tuple[str, ...])
         runner=turn.person.display_name or texts.SOMEONE,
         order=texts.ORDER_QUIET if quiet else texts.ORDER_JOIN,
     )
-    here = Button(texts.IM_HERE, f"{SESSION_FLOW}:{session.id}:here")
+    here = HERE.button(texts.IM_HERE, HerePress(session.id))
     return await say_in_room(ctx, circle, OutgoingMessage.with_buttons(text, [here]))
 
 
@@ -176,11 +189,10 @@ async def advance(
     text = texts.FLOOR.format(
         name=await name_of(ctx, speaker), minutes=session.share_seconds // 60, after=after
     )
-    prefix_key = f"{SESSION_FLOW}:{session.id}"
     buttons = [
-        Button(texts.RAISE_HAND, f"{prefix_key}:hand"),
-        Button(texts.PASS, f"{prefix_key}:pass"),
-        Button(texts.MORE_TIME, f"{prefix_key}:ext:{updated.turn_no}"),
+        HAND.button(texts.RAISE_HAND, HandPress(session.id)),
+        PASS.button(texts.PASS, PassPress(session.id)),
+        EXTEND.button(texts.MORE_TIME, ExtendPress(session.id, updated.turn_no)),
     ]
     return await say_in_room(ctx, circle, OutgoingMessage.with_buttons(prefix + text, buttons))
 
@@ -194,34 +206,35 @@ class SessionFlow:
         return [stale_button(texts.STALE_NEXT_STEP)]  # this flow never holds a conversation
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        number, _, rest = payload.partition(":")
-        action, _, arg = rest.partition(":")
-        session = await ctx.storage.get_session(int(number)) if number.isdigit() else None
+        press = decode_any(payload, SESSION_ROUTES)
+        session = await ctx.storage.get_session(press.session) if press else None
         circle = await ctx.storage.get_circle(session.circle_id) if session else None
-        if session is None or circle is None:
+        if press is None or session is None or circle is None:
             return [stale_button(texts.STALE_NEXT_STEP)]
-        if action == "p":
-            return await circles_summary.pulse(ctx, turn, circle, session, arg)
+        if isinstance(press, PulsePress):
+            return await circles_summary.pulse(ctx, turn, circle, session, press.value)
         if not session.open:
             return [OutgoingMessage(texts.SESSION_OVER)]
         if turn.person is None or not turn.person.onboarded:
             return [OutgoingMessage(texts.NOT_A_MEMBER_HERE)]
         person_id, now = turn.person.id, ctx.clock()
         name = turn.person.display_name or texts.SOMEONE
-        if action == "here":
-            new = await ctx.storage.mark_here(session.id, person_id, now)
-            count = sum(a.attended for a in await ctx.storage.attendance_of(session.id))
-            template = texts.WELCOME_HERE if new else texts.ALREADY_HERE
-            return [OutgoingMessage(template.format(name=name, count=count))]
-        if action in ("hand", "pass"):
-            await ctx.storage.mark_here(session.id, person_id, now)  # pressing it means here
-            if action == "hand":
+        match press:
+            case HerePress():
+                new = await ctx.storage.mark_here(session.id, person_id, now)
+                count = sum(a.attended for a in await ctx.storage.attendance_of(session.id))
+                template = texts.WELCOME_HERE if new else texts.ALREADY_HERE
+                return [OutgoingMessage(template.format(name=name, count=count))]
+            case HandPress():
+                await ctx.storage.mark_here(session.id, person_id, now)  # pressing means here
                 return await _raise_hand(ctx, session, person_id, name)
-            return await _pass(ctx, circle, session, person_id, name)
-        if action == "ext":
-            return await _extend(ctx, turn, circle, session, arg)
-        if action == "ho" and arg.isdigit():
-            return await _hand_over(ctx, turn, circle, session, int(arg))
+            case PassPress():
+                await ctx.storage.mark_here(session.id, person_id, now)
+                return await _pass(ctx, circle, session, person_id, name)
+            case ExtendPress(turn=turn_no):
+                return await _extend(ctx, turn, circle, session, turn_no)
+            case HandOverPress(person=chosen):
+                return await _hand_over(ctx, turn, circle, session, chosen)
         return [stale_button(texts.STALE_NEXT_STEP)]
 
 
@@ -251,17 +264,21 @@ async def _pass(
     return [OutgoingMessage(texts.PASSED_ALREADY.format(name=name))]
 
 
-async def _extend(ctx: Context, turn: Turn, circle: Circle, session: Session, arg: str) -> Replies:
+async def _extend(
+    ctx: Context, turn: Turn, circle: Circle, session: Session, turn_no: int
+) -> Replies:
     if not may_run(circle, session, turn):
         runner = await name_of(ctx, session.runner_id)
         return [OutgoingMessage(texts.EXTEND_ONLY_RUNNER.format(runner=runner))]
-    if not arg.isdigit() or int(arg) != session.turn_no or session.current_speaker_id is None:
+    if turn_no != session.turn_no or session.current_speaker_id is None:
         return [OutgoingMessage(texts.TURN_OVER)]
     now = ctx.clock()
     row = await ctx.storage.get_due(TIMER, str(session.id))
-    base = row.due_at if row is not None and row.occurrence.startswith(f"{arg}@") else now
+    base = row.due_at if row is not None and row.occurrence.startswith(f"{turn_no}@") else now
     due = max(base, now) + EXTENSION
-    await ctx.storage.set_due(DueWork(TIMER, str(session.id), due, f"{arg}@{int(due.timestamp())}"))
+    await ctx.storage.set_due(
+        DueWork(TIMER, str(session.id), due, f"{turn_no}@{int(due.timestamp())}")
+    )
     speaker = await name_of(ctx, session.current_speaker_id)
     return await say_in_room(ctx, circle, OutgoingMessage(texts.EXTENDED.format(name=speaker)))
 
@@ -291,7 +308,7 @@ async def handover(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     candidates = matching or candidates
     if not candidates:
         return [OutgoingMessage(texts.HANDOVER_NOBODY)]
-    buttons = [Button(names[p], f"{SESSION_FLOW}:{session.id}:ho:{p}") for p in candidates]
+    buttons = [HAND_OVER.button(names[p], HandOverPress(session.id, p)) for p in candidates]
     text = texts.HANDOVER_PICK.format(title=circle.title)
     return [OutgoingMessage.with_buttons(text, buttons, per_row=2)]
 
@@ -367,7 +384,7 @@ async def run_circle_timer(ctx: Context, work: DueWork, now: datetime) -> DueWor
         name=await name_of(ctx, session.current_speaker_id),
         runner=await name_of(ctx, session.runner_id),
     )
-    more = Button(texts.MORE_TIME, f"{SESSION_FLOW}:{session.id}:ext:{session.turn_no}")
+    more = EXTEND.button(texts.MORE_TIME, ExtendPress(session.id, session.turn_no))
     await deliver(
         ctx,
         kind=TIMER,

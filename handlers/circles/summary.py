@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 from handlers.circles import texts, when
 from handlers.circles.common import (
     PULSE,
-    SESSION_FLOW,
+    PULSE_PICK,
     SUMMARY,
     TIMER,
+    PulsePress,
     dm_ref,
     find_session,
     may_run,
@@ -32,7 +33,7 @@ from handlers.circles.schedule import scheduled_occurrence, tell_person
 from handlers.context import Context, Replies, Turn
 from handlers.dispatcher import stale_button
 from handlers.logsafe import describe_exception
-from handlers.messaging import Button, DeliveryError, OutgoingMessage
+from handlers.messaging import DeliveryError, OutgoingMessage
 from handlers.outbox import deliver
 from storage.circles import Circle, RsvpStatus, Session
 from storage.due_queue import DueWork
@@ -101,13 +102,13 @@ async def end(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
 
 
 def pulse_question(circle: Circle, session: Session) -> OutgoingMessage:
-    buttons = [Button(str(n), f"{SESSION_FLOW}:{session.id}:p:{n}") for n in range(1, 6)]
+    buttons = [PULSE_PICK.button(str(n), PulsePress(session.id, n)) for n in range(1, 6)]
     return OutgoingMessage.with_buttons(texts.PULSE.format(title=circle.title), buttons, per_row=5)
 
 
-async def pulse(ctx: Context, turn: Turn, circle: Circle, session: Session, value: str) -> Replies:
+async def pulse(ctx: Context, turn: Turn, circle: Circle, session: Session, value: int) -> Replies:
     """A press of 1-5 on the check-out."""
-    if not value.isdigit() or not 1 <= int(value) <= 5:
+    if not 1 <= value <= 5:
         return [stale_button(texts.STALE_NEXT_STEP)]
     if session.open:
         return [OutgoingMessage(texts.PULSE_NOT_YET)]
@@ -116,7 +117,7 @@ async def pulse(ctx: Context, turn: Turn, circle: Circle, session: Session, valu
     if turn.person is None or turn.person.id not in here:
         return [OutgoingMessage(texts.PULSE_NOT_ATTENDED)]
     before = len(await ctx.storage.pulses_of(session.id))
-    changed = await ctx.storage.record_pulse(session.id, turn.person.id, int(value), ctx.clock())
+    changed = await ctx.storage.record_pulse(session.id, turn.person.id, value, ctx.clock())
     answered = len(await ctx.storage.pulses_of(session.id))
     if answered > before and answered >= len(here):
         await _send_summary_now(ctx, circle, session.id)

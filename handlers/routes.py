@@ -1,0 +1,138 @@
+"""Typed button routes: one object writes a button's payload and reads a press of it back.
+
+A route is declared once, beside the flow that answers it, with a pattern and a frozen
+dataclass for what the press carries::
+
+    @dataclass(frozen=True, slots=True)
+    class AnswerPress:
+        checkin: int
+        key: str
+        value: str
+
+    ANSWER = Route("ck", "{checkin}:{key}:{value}", AnswerPress)
+    ANSWER.button("Yes", AnswerPress(12, "used", "yes"))   # payload "ck:12:used:yes"
+    ANSWER.decode("12:used:yes")                            # AnswerPress(12, "used", "yes")
+
+Segments are separated by ``:``. A ``{field}`` takes one segment, read as the dataclass field's
+type (``int`` or ``str``); the last field, if it is a ``str``, takes the rest of the payload,
+colons included (a time such as ``08:30``). Anything else is a literal that must match.
+``decode`` returns None for anything that does not parse: a wrong literal, a missing or extra
+segment, a number that is not plain ASCII digits or is beyond what storage can hold (2^63 - 1).
+The flow then answers with the one stale-button reply, so a forged or damaged press never
+reaches storage and never gets "something went wrong".
+
+Telegram allows 64 bytes of callback data: ``encode`` refuses a longer payload, and a route
+whose fixed part alone is too long is refused when it is declared.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Iterable, Mapping
+from typing import Any, Generic, TypeVar
+
+from handlers.messaging import Button
+
+MAX_PAYLOAD_BYTES = 64
+"""Telegram's limit for callback data; Discord's custom ids allow more."""
+
+MAX_ID = 2**63 - 1
+"""The largest integer storage holds (SQLite's and PostgreSQL's BIGINT)."""
+
+Press = TypeVar("Press")
+
+
+class PayloadTooLong(ValueError):
+    """A button payload over :data:`MAX_PAYLOAD_BYTES`: a bug in the flow, found on send."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Field:
+    name: str
+    kind: type
+
+
+class Route(Generic[Press]):
+    """The payload pattern of one kind of button in flow ``flow``, and what a press carries."""
+
+    def __init__(self, flow: str, pattern: str, shape: type[Press]) -> None:
+        self.flow = flow
+        self.pattern = pattern
+        self.shape = shape
+        hints = typing.get_type_hints(shape)
+        names = [f.name for f in dataclasses.fields(shape)]  # type: ignore[arg-type]
+        self._segments: list[str | _Field] = []
+        for segment in pattern.split(":") if pattern else []:
+            if segment.startswith("{") and segment.endswith("}"):
+                name = segment[1:-1]
+                if name not in hints or hints[name] not in (int, str):
+                    raise TypeError(f"{shape.__name__}.{name} must be an int or a str field")
+                self._segments.append(_Field(name, hints[name]))
+            else:
+                self._segments.append(segment)
+        declared = [s.name for s in self._segments if isinstance(s, _Field)]
+        if sorted(declared) != sorted(names):
+            raise TypeError(f"route {flow}:{pattern} must name each field of {shape.__name__}")
+        last = self._segments[-1] if self._segments else None
+        self._rest = isinstance(last, _Field) and last.kind is str
+        fixed = f"{flow}:" + ":".join(s for s in self._segments if isinstance(s, str))
+        if len(fixed.encode()) > MAX_PAYLOAD_BYTES:
+            raise PayloadTooLong(f"route {flow}:{pattern} leaves no room for its values")
+
+    def encode(self, press: Press) -> str:
+        """The full payload (flow prefix included) for ``press``; raises if over 64 bytes."""
+        values = _values(press)
+        parts = [self.flow]
+        for segment in self._segments:
+            parts.append(segment if isinstance(segment, str) else str(values[segment.name]))
+        payload = ":".join(parts)
+        if len(payload.encode()) > MAX_PAYLOAD_BYTES:
+            raise PayloadTooLong(f"a {self.flow} button payload is over {MAX_PAYLOAD_BYTES} bytes")
+        return payload
+
+    def button(self, label: str, press: Press) -> Button:
+        return Button(label, self.encode(press))
+
+    def decode(self, payload: str) -> Press | None:
+        """What a press carried (``payload`` without the flow prefix), or None if it does not
+        parse as this route."""
+        count = len(self._segments)
+        parts = payload.split(":", count - 1) if self._rest else payload.split(":")
+        if len(parts) != count:
+            return None
+        values: dict[str, object] = {}
+        for segment, part in zip(self._segments, parts, strict=True):
+            if isinstance(segment, str):
+                if part != segment:
+                    return None
+            elif segment.kind is int:
+                number = _read_id(part)
+                if number is None:
+                    return None
+                values[segment.name] = number
+            else:
+                values[segment.name] = part
+        return self.shape(**values)
+
+
+def decode_any(payload: str, routes: Iterable[Route[Any]]) -> Any | None:
+    """The press of the first of ``routes`` that ``payload`` parses as, or None. Routes of one
+    flow carry distinct dataclasses, so the caller tells them apart with ``match``."""
+    for route in routes:
+        press = route.decode(payload)
+        if press is not None:
+            return press
+    return None
+
+
+def _read_id(text: str) -> int | None:
+    """A non-negative id in plain ASCII digits (``str.isdigit`` also takes "²"), in range."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
+def _values(press: object) -> Mapping[str, Any]:
+    return {f.name: getattr(press, f.name) for f in dataclasses.fields(press)}  # type: ignore[arg-type]

@@ -1,0 +1,125 @@
+"""Every flow answers a damaged or forged button press with the stale-button reply.
+
+A payload that does not parse (a superscript digit, an id beyond what storage holds, a
+missing or extra segment, an unknown action) is what an old client, a bug or someone poking
+at the bot sends. It must get the one clear "that button is from an older message" answer,
+never "something went wrong", whoever presses it and whatever flow they are in.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from handlers.app import REGISTRY
+from handlers.context import Context
+from handlers.dispatcher import Dispatcher
+from handlers.routes import MAX_ID, Route
+from handlers.texts import common
+from storage.people import Role
+from tests.support import Chat, onboard
+from tests.support.mentoring import staff, team
+
+NASTY = (
+    "",
+    ":",
+    ":::",
+    "²",
+    "¹:²:³",
+    "٣",  # an Arabic-Indic digit: str.isdigit() is true, int() takes it, ids must not
+    "-1",
+    "1.5",
+    "0x10",
+    "9" * 25,
+    str(MAX_ID + 1),
+    f"{MAX_ID + 1}:a:b",
+    f"1:{MAX_ID + 1}",
+    f"{MAX_ID + 1}:ext:{MAX_ID + 1}",
+    "1:nope:nope:nope:nope",
+    "x:y:z",
+    "0:0:0:0",
+    "\x00",
+    "1:\u202e",
+)
+
+
+MID_FLOW = ("settings", "goals", "safetyplan", "resources", "deleteme", "link", "sharing")
+"""Commands that leave a person part-way through a flow, each held by one person below."""
+
+
+async def people(ctx: Context, dispatcher: Dispatcher) -> list[Chat]:
+    """A stranger, someone mid-onboarding, a mentee mid-check-in, their mentor, backup and
+    coordinator, a facilitator part-way through creating a circle, and one person part-way
+    through each flow in :data:`MID_FLOW`."""
+    stranger = Chat(dispatcher, user_id="stranger")
+    starting = Chat(dispatcher, user_id="starting")
+    await starting.command("start")
+    crew = await team(ctx, dispatcher)
+    await crew.mentee.command("checkin")
+    facilitator, _ = await staff(ctx, dispatcher, Role.FACILITATOR, "f1", "Fay")
+    await facilitator.command("circle", "create")
+    chats = [stranger, starting, crew.mentee, crew.mentor, crew.backup, crew.coordinator]
+    chats.append(facilitator)
+    for n, command in enumerate(MID_FLOW):
+        chat = Chat(dispatcher, user_id=f"mid-{n}")
+        await onboard(chat)
+        await chat.command(command)
+        chats.append(chat)
+    return chats
+
+
+async def test_every_flow_answers_a_damaged_press_as_stale(
+    ctx: Context, dispatcher: Dispatcher
+) -> None:
+    chats = await people(ctx, dispatcher)
+    broken: list[str] = []
+    for flow in REGISTRY.flows:
+        for suffix in NASTY:
+            for chat in chats:
+                replies = await chat.press(f"{flow}:{suffix}")
+                if any(r.text == common.SOMETHING_WENT_WRONG for r in replies):
+                    broken.append(f"{chat.user_id} {flow}:{suffix!r}")
+    assert broken == []
+
+
+async def test_an_unknown_flow_is_stale(ctx: Context, dispatcher: Dispatcher) -> None:
+    chat = Chat(dispatcher, user_id="someone")
+    [reply] = await chat.press("nosuchflow:1:2")
+    assert reply.text.startswith(common.STALE_BUTTON.split("{")[0])
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=80))
+def test_routes_decode_anything_without_raising(payload: str) -> None:
+    from handlers.checkins.flow import ANSWER
+
+    press = ANSWER.decode(payload)
+    if press is not None:
+        assert 0 <= press.checkin <= MAX_ID
+        assert ANSWER.decode(ANSWER.encode(press).partition(":")[2]) == press
+
+
+def test_a_route_refuses_a_payload_over_64_bytes() -> None:
+    from handlers.checkins.flow import ANSWER, AnswerPress
+    from handlers.routes import PayloadTooLong
+
+    assert ANSWER.encode(AnswerPress(12, "used", "yes")) == "ck:12:used:yes"
+    assert ANSWER.decode("12:used:yes") == AnswerPress(12, "used", "yes")
+    assert ANSWER.decode("12:note:08:30") == AnswerPress(12, "note", "08:30")  # the rest
+    with pytest.raises(PayloadTooLong):
+        ANSWER.encode(AnswerPress(MAX_ID, "k" * 30, "v" * 30))
+
+
+def test_a_route_must_name_each_field() -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Two:
+        a: int
+        b: str
+
+    with pytest.raises(TypeError):
+        Route("zz", "{a}", Two)
+    assert Route("zz", "{a}:x:{b}", Two).decode("7:x:y") == Two(7, "y")
+    assert Route("zz", "{a}:x:{b}", Two).decode("7:q:y") is None
