@@ -19,6 +19,7 @@ KERNEL = {
     "charts",
     "context",
     "dispatcher",
+    "flowstate",
     "logsafe",
     "markup",
     "messaging",

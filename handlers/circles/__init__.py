@@ -1,7 +1,8 @@
 """Peer circles: ``/circles`` for everyone; ``/circle ...`` and ``/next`` for facilitators.
 
 Modules by concern: ``commands`` (routing and the record's parts), ``create`` and ``edit`` (the
-guided set-up), ``schedule`` (occurrences, announcement, reminders, cancelling), ``rsvp``
+guided set-up, with ``draft``: its saved state and buttons), ``schedule`` (occurrences,
+announcement, reminders, cancelling), ``rsvp``
 (RSVPs, the waitlist), ``session`` (running a session), ``summary`` (closing it), ``when``
 (dates and times as facilitators type and read them) and ``common``.
 """

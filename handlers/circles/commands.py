@@ -25,11 +25,15 @@ from handlers.circles.common import (
     CRISIS,
     EVERYONE,
     LEADERS,
+    PICK,
+    PICK_BARE,
     PICK_FLOW,
     REMINDER,
     START,
     SUMMARY,
     TIMER,
+    PickBarePress,
+    PickPress,
     circles_here,
     continue_privately,
     dm_ref,
@@ -50,7 +54,6 @@ from handlers.context import Capability, CommandSpec, Context, Replies, Turn
 from handlers.dispatcher import stale_button
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
-    Button,
     ChatKind,
     ConversationRef,
     DeliveryError,
@@ -58,6 +61,7 @@ from handlers.messaging import (
     OutgoingMessage,
 )
 from handlers.outbox import deliver
+from handlers.routes import PayloadTooLong, decode_any
 from handlers.timing import TimingError, parse_local_date
 from storage.circles import Circle, VenueKind
 from storage.due_queue import DueWork
@@ -115,9 +119,11 @@ async def _with_circle(ctx: Context, turn: Turn, action: str, rest: tuple[str, .
     arg = " ".join(rest)
     buttons = []
     for circle in candidates[:10]:
-        payload = f"{PICK_FLOW}:{action}:{circle.id}:{arg}"
-        fits = len(payload.encode()) <= 64
-        buttons.append(Button(circle.title, payload if fits else payload[: payload.rindex(":")]))
+        try:
+            button = PICK.button(circle.title, PickPress(action, circle.id, arg))
+        except PayloadTooLong:  # the words are asked for again once a circle is chosen
+            button = PICK_BARE.button(circle.title, PickBarePress(action, circle.id))
+        buttons.append(button)
     return [OutgoingMessage.with_buttons(texts.PICK_CIRCLE, buttons, per_row=1)]
 
 
@@ -153,13 +159,13 @@ async def _cancel(ctx: Context, circle: Circle, rest: tuple[str, ...]) -> Replie
     words = " ".join(rest).strip()
     if not words:
         following = await scheduled_occurrence(ctx, circle)
-        series = Button(texts.CANCEL_SERIES, f"{PICK_FLOW}:cancel:{circle.id}:series")
+        series = PICK.button(texts.CANCEL_SERIES, PickPress("cancel", circle.id, "series"))
         if following is None or following.cancelled:
             return [OutgoingMessage.with_buttons(texts.CANCEL_ASK.format(when="-"), [series])]
         day = following.local_date
-        one = Button(
+        one = PICK.button(
             texts.CANCEL_NEXT_ONLY.format(date=when.show_date(day)),
-            f"{PICK_FLOW}:cancel:{circle.id}:{day.isoformat()}",
+            PickPress("cancel", circle.id, day.isoformat()),
         )
         shown = when.show_when(following.starts_at, circle.zone)
         return [OutgoingMessage.with_buttons(texts.CANCEL_ASK.format(when=shown), [one, series])]
@@ -225,18 +231,18 @@ class PickFlow:
         return [stale_button(texts.STALE_NEXT_STEP)]  # this flow never holds a conversation
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        action, _, rest = payload.partition(":")
-        number, _, arg = rest.partition(":")
-        if action not in ACTIONS or not number.isdigit():
+        press = decode_any(payload, (PICK, PICK_BARE))
+        if press is None or press.action not in ACTIONS:
             return [stale_button(texts.STALE_NEXT_STEP)]
         if turn.person is None or not turn.person.onboarded or not turn.roles & LEADERS:
             return [OutgoingMessage(texts.LEADERS_ONLY_BUTTON)]
-        circle = await ctx.storage.get_circle(int(number))
+        circle = await ctx.storage.get_circle(press.circle)
         if circle is None or not circle.active:
-            return [OutgoingMessage(texts.UNKNOWN_CIRCLE.format(number=number))]
+            return [OutgoingMessage(texts.UNKNOWN_CIRCLE.format(number=press.circle))]
         if not may_lead(circle, turn):
             return [OutgoingMessage(texts.NOT_YOUR_CIRCLE)]
-        return await _run(ctx, turn, action, circle, tuple(arg.split()))
+        args = press.args if isinstance(press, PickPress) else ""
+        return await _run(ctx, turn, press.action, circle, tuple(args.split()))
 
 
 # Safety in groups ---------------------------------------------------------------------------------

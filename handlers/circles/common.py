@@ -91,6 +91,36 @@ SESSION_ROUTES = (HERE, HAND, PASS, EXTEND, HAND_OVER, PULSE_PICK)
 PICK_FLOW = "cm"
 
 
+@dataclass(frozen=True, slots=True)
+class RsvpPress:
+    """``cr:<occurrence>:g|m|c`` (going, maybe, can't) or ``:x`` (no more reminders)."""
+
+    occurrence: int
+    choice: str
+
+
+@dataclass(frozen=True, slots=True)
+class PickPress:
+    """A facilitator's choice of circle for ``/circle <action> [args]``."""
+
+    action: str
+    circle: int
+    args: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PickBarePress:
+    """The same choice when the action's words did not fit in the payload."""
+
+    action: str
+    circle: int
+
+
+RSVP = Route(RSVP_FLOW, "{occurrence}:{choice}", RsvpPress)
+PICK = Route(PICK_FLOW, "{action}:{circle}:{args}", PickPress)
+PICK_BARE = Route(PICK_FLOW, "{action}:{circle}", PickBarePress)
+
+
 def venue_ref(venue: Venue) -> ConversationRef:
     return ConversationRef(
         platform=venue.platform, chat_id=venue.chat_id, thread_id=venue.thread_id

@@ -12,13 +12,15 @@ from typing import Any
 
 from handlers.circles import texts, when
 from handlers.circles.common import CREATE_FLOW, may_lead
+from handlers.circles.draft import ANSWER, AnswerPress, CircleDraft
 from handlers.circles.schedule import (
     reschedule,
     scheduled_occurrence,
     tell_promoted,
 )
-from handlers.context import Context, Replies, Turn, end_flow, save_state
-from handlers.messaging import Button, OutgoingMessage
+from handlers.context import Context, Replies, Turn, end_flow
+from handlers.flowstate import save
+from handlers.messaging import OutgoingMessage
 from storage.circles import Circle, Recurrence
 
 FIELDS = (
@@ -34,51 +36,52 @@ FIELDS = (
 
 async def begin_edit(ctx: Context, turn: Turn, circle: Circle) -> OutgoingMessage:
     """Open the menu (the caller decides where it is shown)."""
-    await save_state(ctx, turn, CREATE_FLOW, "menu", mode="edit", circle_id=circle.id)
-    buttons = [Button(label, f"{CREATE_FLOW}:menu:{field}") for field, label in FIELDS]
-    buttons.append(Button(texts.EDIT_DONE, f"{CREATE_FLOW}:menu:done"))
+    await save(ctx, turn, CREATE_FLOW, "menu", CircleDraft(mode="edit", circle_id=circle.id))
+    buttons = [ANSWER.button(label, AnswerPress("menu", field)) for field, label in FIELDS]
+    buttons.append(ANSWER.button(texts.EDIT_DONE, AnswerPress("menu", "done")))
     return OutgoingMessage.with_buttons(
         texts.EDIT_MENU.format(title=circle.title), buttons, per_row=2
     )
 
 
-async def _editable(ctx: Context, turn: Turn) -> Circle | Replies:
-    data = turn.state.data if turn.state is not None else {}
-    circle = await ctx.storage.get_circle(int(data.get("circle_id", 0)))
+async def _editable(ctx: Context, turn: Turn, draft: CircleDraft) -> Circle | Replies:
+    circle = await ctx.storage.get_circle(draft.circle_id or 0)
     if circle is None or not circle.active or not may_lead(circle, turn):
         await end_flow(ctx, turn)
         return [OutgoingMessage(texts.NOT_YOUR_CIRCLE)]
     return circle
 
 
-async def prepare(ctx: Context, turn: Turn, field: str) -> dict[str, Any] | Replies:
-    """A menu choice: the state the question needs, or the reply that ends the edit."""
-    circle = await _editable(ctx, turn)
+async def prepare(
+    ctx: Context, turn: Turn, draft: CircleDraft, field: str
+) -> CircleDraft | Replies:
+    """A menu choice: the draft the question needs, or the reply that ends the edit."""
+    circle = await _editable(ctx, turn, draft)
     if isinstance(circle, list):
         return circle
     if field not in dict(FIELDS):
         await end_flow(ctx, turn)
         return [OutgoingMessage(texts.EDIT_CLOSED)]
-    assert turn.state is not None
-    data = dict(turn.state.data)
-    data.update(
-        days=list(circle.weekdays), time=circle.local_time.strftime("%H:%M"), zone=circle.zone
+    return replace(
+        draft,
+        days=list(circle.weekdays),
+        time=circle.local_time.strftime("%H:%M"),
+        zone=circle.zone,
     )
-    return data
 
 
-async def apply(ctx: Context, turn: Turn, data: dict[str, Any], field: str) -> Replies:
-    circle = await _editable(ctx, turn)
+async def apply(ctx: Context, turn: Turn, draft: CircleDraft, field: str) -> Replies:
+    circle = await _editable(ctx, turn, draft)
     if isinstance(circle, list):
         return circle
     options: dict[str, dict[str, Any]] = {
-        "title": {"title": data.get("title")},
-        "desc": {"description": data.get("desc")},
-        "guide": {"guidelines": data.get("guide")},
-        "days": {"weekdays": tuple(sorted(data.get("days") or circle.weekdays))},
-        "time": {"local_time": time.fromisoformat(data.get("time") or "00:00")},
-        "dur": {"duration": timedelta(minutes=int(data.get("minutes") or 60))},
-        "cap": {"capacity": data.get("capacity")},
+        "title": {"title": draft.title},
+        "desc": {"description": draft.desc},
+        "guide": {"guidelines": draft.guide},
+        "days": {"weekdays": tuple(sorted(draft.days or circle.weekdays))},
+        "time": {"local_time": time.fromisoformat(draft.time or "00:00")},
+        "dur": {"duration": timedelta(minutes=draft.minutes or 60)},
+        "cap": {"capacity": draft.capacity},
     }
     updated = replace(circle, **options[field])
     now = ctx.clock()

@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 
 from handlers.circles import texts, when
-from handlers.circles.common import LEADERS, RSVP_FLOW, zone_of
+from handlers.circles.common import LEADERS, RSVP, RSVP_FLOW, zone_of
 from handlers.circles.schedule import count_line, rsvp_buttons, tell_promoted
 from handlers.context import Context, Replies, Turn
 from handlers.dispatcher import stale_button
@@ -62,12 +62,13 @@ class RsvpFlow:
         return [stale_button(texts.STALE_NEXT_STEP)]  # this flow never holds a conversation
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        number, _, choice = payload.partition(":")
-        if not number.isdigit() or (choice not in CHOICES and choice != "x"):
+        press = RSVP.decode(payload)
+        if press is None or (press.choice not in CHOICES and press.choice != "x"):
             return [stale_button(texts.STALE_NEXT_STEP)]
+        choice = press.choice
         if turn.person is None or not turn.person.onboarded:
             return [OutgoingMessage(texts.RSVP_MEMBERS_ONLY)]
-        occurrence = await ctx.storage.get_occurrence(int(number))
+        occurrence = await ctx.storage.get_occurrence(press.occurrence)
         circle = await ctx.storage.get_circle(occurrence.circle_id) if occurrence else None
         if occurrence is None or circle is None:
             return [stale_button(texts.STALE_NEXT_STEP)]

@@ -18,8 +18,9 @@ from handlers.circles.common import (
     CANCELLED,
     PROMOTED,
     REMINDER,
-    RSVP_FLOW,
+    RSVP,
     START,
+    RsvpPress,
     dm_ref,
     name_of,
     venue_ref,
@@ -96,11 +97,10 @@ def next_phase(occurrence: Occurrence, now: datetime, *, after: str | None) -> D
 
 
 def rsvp_buttons(occurrence_id: int) -> list[Button]:
-    prefix = f"{RSVP_FLOW}:{occurrence_id}"
     return [
-        Button(texts.GOING, f"{prefix}:g"),
-        Button(texts.MAYBE, f"{prefix}:m"),
-        Button(texts.CANT, f"{prefix}:c"),
+        RSVP.button(texts.GOING, RsvpPress(occurrence_id, "g")),
+        RSVP.button(texts.MAYBE, RsvpPress(occurrence_id, "m")),
+        RSVP.button(texts.CANT, RsvpPress(occurrence_id, "c")),
     ]
 
 
@@ -206,7 +206,7 @@ async def tell_promoted(
             subject=f"{occurrence.id}:{person_id}",
             occurrence=ctx.clock().isoformat(),
             message=OutgoingMessage.with_buttons(
-                text, [Button(texts.CANT, f"{RSVP_FLOW}:{occurrence.id}:c")]
+                text, [RSVP.button(texts.CANT, RsvpPress(occurrence.id, "c"))]
             ),
         )
 
@@ -271,8 +271,8 @@ async def _remind(ctx: Context, circle: Circle, occurrence: Occurrence, phase: s
         message = OutgoingMessage.with_buttons(
             f"{text}\n{texts.REMINDER_NEXT}",
             [
-                Button(texts.CANT, f"{RSVP_FLOW}:{occurrence.id}:c"),
-                Button(texts.NO_MORE_REMINDERS, f"{RSVP_FLOW}:{occurrence.id}:x"),
+                RSVP.button(texts.CANT, RsvpPress(occurrence.id, "c")),
+                RSVP.button(texts.NO_MORE_REMINDERS, RsvpPress(occurrence.id, "x")),
             ],
         )
         try:
