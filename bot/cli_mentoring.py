@@ -1,28 +1,32 @@
 """The coordinator's mentoring commands: ``peerbot pair``, ``unpair``, ``roster``, ``audit``,
 ``oncall`` and ``capacity``.
 
-People are named by their person id, which ``peerbot roster`` lists. A pairing made here is
-announced by the running bot (a ``pairing`` row in the due queue): the mentor hears about their
-new mentee, and the mentee about their mentor, with the choice of what to share. Listings that
-name people (``roster``) write the audit log, like every other staff view.
+People are named by their person id, which ``peerbot roster`` lists. Each command parses its
+arguments, calls the core's use case on an assembled context (the same functions the chat
+uses: :mod:`handlers.mentoring.pairing`, :mod:`handlers.mentoring.roster`,
+:mod:`handlers.audit`) and prints what it returns. A pairing made here is announced by the
+running bot (a ``pairing`` row in the due queue): the mentor hears about their new mentee, and
+the mentee about their mentor, with the choice of what to share. Listings that name people
+(``roster``) write the audit log, like every other staff view.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.config import Config
 from bot.database import opened_storage
 from handlers import audit
-from handlers.mentoring.pairing import pair_notice_work
+from handlers.app import assemble
+from handlers.context import Context
+from handlers.mentoring import pairing, roster
+from handlers.profile import PersonLabel
 from handlers.timing import TimingError, parse_duration
-from storage import Storage
-from storage.mentoring import AuditEntry, PairingError, PairingProblem
-from storage.people import Role
+from storage.mentoring import PairingError, PairingProblem, PairingSource
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -74,15 +78,14 @@ def add_commands(subparsers: Any) -> None:
 
 
 async def _pair(config: Config, args: argparse.Namespace) -> int:
-    async with opened_storage(config) as storage:
-        now = datetime.now(UTC)
+    async with _context(config) as ctx:
         try:
-            pairing = await storage.pair(
+            outcome = await pairing.pair(
+                ctx,
                 args.mentee,
                 args.mentor,
-                now,
-                default_capacity=config.program.mentoring.max_mentees,
                 backup_id=args.backup,
+                by=PairingSource.COORDINATOR,
                 over_capacity=args.over_capacity,
             )
         except PairingError as err:
@@ -91,70 +94,57 @@ async def _pair(config: Config, args: argparse.Namespace) -> int:
                 who = f"{args.mentor} (or backup {args.backup})"
             print(f"person {who} {_PAIRING_PROBLEMS[err.problem]}", file=sys.stderr)
             return EXIT_FAILED
-        await storage.set_due(pair_notice_work(pairing, now))
-        backup = f", backup {await _name(storage, pairing.backup_id)}" if pairing.backup_id else ""
+        backup = f", backup {_name(outcome.backup)}" if outcome.backup else ""
         print(
-            f"paired {await _name(storage, pairing.mentee_id)} with mentor "
-            f"{await _name(storage, pairing.mentor_id)}{backup}. The running bot tells them both."
+            f"paired {_name(outcome.mentee)} with mentor "
+            f"{_name(outcome.mentor)}{backup}. The running bot tells them both."
         )
         return 0
 
 
 async def _unpair(config: Config, args: argparse.Namespace) -> int:
-    async with opened_storage(config) as storage:
-        ended = await storage.unpair(args.mentee, datetime.now(UTC))
+    async with _context(config) as ctx:
+        ended = await pairing.unpair(ctx, args.mentee)
         if ended is None:
             print(f"person {args.mentee} has no mentor", file=sys.stderr)
             return EXIT_FAILED
         print(
-            f"{await _name(storage, ended.mentee_id)} is no longer paired with "
-            f"{await _name(storage, ended.mentor_id)}. Pair them again with `peerbot pair`."
+            f"{_name(ended.mentee)} is no longer paired with "
+            f"{_name(ended.mentor)}. Pair them again with `peerbot pair`."
         )
         return 0
 
 
 async def _roster(config: Config, args: argparse.Namespace) -> int:
-    async with opened_storage(config) as storage:
-        now = datetime.now(UTC)
-        default = config.program.mentoring.max_mentees
-        pairings = await storage.active_pairings()
-        by_mentee = {p.mentee_id: p for p in pairings}
-        mentors = await storage.people_with_role(Role.MENTOR)
-        mentees = await storage.people_with_role(Role.MENTEE)
-        mentor_rows = []
-        for mentor in mentors:
-            load = sum(p.mentor_id == mentor.id for p in pairings)
-            backing = sum(p.backup_id == mentor.id for p in pairings)
-            limit = await storage.mentor_capacity(mentor.id, default)
-            mentor_rows.append((str(mentor.id), mentor.display_name, f"{load}/{limit}", backing))
-        mentee_rows = []
-        for mentee in mentees:
-            pairing = by_mentee.get(mentee.id)
-            mentee_rows.append(
-                (
-                    str(mentee.id),
-                    mentee.display_name,
-                    await _name(storage, pairing.mentor_id) if pairing else "-",
-                    await _name(storage, pairing.backup_id) if pairing else "-",
-                    f"{pairing.started_at:%Y-%m-%d}" if pairing else "-",
-                    "wants a new mentor" if pairing and pairing.change_requested_at else "",
-                )
-            )
-        named = {p.id for p in mentors} | {p.id for p in mentees}
-        await storage.write_audit(
-            [
-                AuditEntry(now, None, audit.COMMAND_LINE, person_id, audit.ROSTER)
-                for person_id in sorted(named)
-            ]
+    async with _context(config) as ctx:
+        team = await roster.roster(ctx)
+    mentor_rows = [
+        (
+            str(row.capacity.mentor.id),
+            row.capacity.mentor.name or "",
+            f"{row.capacity.load}/{row.capacity.limit}",
+            row.backing,
         )
-        print("Mentors")
-        print(_table(("id", "name", "mentees", "backup for"), mentor_rows))
-        print("\nMentees")
-        print(_table(("id", "name", "mentor", "backup", "since", ""), mentee_rows))
-        on_duty = await storage.on_duty()
-        shown = await _name(storage, on_duty) if on_duty is not None else "nobody"
-        print(f"\nCoordinator on duty: {shown} (set with `peerbot oncall ID`)")
-        return 0
+        for row in team.mentors
+    ]
+    mentee_rows = [
+        (
+            str(row.mentee.id),
+            row.mentee.name or "",
+            _name(row.mentor),
+            _name(row.backup),
+            f"{row.since:%Y-%m-%d}" if row.since else "-",
+            "wants a new mentor" if row.wants_new_mentor else "",
+        )
+        for row in team.mentees
+    ]
+    print("Mentors")
+    print(_table(("id", "name", "mentees", "backup for"), mentor_rows))
+    print("\nMentees")
+    print(_table(("id", "name", "mentor", "backup", "since", ""), mentee_rows))
+    shown = _name(team.on_duty) if team.on_duty is not None else "nobody"
+    print(f"\nCoordinator on duty: {shown} (set with `peerbot oncall ID`)")
+    return 0
 
 
 async def _audit(config: Config, args: argparse.Namespace) -> int:
@@ -165,45 +155,44 @@ async def _audit(config: Config, args: argparse.Namespace) -> int:
             f'--since "{args.since}" is not a duration (write it like 7d or 12h)', file=sys.stderr
         )
         return EXIT_USAGE
-    async with opened_storage(config) as storage:
-        entries = await storage.audit_log(
-            subject_id=args.person, since=datetime.now(UTC) - window, limit=args.limit
-        )
-        if not entries:
-            print("no views recorded in that time")
-            return 0
-        rows = [
-            (
-                f"{entry.at:%Y-%m-%d %H:%M}",
-                entry.actor_label + (f" (#{entry.actor_id})" if entry.actor_id else ""),
-                f"erased:{entry.subject_pseudonym}"
-                if entry.subject_pseudonym
-                else await _name(storage, entry.subject_id),
-                entry.action,
-                entry.detail,
-            )
-            for entry in entries
-        ]
-        print(_table(("when (UTC)", "who", "whose", "what", "detail"), rows))
+    async with _context(config) as ctx:
+        lines = await audit.read_log(ctx, subject_id=args.person, window=window, limit=args.limit)
+    if not lines:
+        print("no views recorded in that time")
         return 0
+    rows = [
+        (
+            f"{line.entry.at:%Y-%m-%d %H:%M}",
+            line.entry.actor_label + (f" (#{line.entry.actor_id})" if line.entry.actor_id else ""),
+            f"erased:{line.entry.subject_pseudonym}"
+            if line.entry.subject_pseudonym
+            else _name(line.subject),
+            line.entry.action,
+            line.entry.detail,
+        )
+        for line in lines
+    ]
+    print(_table(("when (UTC)", "who", "whose", "what", "detail"), rows))
+    return 0
 
 
 async def _oncall(config: Config, args: argparse.Namespace) -> int:
-    async with opened_storage(config) as storage:
+    async with _context(config) as ctx:
         if args.clear:
-            await storage.set_on_duty(None, datetime.now(UTC))
+            await roster.set_on_duty(ctx, None)
             print("nobody is on duty now: escalations end with the first coordinator")
             return 0
         if args.person is not None:
             try:
-                await storage.set_on_duty(args.person, datetime.now(UTC))
+                on_duty = await roster.set_on_duty(ctx, args.person)
             except ValueError:
                 print(f"person {args.person} is not a coordinator", file=sys.stderr)
                 return EXIT_FAILED
-        on_duty = await storage.on_duty()
-        shown = await _name(storage, on_duty) if on_duty is not None else "nobody"
-        print(f"coordinator on duty: {shown}")
-        return 0
+        else:
+            on_duty = await roster.on_duty(ctx)
+    shown = _name(on_duty) if on_duty is not None else "nobody"
+    print(f"coordinator on duty: {shown}")
+    return 0
 
 
 async def _capacity(config: Config, args: argparse.Namespace) -> int:
@@ -213,23 +202,30 @@ async def _capacity(config: Config, args: argparse.Namespace) -> int:
             print(f'limit "{args.limit}" must be a number or "default"', file=sys.stderr)
             return EXIT_USAGE
         limit = int(args.limit)
-    async with opened_storage(config) as storage:
-        if Role.MENTOR not in await storage.roles_of(args.mentor):
+    async with _context(config) as ctx:
+        try:
+            capacity = await pairing.set_capacity(ctx, args.mentor, limit)
+        except PairingError:
             print(f"person {args.mentor} is not a mentor", file=sys.stderr)
             return EXIT_FAILED
-        await storage.set_mentor_capacity(args.mentor, limit)
-        shown = await storage.mentor_capacity(args.mentor, config.program.mentoring.max_mentees)
-        print(f"{await _name(storage, args.mentor)} takes at most {shown} mentees")
-        return 0
+    print(f"{_name(capacity.mentor)} takes at most {capacity.limit} mentees")
+    return 0
 
 
-async def _name(storage: Storage, person_id: int | None) -> str:
-    if person_id is None:
-        return "-"
-    person = await storage.get_person(person_id)
+@asynccontextmanager
+async def _context(config: Config) -> AsyncIterator[Context]:
+    """The assembled core on the configured storage, closed after the block."""
+    async with opened_storage(config) as storage:
+        yield assemble(Context(storage=storage, program=config.program))
+
+
+def _name(person: PersonLabel | None) -> str:
+    """``#12 Sam``; ``#12`` for someone unnamed or gone; ``-`` for nobody."""
     if person is None:
-        return f"#{person_id}"
-    return f"#{person_id} {person.display_name}".rstrip()
+        return "-"
+    if person.name is None:
+        return f"#{person.id}"
+    return f"#{person.id} {person.name}".rstrip()
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import secrets
 import unicodedata
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -158,3 +159,24 @@ async def display_name(ctx: Context, person_id: int | None) -> str:
     if person is None or not person.display_name:
         return common_texts.UNNAMED
     return person.display_name
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLabel:
+    """Who a staff listing names: the person's id and their chosen name as stored.
+
+    ``name`` is ``None`` when nobody has that id (any more), and ``""`` when the person has not
+    chosen a name; how either is shown is the listing's choice (the CLI prints ``#12 Sam``).
+    """
+
+    id: int
+    name: str | None
+
+
+async def person_label(ctx: Context, person_id: int) -> PersonLabel:
+    person = await ctx.storage.get_person(person_id)
+    return PersonLabel(person_id, person.display_name if person is not None else None)
+
+
+async def maybe_label(ctx: Context, person_id: int | None) -> PersonLabel | None:
+    return await person_label(ctx, person_id) if person_id is not None else None

@@ -193,7 +193,10 @@ def test_cli_pair_roster_oncall_and_audit(
     ids = asyncio.run(people())
     run = ["--config", str(config)]
     assert main(["pair", str(ids["Sam"]), str(ids["Mo"]), "--backup", str(ids["Bea"]), *run]) == 0
-    assert "paired" in capsys.readouterr().out
+    assert capsys.readouterr().out == (
+        f"paired #{ids['Sam']} Sam with mentor #{ids['Mo']} Mo, backup #{ids['Bea']} Bea."
+        " The running bot tells them both.\n"
+    )
     assert main(["pair", str(ids["Sam"]), str(ids["Cy"]), *run]) == 1
     assert "is not a mentor" in capsys.readouterr().err
     assert main(["oncall", str(ids["Sam"]), *run]) == 1
@@ -207,7 +210,12 @@ def test_cli_pair_roster_oncall_and_audit(
     audit = capsys.readouterr().out
     assert "command line" in audit and "roster" in audit
     assert main(["unpair", str(ids["Sam"]), *run]) == 0
+    assert capsys.readouterr().out == (
+        f"#{ids['Sam']} Sam is no longer paired with #{ids['Mo']} Mo."
+        " Pair them again with `peerbot pair`.\n"
+    )
     assert main(["unpair", str(ids["Sam"]), *run]) == 1
+    assert capsys.readouterr().err == f"person {ids['Sam']} has no mentor\n"
 
     async def notices() -> list[str]:
         storage = SqliteStorage(tmp_path / "cli.db")

@@ -4,8 +4,10 @@
 A mentor's ``/invite`` makes a one-use mentee invite code carrying the mentor's id; a person who
 joins with it (``/start CODE`` or ``/join CODE``) is paired with that mentor, within the
 mentor's capacity. Coordinators pair, unpair and set backups from the command line
-(:mod:`bot.cli_mentoring`); either way a ``pairing`` row in the due queue tells the mentor
-(and, when the coordinator paired them, the mentee) through the delivery ledger.
+(:mod:`bot.cli_mentoring`). Both ways go through the use cases :func:`pair` and
+:func:`unpair`: a pairing respects the mentor's capacity (unless the coordinator overrides it)
+and queues a ``pairing`` row in the due queue, which tells the mentor (and, when the
+coordinator paired them, the mentee) through the delivery ledger.
 
 What the mentor sees is the mentee's choice, made when they are paired and changed with
 ``/sharing`` at any time: check-in numbers and streak by default, notes and goals only if they
@@ -20,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
@@ -28,7 +31,7 @@ from handlers.mentoring import texts
 from handlers.mentoring.escalation import INLINE_PING_SECONDS
 from handlers.messaging import Button, DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
-from handlers.profile import display_name
+from handlers.profile import PersonLabel, display_name, maybe_label, person_label
 from storage.due_queue import DueWork
 from storage.mentoring import Pairing, PairingError, PairingProblem, PairingSource, Sharing
 from storage.people import InviteCode, Role
@@ -50,17 +53,114 @@ MENTEES = frozenset({Role.MENTEE})
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-# Invites and pairing ---------------------------------------------------------------------------
+# The use cases: pairing, unpairing, a mentor's load ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PairingOutcome:
+    """A pairing made (or kept, when the mentee already had that mentor) and who is in it."""
+
+    pairing: Pairing
+    mentee: PersonLabel
+    mentor: PersonLabel
+    backup: PersonLabel | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnpairOutcome:
+    """The pairing just ended."""
+
+    pairing: Pairing
+    mentee: PersonLabel
+    mentor: PersonLabel
+
+
+@dataclass(frozen=True, slots=True)
+class MentorLoad:
+    """How many people a mentor mentors (backups not counted) and their limit."""
+
+    mentor: PersonLabel
+    load: int
+    limit: int
+
+    @property
+    def full(self) -> bool:
+        return self.load >= self.limit
+
+
+async def pair(
+    ctx: Context,
+    mentee_id: int,
+    mentor_id: int,
+    *,
+    backup_id: int | None = None,
+    by: PairingSource = PairingSource.COORDINATOR,
+    over_capacity: bool = False,
+) -> PairingOutcome:
+    """Pair a mentee with a mentor within the mentor's capacity (unless ``over_capacity``)
+    and queue the notice that tells them. Raises :class:`PairingError` with the problem."""
+    now = ctx.clock()
+    pairing = await ctx.storage.pair(
+        mentee_id,
+        mentor_id,
+        now,
+        default_capacity=ctx.program.mentoring.max_mentees,
+        backup_id=backup_id,
+        source=by,
+        over_capacity=over_capacity,
+    )
+    await ctx.storage.set_due(pair_notice_work(pairing, now))
+    return PairingOutcome(
+        pairing,
+        await person_label(ctx, pairing.mentee_id),
+        await person_label(ctx, pairing.mentor_id),
+        await maybe_label(ctx, pairing.backup_id),
+    )
+
+
+async def unpair(ctx: Context, mentee_id: int) -> UnpairOutcome | None:
+    """End the mentee's pairing; ``None`` if they had no mentor. A notice still queued for it
+    is dropped when it comes due (:func:`run_pair_notice` tells nobody of an ended pairing)."""
+    ended = await ctx.storage.unpair(mentee_id, ctx.clock())
+    if ended is None:
+        return None
+    return UnpairOutcome(
+        ended, await person_label(ctx, ended.mentee_id), await person_label(ctx, ended.mentor_id)
+    )
+
+
+async def mentor_load(
+    ctx: Context, mentor_id: int, pairings: list[Pairing] | None = None
+) -> MentorLoad:
+    """The mentor's load and limit; ``pairings``, if given, are the active pairings to count."""
+    if pairings is None:
+        pairings = await ctx.storage.mentees_of(mentor_id)
+    limit = await ctx.storage.mentor_capacity(mentor_id, ctx.program.mentoring.max_mentees)
+    load = sum(p.mentor_id == mentor_id for p in pairings)
+    return MentorLoad(await person_label(ctx, mentor_id), load, limit)
+
+
+async def set_capacity(ctx: Context, mentor_id: int, limit: int | None) -> MentorLoad:
+    """Set one mentor's limit (``None``: back to ``[mentoring] max_mentees``). Raises
+    :class:`PairingError` (``NOT_A_MENTOR``) for anyone else."""
+    if Role.MENTOR not in await ctx.storage.roles_of(mentor_id):
+        raise PairingError(PairingProblem.NOT_A_MENTOR)
+    await ctx.storage.set_mentor_capacity(mentor_id, limit)
+    return await mentor_load(ctx, mentor_id)
+
+
+# Invites ------------------------------------------------------------------------------------------
 
 
 async def invite(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     """``/invite``: a one-use code that pairs whoever joins with it with this mentor."""
     assert turn.person is not None
     mentor_id = turn.person.id
-    limit = await ctx.storage.mentor_capacity(mentor_id, ctx.program.mentoring.max_mentees)
-    load = sum(p.mentor_id == mentor_id for p in await ctx.storage.mentees_of(mentor_id))
-    if load >= limit:
-        return [OutgoingMessage(texts.INVITE_FULL.format(count=load, limit=limit))]
+    capacity = await mentor_load(ctx, mentor_id)
+    if capacity.full:
+        return [
+            OutgoingMessage(texts.INVITE_FULL.format(count=capacity.load, limit=capacity.limit))
+        ]
     now = ctx.clock()
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
     await ctx.storage.create_invite(
@@ -88,18 +188,11 @@ async def after_invite(ctx: Context, person_id: int, invite_code: InviteCode) ->
         if Role.MENTOR not in await ctx.storage.roles_of(mentor_id):
             return []
         try:
-            pairing = await ctx.storage.pair(
-                person_id,
-                mentor_id,
-                ctx.clock(),
-                default_capacity=ctx.program.mentoring.max_mentees,
-                source=PairingSource.INVITE,
-            )
+            await pair(ctx, person_id, mentor_id, by=PairingSource.INVITE)
         except PairingError as err:
             if err.problem is PairingProblem.FULL:
                 return [OutgoingMessage(texts.MENTOR_FULL_AT_JOIN)]
             return []
-        await ctx.storage.set_due(pair_notice_work(pairing, ctx.clock()))
         mentor = await display_name(ctx, mentor_id)
         return [await sharing_menu(ctx, person_id, texts.PAIRED_WITH.format(mentor=mentor))]
     except Exception as exc:
@@ -108,7 +201,7 @@ async def after_invite(ctx: Context, person_id: int, invite_code: InviteCode) ->
 
 
 def pair_notice_work(pairing: Pairing, now: datetime) -> DueWork:
-    """The due row that tells the people of a new pairing (the CLI writes it too)."""
+    """The due row that tells the people of a new pairing (:func:`pair` writes it)."""
     return DueWork(PAIRING, str(pairing.id), now, "1", person_id=pairing.mentee_id)
 
 
