@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from handlers.circles.commands import facilitators_for_venue
+from handlers.circles.common import HERE, RSVP, HerePress, RsvpPress
 from handlers.circles.session import person_left
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
@@ -204,8 +205,8 @@ async def test_stale_and_odd_presses(
     announcement = last_with(messenger, ROOM, "Tap Going")
     off = await alex.dm.press(announcement.buttons[0].payload.replace(":g", ":x"))
     assert "Tap Going first" in off[0].text
-    assert "older message" in (await alex.dm.press("cr:999:g"))[0].text
-    assert "older message" in (await alex.dm.press("cs:999:here"))[0].text
+    assert "older message" in (await alex.dm.press(RSVP.encode(RsvpPress(999, "g"))))[0].text
+    assert "older message" in (await alex.dm.press(HERE.encode(HerePress(999))))[0].text
     stranger = Room(dispatcher, user_id="9999")  # in the group, never joined the program
     assert "Circles are for members" in (await stranger.press(payload(announcement, "Go")))[0].text
     clock.set(FIRST_START + timedelta(hours=2))
