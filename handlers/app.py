@@ -16,7 +16,7 @@ from handlers.dispatcher import Dispatcher
 from handlers.logsafe import describe_exception
 from handlers.mentoring import escalation
 from handlers.messaging import IncomingEvent, OutgoingMessage
-from handlers.safety import CrisisAssessment, SafetyNet
+from handlers.screening import CrisisAssessment, SafetyNet
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from handlers.messaging import (
     OutgoingMessage,
     Text,
 )
-from handlers.safety import CrisisAssessment, SafetyNet
+from handlers.screening import CrisisAssessment, SafetyNet
 from handlers.texts import common as texts
 from storage.people import AccountAddress, Role
 

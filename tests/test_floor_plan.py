@@ -27,7 +27,7 @@ KERNEL = {
     "profile",
     "program",
     "routes",
-    "safety",
+    "screening",
     "texts",
     "timing",
 }

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from handlers.safety import NOT_CRISIS, CrisisAssessment
+from handlers.screening import NOT_CRISIS, CrisisAssessment
 
 CATEGORIES: Final[tuple[str, ...]] = (
     "explicit",

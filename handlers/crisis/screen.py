@@ -44,7 +44,7 @@ from typing import Final
 
 from handlers.crisis.matching import CATEGORIES, Screen
 from handlers.crisis.phrase_file import build
-from handlers.safety import CrisisAssessment
+from handlers.screening import CrisisAssessment
 
 __all__ = ["CATEGORIES", "DEFAULT_LOCALE", "CrisisAssessment", "assess", "normalise"]
 

@@ -1,4 +1,4 @@
-"""Safety outranks everything: the crisis screen's verdict and the port the dispatcher uses.
+"""Safety outranks everything: the crisis screening every text passes, and its port.
 
 Every incoming text passes the screen before any flow sees it. The kernel states that rule
 (:class:`handlers.dispatcher.Dispatcher` applies it); the crisis capability supplies the
