@@ -12,7 +12,8 @@ discord.py's own buckets); here we retry what failed for a passing reason, honou
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from handlers.context import Context
 from handlers.messaging import ConversationRef, DeliveryError, OutgoingMessage
@@ -22,6 +23,8 @@ from storage.people import Account, Settings
 
 log = logging.getLogger(__name__)
 
+_T = TypeVar("_T")
+
 MAX_ATTEMPTS = 4
 FIRST_BACKOFF_SECONDS = 1.0
 MAX_RETRY_AFTER_SECONDS = 60.0
@@ -29,18 +32,23 @@ MAX_RETRY_AFTER_SECONDS = 60.0
 
 async def send_with_retries(ctx: Context, ref: ConversationRef, message: OutgoingMessage) -> None:
     """Send, retrying transient failures with backoff; re-raise the last or a permanent one."""
-    for attempt in range(1, MAX_ATTEMPTS + 1):
+    await with_retries(ctx, lambda: ctx.messengers.send(ref, message), ref.platform)
+
+
+async def with_retries(ctx: Context, attempt: Callable[[], Awaitable[_T]], where: str) -> _T:
+    """Run one send (``attempt``), retrying a transient :class:`DeliveryError` with backoff on
+    the context's clock (``retry_after`` when the platform names one, capped); re-raise the
+    last failure, or a permanent one at once. ``where`` names the platform in logs."""
+    for number in range(1, MAX_ATTEMPTS + 1):
         try:
-            await ctx.messengers.send(ref, message)
-            return
+            return await attempt()
         except DeliveryError as err:
-            if err.permanent or attempt == MAX_ATTEMPTS:
+            if err.permanent or number == MAX_ATTEMPTS:
                 raise
-            wait = err.retry_after or FIRST_BACKOFF_SECONDS * 2 ** (attempt - 1)
-            log.info(
-                "send to %s failed (%s); retry %d in %.1fs", ref.platform, err.reason, attempt, wait
-            )
+            wait = err.retry_after or FIRST_BACKOFF_SECONDS * 2 ** (number - 1)
+            log.info("send to %s failed (%s); retry %d in %.1fs", where, err.reason, number, wait)
             await ctx.sleep(min(wait, MAX_RETRY_AFTER_SECONDS))
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 async def deliver(

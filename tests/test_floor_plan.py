@@ -26,6 +26,7 @@ KERNEL = {
     "outbox",
     "profile",
     "program",
+    "replies",
     "routes",
     "screening",
     "texts",
