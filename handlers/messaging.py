@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
+
+from storage.circles import VenueKind
 
 
 class ChatKind(enum.StrEnum):
@@ -172,11 +174,15 @@ class SentRef:
 
 @dataclass(frozen=True, slots=True)
 class Capabilities:
-    """What a messenger can render; what it lacks degrades gracefully."""
+    """What a messenger can render (what it lacks degrades gracefully), and the platform
+    facts the core branches on, declared by the messenger instead of named by platform."""
 
     buttons: bool = True
     images: bool = True
     edits: bool = True
+    venue_kinds: tuple[VenueKind, ...] = (VenueKind.TEXT, VenueKind.VOICE)
+    """The kinds of place a circle can meet in on this platform, the usual one first (a
+    Telegram chat is a group; a Discord channel is text or voice)."""
 
 
 class DeliveryFailure(enum.StrEnum):
@@ -266,6 +272,30 @@ class Messenger(Protocol):
         ...
 
 
+@runtime_checkable
+class VoicePresence(Protocol):
+    """A messenger whose platform has voice rooms can say who sits in them."""
+
+    platform: str
+
+    async def voice_rooms(self) -> Sequence[tuple[str, Sequence[str]]]:
+        """Every voice room with someone in it: its chat id and the user ids present."""
+        ...
+
+
+@runtime_checkable
+class RsvpRoles(Protocol):
+    """A messenger whose platform may restrict RSVPs to holders of a configured role says
+    whether one is configured, and whether the person behind an event holds it. Which
+    answers need the role is the core's rule (``handlers.circles.rsvp``)."""
+
+    def rsvp_role_required(self) -> bool: ...
+
+    async def holds_rsvp_role(self, event: IncomingEvent) -> bool:
+        """Unknown counts as no."""
+        ...
+
+
 def numbered_choices(message: OutgoingMessage) -> str:
     """Render buttons as numbered choices, for a messenger without buttons."""
     if not message.rows:
@@ -289,6 +319,14 @@ class Messengers:
 
     def platforms(self) -> tuple[str, ...]:
         return tuple(self._by_platform)
+
+    def __iter__(self) -> Iterator[Messenger]:
+        return iter(tuple(self._by_platform.values()))
+
+    def capabilities_of(self, platform: str) -> Capabilities:
+        """What ``platform``'s messenger declares; the defaults when none is running."""
+        messenger = self._by_platform.get(platform)
+        return messenger.capabilities if messenger is not None else Capabilities()
 
     async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
         messenger = self._by_platform.get(ref.platform)

@@ -129,3 +129,17 @@ def test_the_cycle_check_finds_a_cycle_when_there_is_one() -> None:
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
     assert unit_of("handlers.checkins.flow") == "checkins"
+
+
+def test_the_core_names_no_platform() -> None:
+    """Platform facts are declared by messengers or asked through ports, never branched on
+    by name (``PLATFORM_NAMES``' display text in the linking texts is not a branch)."""
+    patterns: tuple[str, ...] = ('platform == "', 'platform != "', '== "telegram"', '== "discord"')
+    patterns += ('["p"] == "', '"telegram" ==', '"discord" ==')
+    found = [
+        f"{path.relative_to(HANDLERS)}:{number}"
+        for path in sorted(HANDLERS.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if any(pattern in line for pattern in patterns)
+    ]
+    assert found == []

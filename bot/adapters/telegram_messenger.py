@@ -33,6 +33,7 @@ from handlers.messaging import (
 from handlers.messaging import (
     DeliveryFailure as F,
 )
+from storage.circles import VenueKind
 
 PLATFORM = "telegram"
 MAX_TEXT = 4096  # Telegram's limits, in characters after entity parsing
@@ -140,7 +141,9 @@ class TelegramMessenger:
     """Renders :class:`OutgoingMessage` natively through a python-telegram-bot ``Bot``."""
 
     platform = PLATFORM
-    capabilities = Capabilities(buttons=True, images=True, edits=True)
+    capabilities = Capabilities(
+        buttons=True, images=True, edits=True, venue_kinds=(VenueKind.GROUP,)
+    )  # a circle meets in a group chat (or one of its topics)
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot

@@ -206,7 +206,7 @@ async def _here(ctx: Context, turn: Turn, circle: Circle, rest: tuple[str, ...])
     if turn.event.chat_kind is ChatKind.DIRECT:
         return [OutgoingMessage(texts.HERE_NEEDS_GROUP)]
     voice = bool(rest) and rest[0].casefold() == "voice"
-    venue = venue_from(turn.event.ref, VenueKind.VOICE if voice else None)
+    venue = venue_from(ctx, turn.event.ref, VenueKind.VOICE if voice else None)
     updated = replace(circle, venue=venue)
     await ctx.storage.update_circle(updated)
     following = await scheduled_occurrence(ctx, updated)

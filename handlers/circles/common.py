@@ -127,9 +127,16 @@ def venue_ref(venue: Venue) -> ConversationRef:
     )
 
 
-def venue_from(ref: ConversationRef, kind: VenueKind | None = None) -> Venue:
-    """The chat an event came from, as a place to meet (Telegram chats are groups)."""
-    default = VenueKind.GROUP if ref.platform == "telegram" else VenueKind.TEXT
+def venue_kinds(ctx: Context, platform: str) -> tuple[VenueKind, ...]:
+    """The kinds of place a circle can meet in on ``platform``, the usual one first, as its
+    messenger declares them (a Telegram chat is a group; a Discord channel text or voice)."""
+    return ctx.messengers.capabilities_of(platform).venue_kinds
+
+
+def venue_from(ctx: Context, ref: ConversationRef, kind: VenueKind | None = None) -> Venue:
+    """The chat an event came from, as a place to meet (by default of the platform's usual
+    kind)."""
+    default = venue_kinds(ctx, ref.platform)[0]
     return Venue(ref.platform, ref.chat_id, ref.thread_id, kind or default)
 
 

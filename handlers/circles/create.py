@@ -13,7 +13,7 @@ from datetime import time, timedelta
 
 from handlers.circles import edit as circles_edit
 from handlers.circles import texts, when
-from handlers.circles.common import CREATE_FLOW, continue_privately, zone_of
+from handlers.circles.common import CREATE_FLOW, continue_privately, venue_kinds, zone_of
 from handlers.circles.draft import ANSWER, AnswerPress, CircleDraft
 from handlers.circles.schedule import announce, next_occurrence, schedule, schedule_reminders
 from handlers.context import Context, Replies, Turn, end_flow
@@ -238,13 +238,13 @@ async def _ask_where(ctx: Context, turn: Turn, draft: CircleDraft) -> OutgoingMe
         return OutgoingMessage.with_buttons(
             texts.ASK_WHERE_LATER, [_button("where", texts.WHERE_LATER, "later")]
         )
-    if venue["p"] == "telegram":
-        options = [_button("where", texts.WHERE_GROUP, VenueKind.GROUP.value)]
-    else:
-        options = [
-            _button("where", texts.WHERE_TEXT, VenueKind.TEXT.value),
-            _button("where", texts.WHERE_VOICE, VenueKind.VOICE.value),
-        ]
+    labels = {
+        VenueKind.GROUP: texts.WHERE_GROUP,
+        VenueKind.TEXT: texts.WHERE_TEXT,
+        VenueKind.VOICE: texts.WHERE_VOICE,
+    }
+    kinds = venue_kinds(ctx, venue["p"] or "")
+    options = [_button("where", labels[kind], kind.value) for kind in kinds]
     return OutgoingMessage.with_buttons(texts.ASK_WHERE, options, per_row=1)
 
 
