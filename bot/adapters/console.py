@@ -29,6 +29,7 @@ from handlers.messaging import (
     Text,
     numbered_choices,
 )
+from handlers.replies import ReplyPath
 
 PLATFORM = "console"
 CONSOLE_REF = ConversationRef(platform=PLATFORM, chat_id="console", user_id="console-user")
@@ -94,7 +95,7 @@ def parse_line(line: str, messenger: ConsoleMessenger, event_id: str) -> Incomin
 
 
 class ConsoleAdapter:
-    """Reads lines, hands them to the dispatcher and prints the replies."""
+    """Reads lines and answers each through the core's reply path, which prints the replies."""
 
     def __init__(
         self,
@@ -104,6 +105,7 @@ class ConsoleAdapter:
     ) -> None:
         self.dispatcher = dispatcher
         self.messenger = messenger
+        self.replies = ReplyPath(dispatcher, messenger)
         self.stdin = stdin or sys.stdin
 
     async def run(self) -> None:
@@ -118,8 +120,7 @@ class ConsoleAdapter:
                 continue
             if isinstance(event.kind, ButtonPress):
                 self.messenger.choices = []
-            for reply in await self.dispatcher.handle(event):
-                await self.messenger.send(event.ref, reply)
+            await self.replies.answer(event)
 
     def _read_lines_in_background(self) -> asyncio.Queue[str]:
         """Lines of stdin, read by a daemon thread; ``""`` marks the end of input.

@@ -6,18 +6,17 @@ renders the replies natively (inline keyboards, ``sendPhoto``, HTML for ``*bold*
 person wrote, and never the token, reaches an exception or a log line: updates are logged by
 id, errors by type.
 
-Updates run concurrently across people but in order for each person (the core keeps
-conversation state in storage; two presses of one person must not race), and
-:meth:`TelegramAdapter.stop` lets every fetched update finish, replies included.
+Updates run concurrently across people but in order for each person, under the person's turn
+of the core's reply path (:mod:`handlers.replies`), which also dispatches and delivers the
+replies with retries; :meth:`TelegramAdapter.stop` lets every fetched update finish, replies
+included.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import re
-import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -44,11 +43,11 @@ from handlers.messaging import (
     ChatKind,
     Command,
     ConversationRef,
-    DeliveryError,
     IncomingEvent,
     OutgoingMessage,
     Text,
 )
+from handlers.replies import ReplyPath
 from handlers.texts.common import UNSUPPORTED_MESSAGE
 from storage.people import AccountAddress
 
@@ -57,8 +56,6 @@ log = logging.getLogger(__name__)
 WEBHOOK_SECRET_ENV = "PEERBOT_TELEGRAM_WEBHOOK_SECRET"
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 MAX_CONCURRENT_UPDATES = 16
-REPLY_ATTEMPTS = 3
-"""Tries per reply: a transient failure (a dropped connection) must not lose an answer."""
 
 _COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@(\w+))?")
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
@@ -133,27 +130,23 @@ def _message_kind(
 
 
 class _InOrderPerPerson(BaseUpdateProcessor):
-    """Concurrent across people, one at a time (in arrival order) for each person.
+    """Concurrent across people, one at a time (in arrival order) for each person: each
+    update runs inside its person's turn of the reply path, taken before anything awaits.
 
     Keyed by user, not chat: the core keeps conversation state per account, and a person
     writing in a group and in their DM at once must not race with themselves.
     """
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(self, max_concurrent_updates: int, replies: ReplyPath) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: weakref.WeakValueDictionary[object, asyncio.Lock] = (
-            weakref.WeakValueDictionary()  # a lock lives while an update of its person does
-        )
+        self.replies = replies
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key: object = id(update)
+        key = f"update-{id(update)}"
         if isinstance(update, Update):
             chat, user = update.effective_chat, update.effective_user
-            key = user.id if user else chat.id if chat else update.update_id
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        async with lock:
+            key = str(user.id) if user else str(chat.id) if chat else f"update-{update.update_id}"
+        async with self.replies.turn(PLATFORM, key):
             await coroutine
 
     async def initialize(self) -> None:
@@ -176,9 +169,9 @@ class TelegramAdapter:
         webhook_secret: str | None = None,
         menus: PersonalMenus | None = None,
     ) -> None:
-        self.dispatcher = dispatcher
         self.menus = menus
         self.settings = settings
+        self.replies = ReplyPath(dispatcher)  # its messenger is set once the bot exists
         self.command_listing = command_listing
         self.webhook_secret = webhook_secret or os.environ.get(WEBHOOK_SECRET_ENV) or None
         if settings.webhook_url and not self.webhook_secret:
@@ -190,16 +183,25 @@ class TelegramAdapter:
             builder = builder.base_file_url(base_url[: -len("/bot")] + "/file/bot")
         self.app: AnyApplication = (
             builder.rate_limiter(AIORateLimiter(max_retries=3))
-            .concurrent_updates(_InOrderPerPerson(MAX_CONCURRENT_UPDATES))
+            .concurrent_updates(_InOrderPerPerson(MAX_CONCURRENT_UPDATES, self.replies))
             .build()
         )
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self.app.add_error_handler(self._on_error)
         self.messenger = TelegramMessenger(self.app.bot)
+        self.replies.messenger = self.messenger
         # httpx logs every request URL at INFO, and Bot API URLs contain the token.
         httpx_log = logging.getLogger("httpx")
         if httpx_log.getEffectiveLevel() < logging.WARNING:
             httpx_log.setLevel(logging.WARNING)
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        return self.replies.dispatcher
+
+    @dispatcher.setter
+    def dispatcher(self, dispatcher: Dispatcher) -> None:
+        self.replies.dispatcher = dispatcher
 
     async def start(self) -> None:
         """Connect (``getMe``), publish the command list, then poll or listen for a webhook.
@@ -280,10 +282,10 @@ class TelegramAdapter:
             chat, user = update.effective_chat, update.effective_user
             assert chat is not None and user is not None
             ref = ConversationRef(PLATFORM, str(chat.id), str(user.id))
-            await self._reply(str(update.update_id), ref, [OutgoingMessage(UNSUPPORTED_MESSAGE)])
+            unsupported = [OutgoingMessage(UNSUPPORTED_MESSAGE)]
+            await self.replies.deliver(str(update.update_id), ref, unsupported)
             return
-        replies = await self.dispatcher.handle(event)
-        await self._reply(event.event_id, event.ref, replies)
+        await self.replies.respond(event)  # this person's turn is held (_InOrderPerPerson)
         if (
             self.menus is not None
             and isinstance(event.kind, Command)
@@ -305,7 +307,7 @@ class TelegramAdapter:
         by = AccountAddress(PLATFORM, str(change.from_user.id))
         invite = await invited_to_group(self.dispatcher.ctx, by)
         ref = ConversationRef(PLATFORM, str(chat.id), str(change.from_user.id))
-        await self._reply(f"join-{chat.id}", ref, [invite.message])
+        await self.replies.deliver(f"join-{chat.id}", ref, [invite.message])
         if invite.stay:
             return
         log.info("added to group %s by an account that is not staff: leaving", chat.id)
@@ -313,20 +315,6 @@ class TelegramAdapter:
             await self.app.bot.leave_chat(chat.id)
         except TelegramError as exc:
             log.warning("could not leave group %s: %s", chat.id, describe_exception(exc))
-
-    async def _reply(
-        self, event_id: str, ref: ConversationRef, replies: Sequence[OutgoingMessage]
-    ) -> None:
-        for reply in replies:
-            for attempt in range(1, REPLY_ATTEMPTS + 1):
-                try:
-                    await self.messenger.send(ref, reply)
-                    break
-                except DeliveryError as err:
-                    if err.permanent or attempt == REPLY_ATTEMPTS:
-                        log.warning("reply to update %s not delivered: %s", event_id, err.reason)
-                        return  # the rest would make no sense without this one
-                    await asyncio.sleep(min(err.retry_after or float(attempt), 30.0))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log by update id and exception type only; nothing is ever sent to the chat."""
