@@ -33,17 +33,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot.adapters.discord_circles import count_present, may_rsvp, opens_session, voice_changed
+from bot.adapters.discord_circles import voice_changed
 from bot.adapters.discord_messenger import DiscordMessenger
 from bot.adapters.discord_views import (
+    PLATFORM,
     PayloadButton,
     delivery_error,
     parse_text,
@@ -51,9 +50,7 @@ from bot.adapters.discord_views import (
     render,
     send_kwargs,
 )
-from handlers.circles import texts as circle_texts
 from handlers.dispatcher import Dispatcher
-from handlers.logsafe import describe_exception
 from handlers.messaging import (
     ButtonPress,
     ChatKind,
@@ -62,6 +59,7 @@ from handlers.messaging import (
     IncomingEvent,
     OutgoingMessage,
 )
+from handlers.replies import ReplyPath
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +135,9 @@ class DiscordAdapter:
         self.settings = settings
         self.client = _PeerClient(self, settings)
         self.messenger = DiscordMessenger(self.client, settings)
+        self.replies = ReplyPath(dispatcher, self.messenger)
         self._gateway: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
-        self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         for spec in dispatcher.commands.values():
             self._add_command(spec.name, spec.description, spec.arg_hint)
 
@@ -238,34 +236,22 @@ class DiscordAdapter:
             event_id=f"discord-interaction-{interaction.id}",
             raw=interaction,
         )
-        async with self._turn(ref.user_id):
-            replies = await self._handle(interaction, event)
-            if not deferred:  # too late for follow-ups: deliver the way a prompt would go
-                private = event.private_ref
-                await self._each(replies, event, lambda reply: self.messenger.send(private, reply))
-                return
-            if not replies and thinking:  # nothing to say: clear "thinking..." away
-                await self._quietly(event, interaction.delete_original_response())
-            await self._each(
-                replies, event, lambda reply: self._followup(interaction, reply, ephemeral)
-            )
+        if not deferred:  # too late for follow-ups: deliver the way a prompt would go
+            private = event.private_ref
+            await self.replies.answer(event, lambda reply: self.messenger.send(private, reply))
+            return
 
-    async def _handle(
-        self, interaction: discord.Interaction[Any], event: IncomingEvent
-    ) -> list[OutgoingMessage]:
-        """The core's answer, with the circles' Discord parts: the RSVP role, voice presence."""
-        if not await may_rsvp(self.client, interaction.user, event.kind, self.settings):
-            return [OutgoingMessage(circle_texts.RSVP_ROLE_ONLY)]
-        replies = await self.dispatcher.handle(event)
-        if opens_session(event.kind):
-            await self._quietly(event, count_present(self.dispatcher.ctx, self.client.guilds))
-        return replies
+        async def followup(reply: OutgoingMessage) -> None:
+            await self._followup(interaction, reply, ephemeral)
+
+        silent = interaction.delete_original_response if thinking else None
+        await self.replies.answer(event, followup, when_silent=silent)
 
     async def on_voice_state(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
     ) -> None:
         self._track()
-        async with self._turn(str(member.id)):
+        async with self.replies.turn(PLATFORM, str(member.id)):
             await voice_changed(self.dispatcher.ctx, member, before, after)
 
     async def _defer(
@@ -286,8 +272,11 @@ class DiscordAdapter:
     async def _followup(
         self, interaction: discord.Interaction[Any], reply: OutgoingMessage, ephemeral: bool
     ) -> None:
-        for part in render(reply):
-            await interaction.followup.send(**send_kwargs(part, reply), ephemeral=ephemeral)
+        try:
+            for part in render(reply):
+                await interaction.followup.send(**send_kwargs(part, reply), ephemeral=ephemeral)
+        except Exception as exc:  # the reply path retries what is transient
+            raise delivery_error(exc) from exc
 
     async def on_message(self, message: discord.Message) -> None:
         """DM text (and server text, which is empty without the message-content intent)."""
@@ -311,48 +300,22 @@ class DiscordAdapter:
             raw=message,
         )
         channel = message.channel
-        async with self._turn(ref.user_id):
-            replies = await self.dispatcher.handle(event)
-            await self._each(
-                replies, event, lambda reply: self.messenger.send_to(channel, ref, reply)
-            )
+
+        async def into_channel(reply: OutgoingMessage) -> None:
+            try:
+                await self.messenger.send_to(channel, ref, reply)
+            except Exception as exc:  # the reply path retries what is transient
+                raise delivery_error(exc) from exc
+
+        await self.replies.answer(event, into_channel)
 
     # ----------------------------------------------------------------- plumbing
-
-    def _turn(self, user_id: str) -> asyncio.Lock:
-        """One person's events are handled in the order they came, one at a time."""
-        lock = self._turns.get(user_id)
-        if lock is None:
-            lock = self._turns[user_id] = asyncio.Lock()
-        return lock
 
     def _track(self) -> None:
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
-
-    async def _each(
-        self,
-        replies: list[OutgoingMessage],
-        event: IncomingEvent,
-        send: Callable[[OutgoingMessage], Awaitable[object]],
-    ) -> None:
-        for reply in replies:
-            if not await self._quietly(event, send(reply)):
-                return
-
-    async def _quietly(self, event: IncomingEvent, action: Awaitable[object]) -> bool:
-        """Run ``action``; log a failure by event id and reason only. Returns success."""
-        try:
-            await action
-            return True
-        except Exception as exc:
-            reason = delivery_error(exc).reason
-            log.error(
-                "reply to %s failed: %s (%s)", event.event_id, reason, describe_exception(exc)
-            )
-            return False
 
 
 _CHAT_MESSAGES = (discord.MessageType.default, discord.MessageType.reply)

@@ -1,18 +1,19 @@
 """Circles on Discord: attendance from voice channels, and the RSVP role.
 
-Translation only, kept apart from :mod:`bot.adapters.discord`:
+Translation and platform facts only, kept apart from :mod:`bot.adapters.discord`; the rules
+are the core's (:mod:`handlers.circles`):
 
 - A member's voice state change becomes :func:`handlers.circles.session.person_left` for the
   channel they left and :func:`~handlers.circles.session.arrived` for the one they joined,
   referenced as ``ConversationRef("discord", chat_id=<voice channel>, user_id=<member>)``: a
   circle whose venue is that voice channel counts them as here, like "I'm here". Mute, deafen
   and streaming changes are not moves and are ignored.
-- Right after a session opens (``/circle start``, or the facilitator's pick of circle), those
-  already sitting in a voice channel where a circle is now running are counted too: people
-  usually join before the facilitator starts.
-- With ``[discord] rsvp_role_id`` set, Going and Maybe (the waitlist comes through Going) are
-  for members holding that role; anyone else gets the core's kind refusal and the press never
-  reaches the core. Can't and "no more reminders" stay open to everyone.
+- :func:`voice_rooms` says who sits in which voice channel: when a session opens, the core
+  (:func:`handlers.circles.session.count_present`) counts those already in its room.
+- :func:`has_role` says whether a member holds ``[discord] rsvp_role_id``: the core
+  (:func:`handlers.circles.rsvp.may_answer`) decides which answers need it.
+
+The messenger (:mod:`bot.adapters.discord_messenger`) offers both to the core as ports.
 
 Each occurrence also shows as a guild scheduled event, through the core's calendar hook
 (:mod:`handlers.calendars`): see :mod:`bot.adapters.discord_events`.
@@ -29,15 +30,11 @@ import discord
 
 from bot.adapters.discord_views import PLATFORM
 from handlers.circles import session as circles_session
-from handlers.circles.common import PICK_FLOW, RSVP_FLOW
 from handlers.context import Context
 from handlers.logsafe import describe_exception
-from handlers.messaging import ButtonPress, Command, ConversationRef, EventKind
+from handlers.messaging import ConversationRef
 
 log = logging.getLogger(__name__)
-
-NEEDS_ROLE = ("g", "m")
-"""The RSVP choices (``cr:<occurrence>:<choice>``) the role is asked for: Going and Maybe."""
 
 
 def voice_ref(channel_id: int, user_id: int) -> ConversationRef:
@@ -63,39 +60,14 @@ async def voice_changed(
         log.error("voice attendance failed: %s", describe_exception(exc))
 
 
-def opens_session(kind: EventKind) -> bool:
-    """``/circle start ...`` or the button that picks which circle to start."""
-    if isinstance(kind, Command):
-        return kind.name == "circle" and bool(kind.args) and kind.args[0].lower() == "start"
-    return isinstance(kind, ButtonPress) and kind.payload.startswith(f"{PICK_FLOW}:start:")
-
-
-async def count_present(ctx: Context, guilds: Sequence[discord.Guild]) -> int:
-    """Count as here everyone sitting in a voice channel whose circle has a session open."""
-    counted = 0
-    for guild in guilds:
-        for channel in (*guild.voice_channels, *guild.stage_channels):
-            people = list(channel.voice_states)
-            if not people or not await ctx.storage.circles_at_venue(PLATFORM, str(channel.id)):
-                continue
-            for user_id in people:
-                counted += await circles_session.arrived(ctx, voice_ref(channel.id, user_id))
-    return counted
-
-
-def needs_role(kind: EventKind) -> bool:
-    if not isinstance(kind, ButtonPress):
-        return False
-    prefix, _, rest = kind.payload.partition(":")
-    return prefix == RSVP_FLOW and rest.rpartition(":")[2] in NEEDS_ROLE
-
-
-async def may_rsvp(client: discord.Client, user: Any, kind: EventKind, settings: Any) -> bool:
-    """False for Going or Maybe from someone without ``settings.rsvp_role_id`` (when set)."""
-    role_id: int | None = settings.rsvp_role_id
-    if role_id is None or not needs_role(kind):
-        return True
-    return await has_role(client, user, role_id)
+def voice_rooms(guilds: Sequence[discord.Guild]) -> list[tuple[str, list[str]]]:
+    """Every voice or stage channel with someone in it, and the ids of who is there."""
+    return [
+        (str(channel.id), [str(user_id) for user_id in channel.voice_states])
+        for guild in guilds
+        for channel in (*guild.voice_channels, *guild.stage_channels)
+        if channel.voice_states
+    ]
 
 
 async def has_role(client: discord.Client, user: Any, role_id: int) -> bool:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
+from bot.adapters.discord_circles import has_role, voice_rooms
 from bot.adapters.discord_views import (
     CANNOT_MESSAGE_USER,
     PLATFORM,
@@ -27,6 +28,7 @@ from handlers.messaging import (
     ConversationRef,
     DeliveryError,
     DeliveryFailure,
+    IncomingEvent,
     OutgoingMessage,
     SentRef,
 )
@@ -93,6 +95,21 @@ class DiscordMessenger:
             sent = await target.send(**send_kwargs(part, message))
         assert sent is not None
         return SentRef(ref=ref, message_id=str(sent.id))
+
+    # ---- platform facts the core asks for (handlers.messaging.VoicePresence, RsvpRoles)
+
+    async def voice_rooms(self) -> list[tuple[str, list[str]]]:
+        return voice_rooms(self.client.guilds)
+
+    def rsvp_role_required(self) -> bool:
+        return self.settings.rsvp_role_id is not None
+
+    async def holds_rsvp_role(self, event: IncomingEvent) -> bool:
+        role_id = self.settings.rsvp_role_id
+        if role_id is None:
+            return True
+        user = getattr(event.raw, "user", None) or discord.Object(id=int(event.ref.user_id))
+        return await has_role(self.client, user, role_id)
 
     def _use_thread(self, user_id: int) -> bool:
         if self.settings.prompt_channel_id is None:

@@ -15,7 +15,7 @@ from handlers.circles.schedule import count_line, rsvp_buttons, tell_promoted
 from handlers.context import Context, Replies, Turn
 from handlers.dispatcher import stale_button
 from handlers.logsafe import describe_exception
-from handlers.messaging import OutgoingMessage
+from handlers.messaging import OutgoingMessage, RsvpRoles
 from storage.circles import Circle, Occurrence, RsvpChange, RsvpStatus
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,22 @@ async def fill_freed_places(ctx: Context, occurrences: list[Occurrence]) -> None
             )
 
 
+NEEDS_ROLE = ("g", "m")
+"""The answers a platform's RSVP role (``[discord] rsvp_role_id``) is asked for: Going and
+Maybe (the waitlist comes through Going). Can't and "no more reminders" stay open to all."""
+
+
+async def may_answer(ctx: Context, turn: Turn, choice: str) -> bool:
+    """False for Going or Maybe from someone without the RSVP role, where the platform has
+    one configured (its messenger says so, and who holds it); anyone else may answer."""
+    if choice not in NEEDS_ROLE:
+        return True
+    messenger = ctx.messengers.get(turn.event.ref.platform)
+    if not isinstance(messenger, RsvpRoles) or not messenger.rsvp_role_required():
+        return True
+    return await messenger.holds_rsvp_role(turn.event)
+
+
 class RsvpFlow:
     name = RSVP_FLOW
 
@@ -62,6 +78,8 @@ class RsvpFlow:
         return [stale_button(texts.STALE_NEXT_STEP)]  # this flow never holds a conversation
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
+        if not await may_answer(ctx, turn, payload.rpartition(":")[2]):
+            return [OutgoingMessage(texts.RSVP_ROLE_ONLY)]
         press = RSVP.decode(payload)
         if press is None or (press.choice not in CHOICES and press.choice != "x"):
             return [stale_button(texts.STALE_NEXT_STEP)]

@@ -8,6 +8,7 @@ timer is a ``circle_timer`` row in the due queue, subject the session id.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,13 +41,16 @@ from handlers.circles.common import (
 from handlers.circles.schedule import scheduled_occurrence
 from handlers.context import Context, Replies, Turn
 from handlers.dispatcher import stale_button
-from handlers.messaging import ConversationRef, OutgoingMessage
+from handlers.logsafe import describe_exception
+from handlers.messaging import ConversationRef, OutgoingMessage, VoicePresence
 from handlers.outbox import deliver
 from handlers.profile import format_time
 from handlers.routes import decode_any
 from storage.circles import Attendance, Circle, Occurrence, Session, SpeakingOrder
 from storage.due_queue import DueWork
 from storage.people import AccountAddress
+
+log = logging.getLogger(__name__)
 
 SHARE_SECONDS = 180
 EXTENSION = timedelta(minutes=2)
@@ -113,6 +117,7 @@ async def start(ctx: Context, turn: Turn, circle: Circle, args: tuple[str, ...])
         now=now,
     )
     if session is None:
+        await count_present(ctx)  # whoever already sits in a voice room counts as here
         running = await ctx.storage.open_session(circle.id)
         opened = running.started_at if running else now
         local = opened.astimezone(ZoneInfo(circle.zone)).time()
@@ -137,7 +142,9 @@ async def start(ctx: Context, turn: Turn, circle: Circle, args: tuple[str, ...])
         order=texts.ORDER_QUIET if quiet else texts.ORDER_JOIN,
     )
     here = HERE.button(texts.IM_HERE, HerePress(session.id))
-    return await say_in_room(ctx, circle, OutgoingMessage.with_buttons(text, [here]))
+    replies = await say_in_room(ctx, circle, OutgoingMessage.with_buttons(text, [here]))
+    await count_present(ctx)  # people usually join the voice room before it starts
+    return replies
 
 
 async def next_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
@@ -341,6 +348,26 @@ async def arrived(ctx: Context, ref: ConversationRef) -> bool:
         if session is not None:
             return await ctx.storage.mark_here(session.id, person.id, ctx.clock())
     return False
+
+
+async def count_present(ctx: Context) -> int:
+    """Count as here everyone sitting in a voice room whose circle has a session open, on
+    every platform whose messenger can say who sits where (:class:`VoicePresence`). Run as a
+    session opens; never raises (a failure is logged by type, the session goes on)."""
+    counted = 0
+    try:
+        for messenger in ctx.messengers:
+            if not isinstance(messenger, VoicePresence):
+                continue
+            platform = messenger.platform
+            for room, people in await messenger.voice_rooms():
+                if not people or not await ctx.storage.circles_at_venue(platform, room):
+                    continue
+                for user_id in people:
+                    counted += await arrived(ctx, ConversationRef(platform, room, user_id))
+    except Exception as exc:
+        log.error("counting who is in the voice rooms failed: %s", describe_exception(exc))
+    return counted
 
 
 async def person_left(ctx: Context, ref: ConversationRef) -> bool:
