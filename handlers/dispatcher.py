@@ -109,10 +109,26 @@ class Dispatcher:
         return [OutgoingMessage(texts.IDLE)]
 
     async def _turn(self, event: IncomingEvent) -> Turn:
+        """Who sent ``event`` and where their conversation is. A stored conversation that
+        cannot be read (damaged, or sealed under another key) must not take /sos, /help or
+        /deleteme down with it: the turn goes on without it, and without the person if even
+        that cannot be read, so the command answers with what it can."""
         storage = self.ctx.storage
         address = AccountAddress(event.ref.platform, event.ref.user_id)
-        person, roles, state = await storage.turn_facts(address)
-        return Turn(event=event, person=person, roles=roles, state=state)
+        try:
+            person, roles, state = await storage.turn_facts(address)
+            return Turn(event=event, person=person, roles=roles, state=state)
+        except Exception as exc:
+            log.error(
+                "event %s: conversation unreadable: %s", event.event_id, describe_exception(exc)
+            )
+        try:
+            person = await storage.person_for_account(address)
+            roles = await storage.roles_of(person.id) if person is not None else frozenset()
+            return Turn(event=event, person=person, roles=frozenset(roles), state=None)
+        except Exception as exc:
+            log.error("event %s: person unreadable: %s", event.event_id, describe_exception(exc))
+            return Turn(event=event, person=None, roles=frozenset(), state=None)
 
     async def _command(self, turn: Turn, command: Command) -> Replies:
         spec = self.commands.get(command.name)
