@@ -10,6 +10,7 @@ an erasure can reach every capability through its hooks without importing any of
 from __future__ import annotations
 
 import asyncio
+import enum
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -93,6 +94,17 @@ class FlowHandler(Protocol):
 CommandFunc = Callable[[Context, Turn, tuple[str, ...]], Awaitable[Replies]]
 
 
+class GroupReply(enum.Enum):
+    """How a command typed in a group or server channel is answered."""
+
+    PRIVATELY = "privately"
+    """Anything personal (the default): the answer goes to the person's private chat, and the
+    group hears only that it was sent there, or where to ask if it could not be."""
+    HERE = "here"
+    """In the group itself: the command is about the group (running a circle there), or keeps
+    what is personal private by itself (``/sos``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CommandSpec:
     """A slash command: who may use it and the line /help shows for it."""
@@ -104,6 +116,7 @@ class CommandSpec:
     """``None``: anyone, even before onboarding. Otherwise an onboarded person with one of these."""
     needs_person: bool = True
     arg_hint: str = ""
+    in_groups: GroupReply = GroupReply.PRIVATELY
 
     def allowed(self, roles: frozenset[Role], onboarded: bool) -> bool:
         """Whether a person with ``roles`` may run it (and see it in /help and menus)."""

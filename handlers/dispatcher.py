@@ -5,14 +5,17 @@ raises can stop a crisis reply, which is built before any flow runs.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import replace
 
-from handlers.context import CommandSpec, Context, Replies, Turn
+from handlers.context import CommandSpec, Context, GroupReply, Replies, Turn
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
     ButtonPress,
     ChatKind,
     Command,
+    DeliveryError,
     IncomingEvent,
     OutgoingMessage,
     Text,
@@ -22,6 +25,10 @@ from handlers.texts import common as texts
 from storage.people import AccountAddress, Role
 
 log = logging.getLogger(__name__)
+
+PRIVATE_SEND_SECONDS = 10.0
+"""How long a personal answer to a command typed in a group may take to reach the person's
+private chat before the group is told to ask there instead."""
 
 
 class Dispatcher:
@@ -140,7 +147,29 @@ class Dispatcher:
                 return [OutgoingMessage(texts.NEED_ONBOARDING)]
             names = " or ".join(sorted(f"{role.value}s" for role in spec.roles or ()))
             return [OutgoingMessage(texts.NOT_FOR_YOUR_ROLE.format(name=spec.name, roles=names))]
+        event = turn.event
+        if (
+            event.chat_kind is not ChatKind.DIRECT
+            and not event.private_replies
+            and spec.in_groups is GroupReply.PRIVATELY
+        ):
+            return await self._privately(turn, spec, command)
         return await spec.run(self.ctx, turn, command.args)
+
+    async def _privately(self, turn: Turn, spec: CommandSpec, command: Command) -> Replies:
+        """Run a personal command typed in a group as if typed in the person's private chat,
+        send its answer there, and tell the group only that (or where to ask instead)."""
+        private = turn.event.private_ref
+        event = replace(turn.event, ref=private, chat_kind=ChatKind.DIRECT)
+        replies = await spec.run(self.ctx, replace(turn, event=event), command.args)
+        try:
+            async with asyncio.timeout(PRIVATE_SEND_SECONDS):
+                for reply in replies:
+                    await self.ctx.messengers.send(private, reply)
+        except (DeliveryError, TimeoutError) as exc:
+            log.info("event %s: no private chat (%s)", event.event_id, describe_exception(exc))
+            return [OutgoingMessage(texts.ASK_PRIVATELY.format(name=spec.name))]
+        return [OutgoingMessage(texts.SENT_PRIVATELY)] if replies else []
 
 
 def stale_button(next_step: str = texts.STALE_NEXT_STEP) -> OutgoingMessage:

@@ -92,6 +92,9 @@ class IncomingEvent:
     """The platform's update/interaction id, the only identifier errors are logged with."""
     edited: bool = False
     """An edit of an earlier message: only the crisis screen reads it, no flow answers it."""
+    private_replies: bool = False
+    """The replies reach only the sender wherever it was sent (a Discord interaction answered
+    ephemerally), so even a personal answer may go back the way it came."""
     raw: Any = field(default=None, compare=False, repr=False)
     """The platform object, for logging and debugging only: the core never reads it."""
 

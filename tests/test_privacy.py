@@ -13,6 +13,7 @@ from handlers.dispatcher import Dispatcher
 from handlers.messaging import ChatKind
 from handlers.privacy import texts
 from handlers.privacy.data import purge_expired
+from handlers.texts import common
 from scheduling.housekeeping import housekeeping
 from scheduling.scheduler import build_scheduler
 from storage.crypto import CipherError, TextCipher
@@ -49,16 +50,19 @@ async def test_mydata_sends_the_json_file_and_a_readable_summary(
         await storage.close()
 
 
-async def test_mydata_and_deleteme_only_in_a_private_chat(
-    dispatcher: Dispatcher, storage: SqliteStorage
+async def test_mydata_and_deleteme_typed_in_a_group_are_answered_only_privately(
+    dispatcher: Dispatcher, storage: SqliteStorage, messenger: RecordingMessenger
 ) -> None:
     dm = Chat(dispatcher, user_id="u1")
     await onboard(dm)
     group = Chat(dispatcher, user_id="u1", chat_kind=ChatKind.GROUP)
     for command in ("mydata", "deleteme"):
         (reply,) = await group.command(command)
-        assert reply.text == texts.PRIVATE_CHAT_ONLY.format(name=command)
+        assert reply.text == common.SENT_PRIVATELY
         assert reply.document is None and not reply.buttons
+    private = messenger.to("u1")
+    assert private[0].document is not None  # the export, in the person's own chat
+    assert private[1].buttons  # the erasure asks there, and nothing is erased yet
     assert await storage.person_for_account(AccountAddress("test", "u1")) is not None
 
 

@@ -234,6 +234,7 @@ class DiscordAdapter:
             display_name=interaction.user.display_name,
             chat_kind=chat_kind,
             event_id=f"discord-interaction-{interaction.id}",
+            private_replies=ephemeral,  # seen by the person alone, even in a server channel
             raw=interaction,
         )
         if not deferred:  # too late for follow-ups: deliver the way a prompt would go

@@ -5,26 +5,33 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handlers.account import help_texts as texts
-from handlers.context import Capability, CommandSpec, Context, Replies, Turn
+from handlers.context import Capability, CommandSpec, Context, GroupReply, Replies, Turn
 from handlers.crisis.reply import crisis_line
-from handlers.messaging import OutgoingMessage
+from handlers.messaging import ChatKind, OutgoingMessage
 from storage.people import AccountAddress, Role
 
 CommandListing = Callable[[frozenset[Role], bool], list[CommandSpec]]
 
 
 async def show_help(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
-    """The commands the person may use, in the program's order, and the crisis line."""
+    """The commands the person may use, in the program's order, and the crisis line. Seen by
+    a group, it lists what anyone may use: a person's own list would tell the group their role."""
     onboarded = turn.person is not None and turn.person.onboarded
+    roles = turn.roles
+    event = turn.event
+    if event.chat_kind is not ChatKind.DIRECT and not event.private_replies:
+        onboarded, roles = False, frozenset()
     lines = [texts.HELP_HEADER]
-    for spec in ctx.capabilities.commands_for(turn.roles, onboarded):
+    for spec in ctx.capabilities.commands_for(roles, onboarded):
         name = f"{spec.name} {spec.arg_hint}".strip()
         lines.append(texts.HELP_LINE.format(name=name, description=spec.description))
     lines += ["", texts.HELP_FOOTER.format(crisis_line=crisis_line(ctx.program))]
     return [OutgoingMessage("\n".join(lines))]
 
 
-CAPABILITY = Capability(commands=(CommandSpec("help", "list what you can do", show_help),))
+CAPABILITY = Capability(
+    commands=(CommandSpec("help", "list what you can do", show_help, in_groups=GroupReply.HERE),)
+)
 
 
 async def personal_menu(

@@ -50,7 +50,7 @@ from handlers.circles.schedule import (
     schedule_reminders,
     scheduled_occurrence,
 )
-from handlers.context import Capability, CommandSpec, Context, Replies, Turn
+from handlers.context import Capability, CommandSpec, Context, GroupReply, Replies, Turn
 from handlers.dispatcher import stale_button
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
@@ -308,8 +308,15 @@ CAPABILITY = Capability(
             circle_command,
             LEADERS,
             arg_hint="create|edit|cancel|here|start|end|handover",
+            in_groups=GroupReply.HERE,  # run in the circle's room; the set-up moves to a DM
         ),
-        CommandSpec("next", texts.HELP_NEXT, circles_session.next_command, LEADERS),
+        CommandSpec(
+            "next",
+            texts.HELP_NEXT,
+            circles_session.next_command,
+            LEADERS,
+            in_groups=GroupReply.HERE,
+        ),
     ),
     flows=(
         circles_create.CreateFlow(),

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.context import Capability, CommandSpec, Context, Replies, Turn
+from handlers.context import Capability, CommandSpec, Context, GroupReply, Replies, Turn
 from handlers.crisis import reply as crisis
 from handlers.logsafe import describe_exception
 from handlers.mentoring import escalation_texts as texts
@@ -315,6 +315,7 @@ CAPABILITY = Capability(
             "get help right now: crisis lines, and your mentor is alerted",
             sos,
             needs_person=False,
+            in_groups=GroupReply.HERE,  # the resources where they asked; the rest privately
         ),
     ),
 )

@@ -28,6 +28,11 @@ SOMETHING_WENT_WRONG = (
 )
 UNSUPPORTED_MESSAGE = "I can only read text messages and buttons. Could you type it out instead?"
 NEED_ONBOARDING = "Let's get you set up first: send /start."
+SENT_PRIVATELY = "I've sent that to you in a private message, to keep it between us."
+ASK_PRIVATELY = (
+    "That's personal, so I only answer it in a private chat. Open a private chat with me and "
+    "send /{name} there."
+)
 GROUP_WELCOME = (
     "Hello, everyone. I'm the peer support program's bot. A facilitator can set up a peer "
     "circle here with /circle create, and anyone can send /help to see what I do."
