@@ -7,6 +7,7 @@ would show and at what the database holds.
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from collections.abc import AsyncIterator
@@ -16,17 +17,21 @@ import pytest
 
 from bot.adapters.discord import DiscordSettings
 from bot.adapters.discord_views import thread_name
+from handlers.mentoring.pairing import pair
 from handlers.messaging import (
     DeliveryError,
     Document,
     Image,
     OutgoingMessage,
 )
+from handlers.texts import common
+from storage.people import Role
 from storage.sqlite import SqliteStorage
 from tests.support.clock import FakeClock
 from tests.support.discord_world import (
     World,
     discord_world,
+    join,
     newest_button,
 )
 
@@ -272,3 +277,28 @@ async def test_document_is_an_attachment(world: World) -> None:
     both = OutgoingMessage("Both", image=picture, document=Document(data, "my.json"))
     await world.send(both)
     assert sorted(a.filename for a in world.dm()[-1].attachments) == ["chart.png", "my.json"]
+
+
+async def test_personal_commands_typed_in_a_server_channel_are_answered_by_dm(
+    storage: SqliteStorage, clock: FakeClock
+) -> None:
+    """The audit's case with the message-content intent on: a mentor types /mentees and a
+    mentee /safetyplan and /link in a server channel; the answers go to their DMs and the
+    channel sees only that they did."""
+    async with discord_world(storage, clock, message_content=True) as world:
+        await world.onboard()  # Sam
+        mentor = await join(world, "Mo", role=Role.MENTOR)
+        ctx = world.running[0] if world.running else None
+        assert ctx is not None
+        await pair(ctx, await world.person_id(), await mentor.person_id())
+
+        await mentor.member.send(world.general, "/mentees")
+        await world.member.send(world.general, "/safetyplan")
+        await world.member.send(world.general, "/link")
+        await world.env.settle()
+
+        assert "Sam" in mentor.dm_with("Sam")  # the list, in the mentor's DM
+        assert any("safety plan" in text.lower() for text in world.dm_texts())
+        assert any(re.search(r"\b[A-Z0-9]{8}\b", text) for text in world.dm_texts())
+        said = [m.content for m in world.general.history() if m.author.bot]
+        assert said == [common.SENT_PRIVATELY] * 3

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import struct
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -38,12 +39,13 @@ from handlers.program import ProgramSettings
 from handlers.texts import common
 from handlers.texts import profile as profile_texts
 from scheduling.due import DueWorker
-from storage.people import AccountAddress, Role
+from storage.people import AccountAddress, InviteCode, Role
 from storage.sqlite import SqliteStorage
 from tests.support import FakeClock
 from tests.support.emulator import EmulatorHandle, launch_emulator
 
 USER = 5151
+MENTOR = 6161
 GROUP = -4242
 WAIT = 5.0
 Msg = dict[str, Any]
@@ -104,9 +106,9 @@ class Person:
         return all([await self.emu.callback_answer(q) is not None for q in self.queries])
 
 
-async def onboard(person: Person) -> Msg:
+async def onboard(person: Person, start: str = "/start") -> Msg:
     """/start, consent, name, Denver, yes, 8pm; returns the welcome message."""
-    await person.say("/start")
+    await person.say(start)
     welcome = await person.expect(lambda m: "reply_markup" in m)
     await person.press(welcome, ob_texts.CONSENT_YES)
     await person.expect(says("What name"))
@@ -504,3 +506,29 @@ async def test_added_to_a_group_by_a_facilitator_it_stays(
     [said] = await emu.wait_for_bot_messages(GROUP, 1, within=WAIT)
     assert said["text"] == common.GROUP_WELCOME
     assert await emu.calls("leaveChat") == []
+
+
+@pytest.mark.e2e
+async def test_personal_commands_typed_in_a_group_are_answered_privately(
+    adapter: TelegramAdapter, person: Person, emu: EmulatorHandle, storage: SqliteStorage
+) -> None:
+    """The audit's case: a mentor types /mentees and a mentee /safetyplan and /link in a
+    group; the answers reach each one's private chat and the group sees only that they did."""
+    now = datetime.now(UTC)
+    await storage.create_invite(InviteCode("MENTOR01", Role.MENTOR, 1, now, now + timedelta(1)))
+    mentor = Person(emu, MENTOR)
+    await onboard(mentor, "/start MENTOR01")
+    await mentor.say("/invite")
+    code = re.search(r"\b([A-Z0-9]{8})\b", (await mentor.expect(says("code")))["text"])
+    assert code is not None
+    await onboard(person, f"/start {code[1]}")  # Sam, paired with the mentor
+
+    in_group, mentor_in_group = Person(emu, USER, chat_id=GROUP), Person(emu, MENTOR, GROUP)
+    await mentor_in_group.say("/mentees")
+    await mentor.expect(says("Sam"))  # the list, in the mentor's own chat
+    await in_group.say("/safetyplan")
+    await person.expect(says("safety plan"))
+    await in_group.say("/link")
+    await person.expect(lambda m: re.search(r"[A-Z0-9]{8}", m.get("text") or "") is not None)
+    public = [m["text"] for m in await emu.bot_messages(GROUP)]
+    assert public == [common.SENT_PRIVATELY] * 3

@@ -134,11 +134,22 @@ def newest_button(messages: list[discord.Message], label: str) -> tuple[discord.
 
 @asynccontextmanager
 async def discord_world(
-    storage: SqliteStorage, clock: FakeClock, *, all_deferred: bool = True, **settings: Any
+    storage: SqliteStorage,
+    clock: FakeClock,
+    *,
+    all_deferred: bool = True,
+    message_content: bool = False,
+    **settings: Any,
 ) -> AsyncIterator[World]:
-    # Discord's portal approves no privileged intent here: the bot must not need one.
+    """``message_content``: the portal approves that privileged intent and the adapter asks
+    for it, so typed messages in server channels are readable. Otherwise Discord's portal
+    approves no privileged intent: the bot must not need one."""
+    approved = discord.Intents.default()
+    approved.message_content = message_content
     placeholder = discord.Client(intents=discord.Intents.default())
-    env = simcord.Env(placeholder, approved_intents=discord.Intents.default())
+    env = simcord.Env(placeholder, approved_intents=approved)
+    if message_content:
+        settings["message_content"] = True
     await env.start()
     try:
         guild = env.create_guild("Recovery Program")
