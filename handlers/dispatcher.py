@@ -20,7 +20,7 @@ from handlers.messaging import (
     OutgoingMessage,
     Text,
 )
-from handlers.screening import CrisisAssessment, SafetyNet
+from handlers.screening import CrisisAssessment, SafetyNet, screen
 from handlers.texts import common as texts
 from storage.people import AccountAddress, Role
 
@@ -52,7 +52,7 @@ class Dispatcher:
         log.debug(
             "event %s: %s on %s", event.event_id, type(event.kind).__name__, event.ref.platform
         )
-        assessment = self._screen(event)
+        assessment = await self._screen(event)
         if assessment is not None and assessment.is_crisis:
             return [await self._crisis(event, assessment)]
         if event.edited:
@@ -63,7 +63,7 @@ class Dispatcher:
             log.error("event %s failed: %s", event.event_id or "?", describe_exception(exc))
             return [OutgoingMessage(texts.SOMETHING_WENT_WRONG)]
 
-    def _screen(self, event: IncomingEvent) -> CrisisAssessment | None:
+    async def _screen(self, event: IncomingEvent) -> CrisisAssessment | None:
         kind = event.kind
         text = kind.text if isinstance(kind, Text) else None
         if isinstance(kind, Command) and kind.args:
@@ -71,7 +71,7 @@ class Dispatcher:
         if not text:
             return None
         try:
-            return self.safety.assess(text)
+            return await screen(self.safety.assess, text)
         except Exception as exc:  # the screen must never take the message down with it
             log.error(
                 "crisis screen failed on event %s: %s", event.event_id, describe_exception(exc)

@@ -7,6 +7,7 @@ screen and the reply, and the mentoring capability the alert, through :class:`Sa
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final
@@ -46,3 +47,25 @@ class SafetyNet:
     assess: Callable[[str], CrisisAssessment]
     reply: CrisisReply
     alert: CrisisAlert | None = None
+
+
+SCREEN_CHUNK = 4_000
+"""Texts longer than this (more than any platform sends in one message) are screened in
+overlapping chunks of this size with the event loop free between them, so a 100 KB payload
+never holds everyone else's turn for the ~200 ms one pass over it takes."""
+SCREEN_OVERLAP = 400
+"""Each chunk repeats the end of the one before: more than a phrase plus the context the screen
+reads around it, so a phrase across a boundary is seen whole in one chunk."""
+
+
+async def screen(assess: Callable[[str], CrisisAssessment], text: str) -> CrisisAssessment:
+    """``assess`` over all of ``text``, never skipping any of it, in bounded steps; the first
+    chunk that looks like a crisis answers."""
+    if len(text) <= SCREEN_CHUNK:
+        return assess(text)
+    for start in range(0, len(text), SCREEN_CHUNK - SCREEN_OVERLAP):
+        found = assess(text[start : start + SCREEN_CHUNK])
+        if found.is_crisis:
+            return found
+        await asyncio.sleep(0)  # let other people's turns run between chunks
+    return NOT_CRISIS

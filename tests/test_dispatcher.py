@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from itertools import pairwise
+
 import pytest
 
+from handlers.crisis import assess
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import ChatKind, ConversationRef, IncomingEvent, Text
+from handlers.screening import SCREEN_CHUNK, CrisisAssessment, screen
 from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from tests.support import Chat, onboard
@@ -64,3 +69,41 @@ async def test_a_failing_flow_apologises_without_a_traceback(
     logged = [r.getMessage() for r in caplog.records if r.name == "handlers.dispatcher"]
     assert any("ValueError at handlers" in m or "ValueError at" in m for m in logged)
     assert not any("typed" in m for m in logged)  # the exception's message is never logged
+
+
+async def test_a_huge_message_is_screened_whole_without_holding_the_loop(
+    dispatcher: Dispatcher, chat: Chat
+) -> None:
+    """A 100 KB text is longer than anyone can send, so it is refused; but it is screened
+    first, all of it, in chunks with the loop free between them."""
+    filler = "I had a long day at work and went to a meeting after. " * 2000
+    # at the start, across the first chunk's end (seen whole in the next), mid-way, at the end
+    for at in (0, SCREEN_CHUNK - 10, len(filler) // 2, len(filler)):
+        text = filler[:at] + " i want to end my life " + filler[at:]
+        [reply] = await chat.say(text)
+        assert "988" in reply.text, at
+    [refused] = await chat.say(filler)
+    assert "longer than I can take" in refused.text
+
+
+async def test_the_screen_lets_other_turns_run_between_chunks() -> None:
+    ticks = 0
+    seen_at: list[int] = []
+
+    async def other_turns() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    def counting_assess(chunk: str) -> CrisisAssessment:
+        seen_at.append(ticks)
+        return assess(chunk)
+
+    running = asyncio.create_task(other_turns())
+    await asyncio.sleep(0)
+    found = await screen(counting_assess, "a calm sentence about my day. " * 4000)
+    running.cancel()
+    assert not found.is_crisis
+    assert len(seen_at) > 30  # 120,000 characters, 3,600 new ones a chunk
+    assert all(later > earlier for earlier, later in pairwise(seen_at))
