@@ -9,6 +9,7 @@ with a kind sentence saying what to do instead.
 from __future__ import annotations
 
 import enum
+import functools
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from handlers.context import Context, Turn, save_state
-from handlers.messaging import Button, OutgoingMessage
+from handlers.messaging import OutgoingMessage
+from handlers.routes import Route
 from handlers.texts import common as common_texts
 from handlers.texts import profile as texts
 from handlers.timing import TimingError, ZoneMatch, parse_time_of_day, resolve_zone
@@ -37,6 +39,57 @@ COMMON_TIMES = (time(8, 0), time(12, 0), time(18, 0), time(20, 0))
 
 class ProfileAnswerError(ValueError):
     """An answer we could not use; ``str()`` is the kind sentence to send back."""
+
+
+@dataclass(frozen=True, slots=True)
+class NamePress:
+    """The suggested name, pressed."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneYesPress:
+    """Yes, that is my time zone."""
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneNoPress:
+    """No, let me type it again."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimePress:
+    """A check-in time (``HH:MM``), pressed."""
+
+    time: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRoutes:
+    """The profile questions' buttons in one flow; their payloads start with the flow's name."""
+
+    name: Route[NamePress]
+    zone_yes: Route[ZoneYesPress]
+    zone_no: Route[ZoneNoPress]
+    time: Route[TimePress]
+
+    @property
+    def all(
+        self,
+    ) -> tuple[Route[NamePress], Route[ZoneYesPress], Route[ZoneNoPress], Route[TimePress]]:
+        return (self.name, self.zone_yes, self.zone_no, self.time)
+
+
+@functools.cache
+def profile_routes(flow: str) -> ProfileRoutes:
+    """The routes of the profile questions asked by ``flow`` (onboarding and /settings)."""
+    return ProfileRoutes(
+        name=Route(flow, "name:{name}", NamePress),
+        zone_yes=Route(flow, "zone:yes", ZoneYesPress),
+        zone_no=Route(flow, "zone:no", ZoneNoPress),
+        time=Route(flow, "time:{time}", TimePress),
+    )
 
 
 def suggest_pseudonym() -> str:
@@ -63,7 +116,11 @@ def ask_name(flow: str) -> OutgoingMessage:
     suggestion = suggest_pseudonym()
     return OutgoingMessage.with_buttons(
         texts.ASK_NAME,
-        [Button(texts.USE_SUGGESTION.format(name=suggestion), f"{flow}:name:{suggestion}")],
+        [
+            profile_routes(flow).name.button(
+                texts.USE_SUGGESTION.format(name=suggestion), NamePress(suggestion)
+            )
+        ],
     )
 
 
@@ -92,12 +149,16 @@ def confirm_zone(flow: str, match: ZoneMatch, now: datetime) -> OutgoingMessage:
     local = now.astimezone(ZoneInfo(match.zone))
     return OutgoingMessage.with_buttons(
         texts.CONFIRM_ZONE.format(label=match.label, local_time=format_time(local.time())),
-        [Button(texts.ZONE_YES, f"{flow}:zone:yes"), Button(texts.ZONE_NO, f"{flow}:zone:no")],
+        [
+            profile_routes(flow).zone_yes.button(texts.ZONE_YES, ZoneYesPress()),
+            profile_routes(flow).zone_no.button(texts.ZONE_NO, ZoneNoPress()),
+        ],
     )
 
 
 def ask_time(flow: str, question: str = texts.ASK_TIME) -> OutgoingMessage:
-    buttons = [Button(format_time(t), f"{flow}:time:{t.strftime('%H:%M')}") for t in COMMON_TIMES]
+    route = profile_routes(flow).time
+    buttons = [route.button(format_time(t), TimePress(t.strftime("%H:%M"))) for t in COMMON_TIMES]
     return OutgoingMessage.with_buttons(question, buttons, per_row=4)
 
 

@@ -123,3 +123,32 @@ def test_a_route_must_name_each_field() -> None:
         Route("zz", "{a}", Two)
     assert Route("zz", "{a}:x:{b}", Two).decode("7:x:y") == Two(7, "y")
     assert Route("zz", "{a}:x:{b}", Two).decode("7:q:y") is None
+
+
+def test_payloads_stay_byte_identical() -> None:
+    """Buttons already sitting in people's chats keep working: each route writes exactly the
+    payload the flow wrote before it had routes."""
+    from handlers.account.linking import PROMPTS, PromptsPress
+    from handlers.account.onboarding import (
+        CONSENT_NO,
+        CONSENT_YES,
+        ConsentNoPress,
+        ConsentYesPress,
+    )
+    from handlers.account.settings import MENU, MenuPress
+    from handlers.profile import NamePress, TimePress, ZoneNoPress, ZoneYesPress, profile_routes
+
+    ob, st_ = profile_routes("ob"), profile_routes("st")
+    pairs = [
+        (CONSENT_YES.encode(ConsentYesPress()), "ob:consent:yes"),
+        (CONSENT_NO.encode(ConsentNoPress()), "ob:consent:no"),
+        (ob.name.encode(NamePress("Calm River")), "ob:name:Calm River"),
+        (ob.zone_yes.encode(ZoneYesPress()), "ob:zone:yes"),
+        (ob.zone_no.encode(ZoneNoPress()), "ob:zone:no"),
+        (ob.time.encode(TimePress("08:00")), "ob:time:08:00"),
+        (st_.time.encode(TimePress("20:00")), "st:time:20:00"),
+        (MENU.encode(MenuPress("quiet")), "st:menu:quiet"),
+        (PROMPTS.encode(PromptsPress("discord")), "lk:prompts:discord"),
+    ]
+    # MORE_PAIRS
+    assert [new for new, _ in pairs] == [old for _, old in pairs]

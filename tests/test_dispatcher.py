@@ -7,6 +7,7 @@ from itertools import pairwise
 
 import pytest
 
+from handlers.account.onboarding import CONSENT_YES, ConsentYesPress
 from handlers.crisis import assess
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import ChatKind, ConversationRef, IncomingEvent, Text
@@ -22,7 +23,7 @@ async def test_edits_are_screened_but_never_answer_a_question(
     dispatcher: Dispatcher, chat: Chat, storage: SqliteStorage
 ) -> None:
     await chat.command("start")
-    await chat.press("ob:consent:yes")
+    await chat.press(CONSENT_YES.encode(ConsentYesPress()))
     edit = IncomingEvent(REF, Text("Sam"), event_id="e1", edited=True)
     assert await dispatcher.handle(edit) == []
     state = await storage.load_conversation(AccountAddress("test", "1001"))

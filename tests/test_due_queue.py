@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from handlers.account.settings import MENU, MenuPress
 from handlers.app import assemble
 from handlers.checkins.schedule import after_schedule_change
 from handlers.context import Context
@@ -285,7 +286,7 @@ async def test_pause_resume_and_new_time_move_the_row(
     assert await storage.get_due("checkin", str(pid)) is None
     await chat.command("resume")
     await chat.command("settings")
-    await chat.press("st:menu:time")
+    await chat.press(MENU.encode(MenuPress("time")))
     await chat.say("7am")
     row = await storage.get_due("checkin", str(pid))
     assert row is not None and row.due_at == datetime(2026, 11, 28, 14, 0, tzinfo=UTC)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from handlers.account.onboarding import CONSENT_YES, ConsentYesPress
 from handlers.app import assemble, build_dispatcher
 from handlers.checkins import alerts as checkin_alerts
 from handlers.context import Context
@@ -145,7 +146,7 @@ async def test_crisis_during_onboarding_pings_the_inviting_mentor(
     code = (await mentor.command("invite"))[0].text.split("*")[1]
     newcomer = Chat(dispatcher, user_id="u9")
     await newcomer.command("start", code)
-    await newcomer.press("ob:consent:yes")  # paired now; asked for a name next
+    await newcomer.press(CONSENT_YES.encode(ConsentYesPress()))  # paired now; asked for a name next
     [reply] = await newcomer.say("i dont want to be alive anymore")
     assert "988" in reply.text and "let your mentor know" in reply.text
     [ping] = pings(messenger, "m1")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from handlers.account.settings import MENU, MenuPress
 from handlers.context import Context
 from handlers.goals.cards import progress_bar
 from handlers.goals.flow import MAX_OPEN_GOALS, MAX_TITLE_CHARS
 from handlers.goals.review import GOAL_REVIEW, run_goal_review
+from handlers.profile import ZoneYesPress, profile_routes
 from scheduling.due import DueWorker
 from storage.deliveries import DeliveryStatus
 from storage.goals import GoalTerm
@@ -239,9 +241,9 @@ async def test_a_new_time_zone_moves_the_queued_review(
     await chat.command("goal", "review")
     await chat.press_label("Sunday")
     await chat.command("settings")
-    await chat.press("st:menu:zone")
+    await chat.press(MENU.encode(MenuPress("zone")))
     await chat.say("Europe/London")
-    await chat.press("st:zone:yes")
+    await chat.press(profile_routes("st").zone_yes.encode(ZoneYesPress()))
     row = await storage.get_due(GOAL_REVIEW, str(pid))
     # Sunday 29 Nov 2026, 10:00 in London (GMT) instead of in Denver.
     assert row is not None and row.due_at == datetime(2026, 11, 29, 10, 0, tzinfo=UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.account.linking import PROMPTS, PromptsPress
 from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.messaging import Messengers
@@ -43,7 +44,7 @@ async def test_link_across_platforms_makes_one_record(
     # Same record: the streak command works on Discord without onboarding again.
     assert "/start" not in (await on_discord.command("days"))[0].text
 
-    await on_discord.press("lk:prompts:discord")
+    await on_discord.press(PROMPTS.encode(PromptsPress("discord")))
     clock.set((await storage.get_due("checkin", str(person.id))).due_at)  # type: ignore[union-attr]
     await DueWorker(ctx).tick()
     assert discord.sent and not telegram.sent  # prompts now go to Discord

@@ -8,9 +8,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from handlers.account.onboarding import CONSENT_NO, CONSENT_YES, ConsentNoPress, ConsentYesPress
 from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.messaging import OutgoingMessage
+from handlers.profile import ZoneYesPress, profile_routes
 from storage.people import AccountAddress, InviteCode, Role
 from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock, onboard
@@ -54,7 +56,7 @@ async def test_happy_path(chat: Chat, storage: SqliteStorage) -> None:
 
 async def test_pseudonym_button(chat: Chat, storage: SqliteStorage) -> None:
     await chat.command("start")
-    await chat.press("ob:consent:yes")
+    await chat.press(CONSENT_YES.encode(ConsentYesPress()))
     await chat.press_label("Use")
     person = await storage.person_for_account(ADDRESS)
     assert person is not None and len(person.display_name.split()) == 2
@@ -62,7 +64,7 @@ async def test_pseudonym_button(chat: Chat, storage: SqliteStorage) -> None:
 
 async def test_declining_stores_nothing(chat: Chat, storage: SqliteStorage) -> None:
     await chat.command("start")
-    reply = await chat.press("ob:consent:no")
+    reply = await chat.press(CONSENT_NO.encode(ConsentNoPress()))
     assert "Nothing about you has been stored" in reply[0].text and "/start" in reply[0].text
     assert await storage.person_for_account(ADDRESS) is None
     assert await storage.load_conversation(ADDRESS) is None
@@ -70,7 +72,7 @@ async def test_declining_stores_nothing(chat: Chat, storage: SqliteStorage) -> N
 
 async def test_bare_offset_is_refused_with_a_reason(chat: Chat) -> None:
     await chat.command("start")
-    await chat.press("ob:consent:yes")
+    await chat.press(CONSENT_YES.encode(ConsentYesPress()))
     await chat.say("Sam")
     for offset in ("UTC+5", "-07:00", "GMT-7"):
         reply = await chat.say(offset)
@@ -81,12 +83,12 @@ async def test_bare_offset_is_refused_with_a_reason(chat: Chat) -> None:
 
 async def test_gibberish_keeps_the_question(chat: Chat, storage: SqliteStorage) -> None:
     await chat.command("start")
-    await chat.press("ob:consent:yes")
+    await chat.press(CONSENT_YES.encode(ConsentYesPress()))
     await chat.say("Sam")
     await chat.say("asdfghjkl")
     assert (await storage.load_conversation(ADDRESS)).step == "zone"  # type: ignore[union-attr]
     await chat.say("London")
-    await chat.press("ob:zone:yes")
+    await chat.press(profile_routes("ob").zone_yes.encode(ZoneYesPress()))
     for bad in ("25:00", "banana", "8:75", "13pm"):
         reply = await chat.say(bad)
         assert "Try" in reply[0].text  # says what would work
@@ -117,7 +119,7 @@ async def test_invite_codes(ctx: Context, clock: FakeClock, storage: SqliteStora
     await storage.create_invite(InviteCode("OLDCODE", Role.MENTOR, 1, now, expires_at=now))
     first = Chat(build_dispatcher(ctx), user_id="2001")
     await first.command("start", "MENTOR1")
-    replies = await first.press("ob:consent:yes")
+    replies = await first.press(CONSENT_YES.encode(ConsentYesPress()))
     assert "mentor" in texts(replies)
     person = await storage.person_for_account(AccountAddress("test", "2001"))
     assert person is not None and Role.MENTOR in await storage.roles_of(person.id)
@@ -128,7 +130,7 @@ async def test_invite_codes(ctx: Context, clock: FakeClock, storage: SqliteStora
     third = Chat(build_dispatcher(ctx), user_id="2003")
     expired = await third.command("start", "OLDCODE")
     assert "expired" in expired[0].text
-    await third.press("ob:consent:yes")
+    await third.press(CONSENT_YES.encode(ConsentYesPress()))
     person3 = await storage.person_for_account(AccountAddress("test", "2003"))
     assert person3 is not None and await storage.roles_of(person3.id) == {Role.MENTEE}
 
@@ -144,10 +146,10 @@ async def test_join_after_onboarding(chat: Chat, storage: SqliteStorage, clock: 
 
 
 async def test_stale_buttons(chat: Chat) -> None:
-    stale = await chat.press("ob:consent:yes")  # never started
+    stale = await chat.press(CONSENT_YES.encode(ConsentYesPress()))  # never started
     assert "/start" in stale[0].text
     await onboard(chat)
-    old = await chat.press("ob:zone:yes")
+    old = await chat.press(profile_routes("ob").zone_yes.encode(ZoneYesPress()))
     assert "already set up" in old[0].text
     unknown = await chat.press("zz:whatever")
     assert "older message" in unknown[0].text
@@ -155,7 +157,7 @@ async def test_stale_buttons(chat: Chat) -> None:
 
 async def test_ten_thousand_characters(chat: Chat, storage: SqliteStorage) -> None:
     await chat.command("start")
-    await chat.press("ob:consent:yes")
+    await chat.press(CONSENT_YES.encode(ConsentYesPress()))
     reply = await chat.say("a" * 10_000)
     assert "shorter" in reply[0].text
     assert (await storage.load_conversation(ADDRESS)).step == "name"  # type: ignore[union-attr]
@@ -163,7 +165,7 @@ async def test_ten_thousand_characters(chat: Chat, storage: SqliteStorage) -> No
 
 async def test_emoji_and_rtl_names(chat: Chat, storage: SqliteStorage) -> None:
     await chat.command("start")
-    await chat.press("ob:consent:yes")
+    await chat.press(CONSENT_YES.encode(ConsentYesPress()))
     await chat.say("\u202eSam\u202c 🌱 סאם")
     person = await storage.person_for_account(ADDRESS)
     assert person is not None and person.display_name == "Sam 🌱 סאם"
@@ -174,7 +176,7 @@ async def test_restart_mid_onboarding_resumes(
 ) -> None:
     chat = Chat(build_dispatcher(ctx))
     await chat.command("start")
-    await chat.press("ob:consent:yes")
+    await chat.press(CONSENT_YES.encode(ConsentYesPress()))
     await chat.say("Sam")
     await storage.close()
 
@@ -206,7 +208,7 @@ async def test_crisis_during_onboarding(chat: Chat, storage: SqliteStorage) -> N
 async def test_free_text_never_breaks_a_step(chat: Chat, storage: SqliteStorage, text: str) -> None:
     if await storage.load_conversation(ADDRESS) is None:
         await chat.command("start")
-        await chat.press("ob:consent:yes")
+        await chat.press(CONSENT_YES.encode(ConsentYesPress()))
     before = await storage.load_conversation(ADDRESS)
     replies = await chat.say(text)
     assert replies and all(r.text for r in replies)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from handlers.account.settings import MENU, MenuPress
+from handlers.profile import ZoneYesPress, profile_routes
 from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
 from tests.support import Chat, onboard
@@ -25,15 +27,15 @@ async def test_menu_changes_name_zone_and_quiet_hours(chat: Chat, storage: Sqlit
         "Check-in time",
         "Quiet hours",
     ]
-    await chat.press("st:menu:name")
+    await chat.press(MENU.encode(MenuPress("name")))
     assert "Alex" in (await chat.say("Alex"))[0].text
     await chat.command("settings")
-    await chat.press("st:menu:zone")
+    await chat.press(MENU.encode(MenuPress("zone")))
     confirm = (await chat.say("Europe/London"))[0]
     assert "Europe/London" in confirm.text
-    await chat.press("st:zone:yes")
+    await chat.press(profile_routes("st").zone_yes.encode(ZoneYesPress()))
     await chat.command("settings")
-    await chat.press("st:menu:quiet")
+    await chat.press(MENU.encode(MenuPress("quiet")))
     bad = (await chat.say("sometime"))[0].text
     assert "22:00-07:00" in bad  # says what would work
     saved = (await chat.say("11pm-6am"))[0].text
@@ -42,7 +44,7 @@ async def test_menu_changes_name_zone_and_quiet_hours(chat: Chat, storage: Sqlit
     assert person.display_name == "Alex"
     assert settings.timezone == "Europe/London" and settings.quiet_hours == "23:00-06:00"
     await chat.command("settings")
-    await chat.press("st:menu:quiet")
+    await chat.press(MENU.encode(MenuPress("quiet")))
     assert "off" in (await chat.say("off"))[0].text
     assert (await settings_of(storage))[1].quiet_hours == "off"
 
@@ -50,8 +52,8 @@ async def test_menu_changes_name_zone_and_quiet_hours(chat: Chat, storage: Sqlit
 async def test_stale_settings_button(chat: Chat) -> None:
     await onboard(chat)
     await chat.command("settings")
-    await chat.press("st:menu:done")
-    stale = (await chat.press("st:menu:name"))[0].text
+    await chat.press(MENU.encode(MenuPress("done")))
+    stale = (await chat.press(MENU.encode(MenuPress("name"))))[0].text
     assert "/settings" in stale
 
 

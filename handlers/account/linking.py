@@ -8,18 +8,30 @@ are one record. The person then picks where daily prompts go.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from handlers.account import linking_texts as texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
 from handlers.dispatcher import stale_button
-from handlers.messaging import Button, OutgoingMessage
+from handlers.messaging import OutgoingMessage
+from handlers.routes import Route
 from storage.links import LinkError
 from storage.people import Account
 
 FLOW = "lk"
 CODE_VALID_FOR = timedelta(minutes=10)
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True, slots=True)
+class PromptsPress:
+    """Send my daily prompts on this platform."""
+
+    platform: str
+
+
+PROMPTS = Route(FLOW, "prompts:{platform}", PromptsPress)
 
 
 def _platform_name(platform: str) -> str:
@@ -29,7 +41,7 @@ def _platform_name(platform: str) -> str:
 async def where_prompts_go(ctx: Context, person_id: int, text: str) -> OutgoingMessage:
     accounts = await ctx.storage.accounts_of(person_id)
     platforms = sorted({a.address.platform for a in accounts})
-    buttons = [Button(_platform_name(p), f"{FLOW}:prompts:{p}") for p in platforms]
+    buttons = [PROMPTS.button(_platform_name(p), PromptsPress(p)) for p in platforms]
     return OutgoingMessage.with_buttons(text, buttons)
 
 
@@ -72,9 +84,10 @@ class LinkFlow:
     name = FLOW
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        step, _, platform = payload.partition(":")
-        if turn.person is None or step != "prompts":
+        press = PROMPTS.decode(payload)
+        if turn.person is None or press is None:
             return [stale_button()]
+        platform = press.platform
         platforms = {a.address.platform for a in await ctx.storage.accounts_of(turn.person.id)}
         if platform not in platforms:
             return [stale_button()]

@@ -6,17 +6,78 @@ until then the only row about them is their place in this conversation, keyed by
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from handlers import profile
 from handlers.account import onboarding_texts as texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.crisis.reply import crisis_line
 from handlers.dispatcher import stale_button
 from handlers.mentoring import pairing as mentoring
-from handlers.messaging import Button, OutgoingMessage
-from handlers.profile import ProfileAnswerError
+from handlers.messaging import OutgoingMessage
+from handlers.profile import (
+    NamePress,
+    ProfileAnswerError,
+    TimePress,
+    ZoneNoPress,
+    ZoneYesPress,
+    profile_routes,
+)
+from handlers.routes import Route, decode_any
+from storage.conversations import ConversationState
 from storage.people import Account, InviteCode, InviteError, Role
 
 FLOW = "ob"
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentYesPress:
+    """I agree: store what I tell you."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentNoPress:
+    """No thanks: forget me."""
+
+
+CONSENT_YES = Route(FLOW, "consent:yes", ConsentYesPress)
+CONSENT_NO = Route(FLOW, "consent:no", ConsentNoPress)
+ROUTES: tuple[Route[Any], ...] = (CONSENT_YES, CONSENT_NO, *profile_routes(FLOW).all)
+
+_STEP_OF_PRESS: dict[type, str] = {
+    ConsentYesPress: "consent",
+    ConsentNoPress: "consent",
+    NamePress: "name",
+    ZoneYesPress: "zone_confirm",
+    ZoneNoPress: "zone_confirm",
+    TimePress: "time",
+}
+"""The step a person must be at for a press of each kind to count."""
+
+STEPS = frozenset({"consent", "name", "zone", "zone_confirm", "time"})
+
+
+@dataclass(frozen=True, slots=True)
+class OnboardingState:
+    """What onboarding keeps between messages: the step, the invite code given to /start
+    (until consent redeems it) and the time zone waiting to be confirmed."""
+
+    step: str
+    code: str | None = None
+    zone: str | None = None
+
+
+def load_state(state: ConversationState | None) -> OnboardingState | None:
+    """The saved onboarding state, or None if there is none or it has a shape this version
+    does not know (saved by an older one): the caller treats that as stale."""
+    if state is None or state.flow != FLOW or state.step not in STEPS:
+        return None
+    code = state.data.get("code")
+    zone = state.data.get("zone")
+    if not isinstance(code, str | None) or not isinstance(zone, str | None):
+        return None
+    return OnboardingState(state.step, code=code, zone=zone)
 
 
 def _welcome(ctx: Context, prefix: str = "") -> OutgoingMessage:
@@ -24,8 +85,8 @@ def _welcome(ctx: Context, prefix: str = "") -> OutgoingMessage:
     return OutgoingMessage.with_buttons(
         f"{prefix}\n\n{text}" if prefix else text,
         [
-            Button(texts.CONSENT_YES, f"{FLOW}:consent:yes"),
-            Button(texts.CONSENT_NO, f"{FLOW}:consent:no"),
+            CONSENT_YES.button(texts.CONSENT_YES, ConsentYesPress()),
+            CONSENT_NO.button(texts.CONSENT_NO, ConsentNoPress()),
         ],
     )
 
@@ -76,7 +137,8 @@ def _invite_problem(err: InviteError, code: str) -> str:
 
 async def _resume(ctx: Context, turn: Turn) -> Replies:
     """Ask again whatever question the person had reached (after a restart, or /start)."""
-    step = turn.state.step if turn.state is not None and turn.state.flow == FLOW else "name"
+    saved = load_state(turn.state)
+    step = saved.step if saved is not None else "name"
     assert turn.person is not None
     if step == "zone" or step == "zone_confirm":
         await save_state(ctx, turn, FLOW, "zone")
@@ -91,25 +153,34 @@ class OnboardingFlow:
     name = FLOW
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        step, _, value = payload.partition(":")
-        state = turn.state
-        if state is None or state.flow != FLOW or not _button_fits(state.step, step):
+        press = decode_any(payload, ROUTES)
+        state = load_state(turn.state)
+        if press is None or state is None or _STEP_OF_PRESS[type(press)] != state.step:
             if turn.person is not None and turn.person.onboarded:
                 return [stale_button(texts.STALE_SET_UP)]
             return [stale_button(texts.STALE_RESTART)]
-        if step == "consent":
-            return await self._consent(ctx, turn, accepted=value == "yes")
-        if step == "name":
-            return await self._name(ctx, turn, value)
-        if step == "zone":
-            if value == "yes":
-                return await self._zone_confirmed(ctx, turn)
-            await save_state(ctx, turn, FLOW, "zone")
-            return [OutgoingMessage(texts.ZONE_RETYPE)]
-        return await self._time(ctx, turn, value)
+        match press:
+            case ConsentYesPress():
+                return await self._consent(ctx, turn, state, accepted=True)
+            case ConsentNoPress():
+                return await self._consent(ctx, turn, state, accepted=False)
+            case NamePress(name=name):
+                return await self._name(ctx, turn, name)
+            case ZoneYesPress():
+                return await self._zone_confirmed(ctx, turn, state)
+            case ZoneNoPress():
+                await save_state(ctx, turn, FLOW, "zone")
+                return [OutgoingMessage(texts.ZONE_RETYPE)]
+            case TimePress(time=chosen):
+                return await self._time(ctx, turn, chosen)
+        return [stale_button(texts.STALE_RESTART)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
-        step = turn.state.step if turn.state is not None else "consent"
+        saved = load_state(turn.state)
+        if saved is None:  # a state this version does not know: start over safely
+            await end_flow(ctx, turn)
+            return [stale_button(texts.STALE_RESTART)]
+        step = saved.step
         if step == "consent":
             return [OutgoingMessage(texts.TAP_CONSENT), _welcome(ctx)]
         if turn.person is None:  # state says past consent but no person: start over safely
@@ -121,15 +192,17 @@ class OnboardingFlow:
             return await self._zone(ctx, turn, text)
         return await self._time(ctx, turn, text)
 
-    async def _consent(self, ctx: Context, turn: Turn, *, accepted: bool) -> Replies:
+    async def _consent(
+        self, ctx: Context, turn: Turn, state: OnboardingState, *, accepted: bool
+    ) -> Replies:
         if not accepted:
             await end_flow(ctx, turn)  # the only row we held: gone
             return [OutgoingMessage(texts.DECLINED)]
         replies: Replies = []
         role = Role.MENTEE
-        code = turn.state.data.get("code") if turn.state is not None else None
+        code = state.code
         invite: InviteCode | None = None
-        if isinstance(code, str):
+        if code is not None:
             try:
                 invite = await ctx.storage.redeem_invite(code, ctx.clock())
                 role = invite.role
@@ -162,10 +235,10 @@ class OnboardingFlow:
     async def _zone(self, ctx: Context, turn: Turn, text: str) -> Replies:
         return await profile.answer_zone(ctx, turn, FLOW, text)
 
-    async def _zone_confirmed(self, ctx: Context, turn: Turn) -> Replies:
-        assert turn.person is not None and turn.state is not None
-        zone = turn.state.data.get("zone")
-        if not isinstance(zone, str):
+    async def _zone_confirmed(self, ctx: Context, turn: Turn, state: OnboardingState) -> Replies:
+        assert turn.person is not None
+        zone = state.zone
+        if zone is None:
             await save_state(ctx, turn, FLOW, "zone")
             return [OutgoingMessage(texts.ZONE_RETYPE)]
         await ctx.storage.update_settings(turn.person.id, timezone=zone)
@@ -194,12 +267,6 @@ class OnboardingFlow:
                 )
             )
         ]
-
-
-def _button_fits(current_step: str, button_step: str) -> bool:
-    if button_step == "zone":
-        return current_step == "zone_confirm"
-    return current_step == button_step
 
 
 CAPABILITY = Capability(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers import profile
@@ -10,13 +13,80 @@ from handlers.account import onboarding_texts
 from handlers.account import settings_texts as texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
-from handlers.messaging import Button, OutgoingMessage
-from handlers.profile import ProfileAnswerError
+from handlers.messaging import OutgoingMessage
+from handlers.profile import (
+    NamePress,
+    ProfileAnswerError,
+    TimePress,
+    ZoneNoPress,
+    ZoneYesPress,
+    profile_routes,
+)
+from handlers.routes import Route, decode_any
 from handlers.timing import TimingError, parse_local_date, parse_quiet_hours
+from storage.conversations import ConversationState
 from storage.people import Role
 
 FLOW = "st"
 EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True, slots=True)
+class MenuPress:
+    """A settings menu button: ``name``, ``zone``, ``time``, ``quiet`` or ``done``."""
+
+    choice: str
+
+
+MENU = Route(FLOW, "menu:{choice}", MenuPress)
+ROUTES: tuple[Route[Any], ...] = (MENU, *profile_routes(FLOW).all)
+
+_STEP_OF_PRESS: dict[type, str] = {
+    MenuPress: "menu",
+    NamePress: "name",
+    ZoneYesPress: "zone_confirm",
+    ZoneNoPress: "zone_confirm",
+    TimePress: "time",
+}
+"""The step a person must be at for a press of each kind to count."""
+
+STEPS = frozenset({"menu", "name", "zone", "zone_confirm", "time", "quiet"})
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsState:
+    """What /settings keeps between messages: the step and a time zone awaiting a yes."""
+
+    step: str
+    zone: str | None = None
+
+
+def load_state(state: ConversationState | None) -> SettingsState | None:
+    """The saved settings state, or None if there is none or its shape is unknown (saved by
+    an older version): the caller treats that as stale."""
+    if state is None or state.flow != FLOW or state.step not in STEPS:
+        return None
+    zone = state.data.get("zone")
+    if not isinstance(zone, str | None):
+        return None
+    return SettingsState(state.step, zone=zone)
+
+
+@dataclass(frozen=True, slots=True)
+class _MenuChoice:
+    """Where a menu button leads: the step it opens and the question it asks."""
+
+    step: str
+    ask: Callable[[], OutgoingMessage]
+
+
+_MENU: dict[str, _MenuChoice] = {
+    "name": _MenuChoice("name", lambda: profile.ask_name(FLOW)),
+    "zone": _MenuChoice("zone", lambda: OutgoingMessage(onboarding_texts.ZONE_RETYPE)),
+    "time": _MenuChoice("time", lambda: profile.ask_time(FLOW)),
+    "quiet": _MenuChoice("quiet", lambda: OutgoingMessage(texts.ASK_QUIET)),
+}
+"""The menu's step table; ``done`` closes the menu."""
 
 
 async def show_settings(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
@@ -37,11 +107,11 @@ async def show_settings(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Repl
                 quiet=settings.quiet_hours or ctx.program.checkin.quiet_hours,
             ),
             [
-                Button(texts.MENU_NAME, f"{FLOW}:menu:name"),
-                Button(texts.MENU_ZONE, f"{FLOW}:menu:zone"),
-                Button(texts.MENU_TIME, f"{FLOW}:menu:time"),
-                Button(texts.MENU_QUIET, f"{FLOW}:menu:quiet"),
-                Button(texts.MENU_DONE, f"{FLOW}:menu:done"),
+                MENU.button(texts.MENU_NAME, MenuPress("name")),
+                MENU.button(texts.MENU_ZONE, MenuPress("zone")),
+                MENU.button(texts.MENU_TIME, MenuPress("time")),
+                MENU.button(texts.MENU_QUIET, MenuPress("quiet")),
+                MENU.button(texts.MENU_DONE, MenuPress("done")),
             ],
             per_row=2,
         )
@@ -52,28 +122,35 @@ class SettingsFlow:
     name = FLOW
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        step, _, value = payload.partition(":")
-        state = turn.state
-        if turn.person is None or state is None or state.flow != FLOW:
+        press = decode_any(payload, ROUTES)
+        state = load_state(turn.state)
+        if (
+            turn.person is None
+            or press is None
+            or state is None
+            or _STEP_OF_PRESS[type(press)] != state.step
+        ):
             return [stale_button(texts.STALE_NEXT_STEP)]
-        if step == "menu" and state.step == "menu":
-            return await self._menu(ctx, turn, value)
-        if step == "name" and state.step == "name":
-            return await self._name(ctx, turn, value)
-        if step == "zone" and state.step == "zone_confirm":
-            if value == "yes":
-                return await self._zone_confirmed(ctx, turn)
-            await save_state(ctx, turn, FLOW, "zone")
-            return [OutgoingMessage(onboarding_texts.ZONE_RETYPE)]
-        if step == "time" and state.step == "time":
-            return await self._time(ctx, turn, value)
+        match press:
+            case MenuPress(choice=choice) if choice in _MENU or choice == "done":
+                return await self._menu(ctx, turn, choice)
+            case NamePress(name=name):
+                return await self._name(ctx, turn, name)
+            case ZoneYesPress():
+                return await self._zone_confirmed(ctx, turn, state)
+            case ZoneNoPress():
+                await save_state(ctx, turn, FLOW, "zone")
+                return [OutgoingMessage(onboarding_texts.ZONE_RETYPE)]
+            case TimePress(time=chosen):
+                return await self._time(ctx, turn, chosen)
         return [stale_button(texts.STALE_NEXT_STEP)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
-        step = turn.state.step if turn.state is not None else "menu"
-        if turn.person is None:
+        saved = load_state(turn.state)
+        if turn.person is None or saved is None:
             await end_flow(ctx, turn)
             return [stale_button()]
+        step = saved.step
         if step == "name":
             return await self._name(ctx, turn, text)
         if step in ("zone", "zone_confirm"):
@@ -86,18 +163,10 @@ class SettingsFlow:
 
     async def _menu(self, ctx: Context, turn: Turn, choice: str) -> Replies:
         assert turn.person is not None
-        if choice == "name":
-            await save_state(ctx, turn, FLOW, "name")
-            return [profile.ask_name(FLOW)]
-        if choice == "zone":
-            await save_state(ctx, turn, FLOW, "zone")
-            return [OutgoingMessage(onboarding_texts.ZONE_RETYPE)]
-        if choice == "time":
-            await save_state(ctx, turn, FLOW, "time")
-            return [profile.ask_time(FLOW)]
-        if choice == "quiet":
-            await save_state(ctx, turn, FLOW, "quiet")
-            return [OutgoingMessage(texts.ASK_QUIET)]
+        opened = _MENU.get(choice)
+        if opened is not None:
+            await save_state(ctx, turn, FLOW, opened.step)
+            return [opened.ask()]
         await end_flow(ctx, turn)
         return [OutgoingMessage(texts.MENU_CLOSED)]
 
@@ -114,9 +183,9 @@ class SettingsFlow:
     async def _zone(self, ctx: Context, turn: Turn, text: str) -> Replies:
         return await profile.answer_zone(ctx, turn, FLOW, text)
 
-    async def _zone_confirmed(self, ctx: Context, turn: Turn) -> Replies:
-        assert turn.person is not None and turn.state is not None
-        zone = str(turn.state.data.get("zone", ""))
+    async def _zone_confirmed(self, ctx: Context, turn: Turn, state: SettingsState) -> Replies:
+        assert turn.person is not None
+        zone = state.zone or ""
         await ctx.storage.update_settings(turn.person.id, timezone=zone)
         await end_flow(ctx, turn)
         await ctx.capabilities.schedule_changed(ctx, turn.person.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from handlers.account.onboarding import CONSENT_YES, ConsentYesPress
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import (
     ButtonPress,
@@ -14,6 +15,7 @@ from handlers.messaging import (
     OutgoingMessage,
     Text,
 )
+from handlers.profile import ZoneYesPress, profile_routes
 
 ROOM = "room-1"
 """The group chat :class:`Room` writes in unless told otherwise."""
@@ -81,10 +83,10 @@ class Room(Chat):
 async def onboard(chat: Chat, *, name: str = "Sam", zone: str = "Denver", at: str = "8pm") -> None:
     """Walk a person through onboarding with ordinary answers."""
     await chat.command("start")
-    await chat.press("ob:consent:yes")
+    await chat.press(CONSENT_YES.encode(ConsentYesPress()))
     await chat.say(name)
     await chat.say(zone)
-    await chat.press("ob:zone:yes")
+    await chat.press(profile_routes("ob").zone_yes.encode(ZoneYesPress()))
     await chat.say(at)
 
 

@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from handlers.account.onboarding import CONSENT_YES, ConsentYesPress
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import OutgoingMessage
+from handlers.profile import ZoneYesPress, profile_routes
 from storage.people import AccountAddress, InviteCode, Role
 from tests.support.chat import Chat
 from tests.support.messenger import RecordingMessenger
@@ -20,10 +22,10 @@ ACK_PREFIX = "al:ack:"
 async def join_with_code(chat: Chat, code: str | None, name: str) -> list[OutgoingMessage]:
     """Onboard through ``/start CODE``; returns what the consent press answered."""
     await (chat.command("start", code) if code else chat.command("start"))
-    consented = await chat.press("ob:consent:yes")
+    consented = await chat.press(CONSENT_YES.encode(ConsentYesPress()))
     await chat.say(name)
     await chat.say("Denver")
-    await chat.press("ob:zone:yes")
+    await chat.press(profile_routes("ob").zone_yes.encode(ZoneYesPress()))
     await chat.say("8pm")
     return consented
 
