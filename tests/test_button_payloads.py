@@ -150,5 +150,20 @@ def test_payloads_stay_byte_identical() -> None:
         (MENU.encode(MenuPress("quiet")), "st:menu:quiet"),
         (PROMPTS.encode(PromptsPress("discord")), "lk:prompts:discord"),
     ]
+    from handlers.goals import cards as gl
+
+    pairs += [
+        (gl.SHOW.encode(gl.ShowPress(7)), "gl:show:7"),
+        (gl.TICK.encode(gl.TickPress(7, 31)), "gl:tick:7:31"),
+        (gl.DONE.encode(gl.DonePress(7)), "gl:done:7"),
+        (gl.DROP.encode(gl.DropPress(7)), "gl:drop:7"),
+        (gl.DROP_OK.encode(gl.DropOkPress(7)), "gl:dropok:7"),
+        (gl.REVIEW_DAY.encode(gl.ReviewDayPress("3")), "gl:rday:3"),
+        (gl.REVIEW_DAY.encode(gl.ReviewDayPress("off")), "gl:rday:off"),
+        (gl.CANCEL.encode(gl.CancelPress()), "gl:cancel:"),
+        (gl.TERM.encode(gl.TermPress("long")), "gl:term:long"),
+        (gl.NO_DATE.encode(gl.NoDatePress()), "gl:date:"),
+        (gl.STEPS_DONE.encode(gl.StepsDonePress()), "gl:steps:"),
+    ]
     # MORE_PAIRS
     assert [new for new, _ in pairs] == [old for _, old in pairs]

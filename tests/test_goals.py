@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from handlers.account.settings import MENU, MenuPress
 from handlers.context import Context
-from handlers.goals.cards import progress_bar
+from handlers.goals.cards import SHOW, TICK, ShowPress, TickPress, progress_bar
 from handlers.goals.flow import MAX_OPEN_GOALS, MAX_TITLE_CHARS
 from handlers.goals.review import GOAL_REVIEW, run_goal_review
 from handlers.profile import ZoneYesPress, profile_routes
@@ -153,7 +153,7 @@ async def test_goals_list_set_aside_and_other_peoples_buttons(
     await onboard(other, name="Kim")
     stale = await other.press(listing.buttons[0].payload)
     assert "older message" in stale[0].text
-    assert "older message" in (await other.press("gl:tick:999:1"))[0].text
+    assert "older message" in (await other.press(TICK.encode(TickPress(999, 1))))[0].text
 
 
 async def test_too_many_open_goals(chat: Chat, storage: SqliteStorage, clock: FakeClock) -> None:
@@ -183,7 +183,7 @@ async def test_comment_shows_on_the_card(
     await chat.say("no")
     goal = (await storage.goals_of(await person_id(storage)))[0]
     await storage.add_goal_comment(goal.id, mentor.id, "Proud of you!", clock())
-    card = (await chat.press(f"gl:show:{goal.id}"))[-1]
+    card = (await chat.press(SHOW.encode(ShowPress(goal.id))))[-1]
     assert "💬 Robin: “Proud of you!”" in card.text
 
 
@@ -247,3 +247,22 @@ async def test_a_new_time_zone_moves_the_queued_review(
     row = await storage.get_due(GOAL_REVIEW, str(pid))
     # Sunday 29 Nov 2026, 10:00 in London (GMT) instead of in Denver.
     assert row is not None and row.due_at == datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+
+
+async def test_a_draft_of_an_unknown_shape_is_stale_not_an_error(
+    chat: Chat, storage: SqliteStorage, clock: FakeClock
+) -> None:
+    """A draft saved by an older version (or damaged) ends the flow with the stale answer."""
+    from handlers.goals.cards import STEPS_DONE, StepsDonePress
+    from storage.conversations import ConversationState
+
+    await onboard(chat)
+    for data in ({"title": 5}, {"title": "Walk", "term": "forever"}, {"title": "W", "steps": "x"}):
+        state = ConversationState(flow="gl", step="steps", data=dict(data))
+        await storage.save_conversation(ADDRESS, state, clock())
+        [reply] = await chat.press(STEPS_DONE.encode(StepsDonePress()))
+        assert "older message" in reply.text
+        await storage.save_conversation(ADDRESS, state, clock())
+        [reply] = await chat.say("done")
+        assert "older message" in reply.text
+        assert await storage.load_conversation(ADDRESS) is None

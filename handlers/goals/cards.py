@@ -6,15 +6,109 @@ Pure formatting, shared by ``/goals`` (:mod:`handlers.goals.flow`) and the weekl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from handlers.goals import texts
 from handlers.messaging import Button, OutgoingMessage
 from handlers.profile import DateStyle, format_date
+from handlers.routes import Route
 from storage.goals import Goal, GoalComment, GoalTerm
 
 FLOW = "gl"
 """The goals flow: the conversation state's flow name and the buttons' payload prefix."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShowPress:
+    """Show this goal's card."""
+
+    goal: int
+
+
+@dataclass(frozen=True, slots=True)
+class TickPress:
+    """Tick (or untick) one step of a goal."""
+
+    goal: int
+    step: int
+
+
+@dataclass(frozen=True, slots=True)
+class DonePress:
+    """Mark a goal without steps reached (or not reached)."""
+
+    goal: int
+
+
+@dataclass(frozen=True, slots=True)
+class DropPress:
+    """Set a goal aside: asks first."""
+
+    goal: int
+
+
+@dataclass(frozen=True, slots=True)
+class DropOkPress:
+    """Yes, set it aside."""
+
+    goal: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDayPress:
+    """The weekly review's day: ``0`` (Monday) to ``6``, or ``off``."""
+
+    day: str
+
+
+@dataclass(frozen=True, slots=True)
+class CancelPress:
+    """Never mind: stop adding this goal."""
+
+
+@dataclass(frozen=True, slots=True)
+class TermPress:
+    """Short- or long-term (a :class:`GoalTerm` value)."""
+
+    term: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoDatePress:
+    """No target date."""
+
+
+@dataclass(frozen=True, slots=True)
+class StepsDonePress:
+    """No (more) steps: save the goal."""
+
+
+SHOW = Route(FLOW, "show:{goal}", ShowPress)
+TICK = Route(FLOW, "tick:{goal}:{step}", TickPress)
+DONE = Route(FLOW, "done:{goal}", DonePress)
+DROP = Route(FLOW, "drop:{goal}", DropPress)
+DROP_OK = Route(FLOW, "dropok:{goal}", DropOkPress)
+REVIEW_DAY = Route(FLOW, "rday:{day}", ReviewDayPress)
+CANCEL = Route(FLOW, "cancel:", CancelPress)
+TERM = Route(FLOW, "term:{term}", TermPress)
+NO_DATE = Route(FLOW, "date:", NoDatePress)
+STEPS_DONE = Route(FLOW, "steps:", StepsDonePress)
+ROUTES: tuple[Route[Any], ...] = (
+    SHOW,
+    TICK,
+    DONE,
+    DROP,
+    DROP_OK,
+    REVIEW_DAY,
+    CANCEL,
+    TERM,
+    NO_DATE,
+    STEPS_DONE,
+)
+"""Every goals button; the routes are told apart by their press's class."""
+
 BAR_WIDTH = 10
 MAX_LABEL_CHARS = 40
 
@@ -63,20 +157,18 @@ def goal_card(
     buttons = []
     for step in goal.steps:
         mark = texts.STEP_DONE_MARK if step.done else texts.STEP_OPEN_MARK
-        buttons.append(Button(_label(f"{mark} {step.title}"), f"{FLOW}:tick:{goal.id}:{step.id}"))
+        buttons.append(TICK.button(_label(f"{mark} {step.title}"), TickPress(goal.id, step.id)))
     if not goal.steps:
         label = texts.MARK_NOT_DONE if goal.completed_at else texts.MARK_DONE
-        buttons.append(Button(label, f"{FLOW}:done:{goal.id}"))
+        buttons.append(DONE.button(label, DonePress(goal.id)))
     if goal.open:
-        buttons.append(Button(texts.SET_ASIDE, f"{FLOW}:drop:{goal.id}"))
+        buttons.append(DROP.button(texts.SET_ASIDE, DropPress(goal.id)))
     lines.append(texts.CARD_FOOTER if goal.steps else texts.CARD_FOOTER_NO_STEPS)
     return OutgoingMessage.with_buttons("\n".join(lines), buttons, per_row=1)
 
 
 def goal_buttons(goals: list[Goal]) -> list[Button]:
-    return [
-        Button(_label(f"{n}. {g.title}"), f"{FLOW}:show:{g.id}") for n, g in enumerate(goals, 1)
-    ]
+    return [SHOW.button(_label(f"{n}. {g.title}"), ShowPress(g.id)) for n, g in enumerate(goals, 1)]
 
 
 def goal_lines(goals: list[Goal]) -> list[str]:

@@ -10,17 +10,42 @@ is in :mod:`handlers.goals.review`.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
 
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
 from handlers.goals import review as goal_review
 from handlers.goals import texts
-from handlers.goals.cards import FLOW, goal_buttons, goal_card, goal_lines
-from handlers.messaging import Button, OutgoingMessage
+from handlers.goals.cards import (
+    CANCEL,
+    DROP_OK,
+    FLOW,
+    NO_DATE,
+    ROUTES,
+    SHOW,
+    STEPS_DONE,
+    TERM,
+    CancelPress,
+    DonePress,
+    DropOkPress,
+    DropPress,
+    NoDatePress,
+    ReviewDayPress,
+    ShowPress,
+    StepsDonePress,
+    TermPress,
+    TickPress,
+    goal_buttons,
+    goal_card,
+    goal_lines,
+)
+from handlers.messaging import OutgoingMessage
 from handlers.profile import local_today
+from handlers.routes import decode_any
 from handlers.timing import TimingError, parse_local_date
+from storage.conversations import ConversationState
 from storage.goals import Goal, GoalTerm
 from storage.people import Role
 
@@ -34,6 +59,58 @@ _SHORT = {"short", "short-term", "short term", "s"}
 _LONG = {"long", "long-term", "long term", "l"}
 _NO_DATE = {"no", "none", "no date", "skip", "nope"}
 _NO_MORE = {"done", "no", "none", "no steps", "skip", "that's all", "thats all", "nope"}
+
+
+STEPS = ("title", "term", "date", "steps")
+"""The steps of adding a goal, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class GoalDraft:
+    """A goal being added, kept in the conversation state until it is complete."""
+
+    step: str
+    title: str | None = None
+    term: GoalTerm = GoalTerm.SHORT
+    target: date | None = None
+    steps: tuple[str, ...] = ()
+
+    def data(self) -> dict[str, object]:
+        """What is saved: the keys and forms this flow has always saved."""
+        saved: dict[str, object] = {}
+        if self.title is not None:
+            saved["title"] = self.title
+        if self.step in ("date", "steps"):
+            saved["term"] = self.term.value
+        if self.step == "steps":
+            saved.update(target=self.target.isoformat() if self.target else None)
+            saved.update(steps=list(self.steps))
+        return saved
+
+
+def load_draft(state: ConversationState | None) -> GoalDraft | None:
+    """The draft in ``state``, or None if there is none or it has a shape this version does not
+    read (saved by an older one): the caller answers that as stale, never as a crash."""
+    if state is None or state.flow != FLOW or state.step not in STEPS:
+        return None
+    data = state.data
+    title, term, target, steps = (data.get(k) for k in ("title", "term", "target", "steps"))
+    if not isinstance(title, str | None) or (title is None and state.step != "title"):
+        return None
+    if not isinstance(steps, list | None) or not all(isinstance(s, str) for s in steps or []):
+        return None
+    try:
+        parsed_term = GoalTerm(term) if term is not None else GoalTerm.SHORT
+        parsed_target = date.fromisoformat(target) if isinstance(target, str) else None
+    except ValueError:
+        return None
+    if target is not None and parsed_target is None:
+        return None
+    return GoalDraft(state.step, title, parsed_term, parsed_target, tuple(steps or ()))
+
+
+async def _save_draft(ctx: Context, turn: Turn, draft: GoalDraft) -> None:
+    await save_state(ctx, turn, FLOW, draft.step, **draft.data())
 
 
 class GoalAnswerError(ValueError):
@@ -122,7 +199,7 @@ async def _start_adding(ctx: Context, turn: Turn, title_text: str) -> Replies:
 
 def _ask_title() -> OutgoingMessage:
     return OutgoingMessage.with_buttons(
-        texts.ASK_TITLE, [Button(texts.NEVER_MIND, f"{FLOW}:cancel:")]
+        texts.ASK_TITLE, [CANCEL.button(texts.NEVER_MIND, CancelPress())]
     )
 
 
@@ -132,7 +209,7 @@ async def _title(ctx: Context, turn: Turn, text: str) -> Replies:
     except GoalAnswerError as err:
         await save_state(ctx, turn, FLOW, "title")
         return [OutgoingMessage(str(err)), _ask_title()]
-    await save_state(ctx, turn, FLOW, "term", title=title)
+    await _save_draft(ctx, turn, GoalDraft("term", title))
     return [_ask_term(title)]
 
 
@@ -140,76 +217,81 @@ def _ask_term(title: str) -> OutgoingMessage:
     return OutgoingMessage.with_buttons(
         texts.ASK_TERM.format(title=title),
         [
-            Button(texts.SHORT_TERM, f"{FLOW}:term:{GoalTerm.SHORT.value}"),
-            Button(texts.LONG_TERM, f"{FLOW}:term:{GoalTerm.LONG.value}"),
+            TERM.button(texts.SHORT_TERM, TermPress(GoalTerm.SHORT.value)),
+            TERM.button(texts.LONG_TERM, TermPress(GoalTerm.LONG.value)),
         ],
     )
 
 
 def _ask_date() -> OutgoingMessage:
-    return OutgoingMessage.with_buttons(texts.ASK_DATE, [Button(texts.NO_DATE, f"{FLOW}:date:")])
+    return OutgoingMessage.with_buttons(
+        texts.ASK_DATE, [NO_DATE.button(texts.NO_DATE, NoDatePress())]
+    )
 
 
 def _ask_more_steps(text: str) -> OutgoingMessage:
-    return OutgoingMessage.with_buttons(text, [Button(texts.DONE_ADDING, f"{FLOW}:steps:")])
+    return OutgoingMessage.with_buttons(
+        text, [STEPS_DONE.button(texts.DONE_ADDING, StepsDonePress())]
+    )
 
 
 class GoalFlow:
     name = FLOW
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        action, _, value = payload.partition(":")
-        if turn.person is None:
+        press = decode_any(payload, ROUTES)
+        if turn.person is None or press is None:
             return [stale_button(texts.STALE_NEXT_STEP)]
-        if action in ("show", "tick", "done", "drop", "dropok"):
-            return await self._goal_button(ctx, turn, action, value)
-        if action == "rday":
-            return await goal_review.review_day_chosen(ctx, turn, value)
-        step = turn.state.step if turn.state is not None and turn.state.flow == FLOW else None
-        if action == "cancel" and step is not None:
-            await end_flow(ctx, turn)
-            return [OutgoingMessage(texts.CANCELLED)]
-        if action == "term" and step == "term":
-            return await self._term(ctx, turn, value)
-        if action == "date" and step == "date":
-            return await self._to_steps(ctx, turn, None)
-        if action == "steps" and step == "steps":
-            return await self._save(ctx, turn)
+        match press:
+            case ShowPress() | TickPress() | DonePress() | DropPress() | DropOkPress():
+                return await self._goal_button(ctx, turn, press)
+            case ReviewDayPress(day=day) if day in _REVIEW_DAYS:
+                return await goal_review.review_day_chosen(ctx, turn, day)
+        draft = load_draft(turn.state)
+        match press, draft:
+            case CancelPress(), GoalDraft():
+                await end_flow(ctx, turn)
+                return [OutgoingMessage(texts.CANCELLED)]
+            case TermPress(term=term), GoalDraft(step="term"):
+                return await self._term(ctx, turn, draft, term)
+            case NoDatePress(), GoalDraft(step="date"):
+                return await self._to_steps(ctx, turn, draft, None)
+            case StepsDonePress(), GoalDraft(step="steps"):
+                return await self._save(ctx, turn, draft)
         return [stale_button(texts.STALE_NEXT_STEP)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
-        step = turn.state.step if turn.state is not None else ""
-        if turn.person is None:
+        draft = load_draft(turn.state)
+        if turn.person is None or draft is None:
             await end_flow(ctx, turn)
             return [stale_button(texts.STALE_NEXT_STEP)]
-        answer = " ".join(text.casefold().split())
-        if step == "title":
-            return await _title(ctx, turn, text)
-        if step == "term":
-            return await self._term(ctx, turn, answer)
-        if step == "date":
-            return await self._date(ctx, turn, text)
-        if step == "steps":
-            if answer in _NO_MORE:
-                return await self._save(ctx, turn)
-            return await self._add_step(ctx, turn, text)
-        return [OutgoingMessage(texts.TAP_A_BUTTON)]
+        return await _TEXT_STEPS[draft.step](self, ctx, turn, draft, text)
 
-    async def _term(self, ctx: Context, turn: Turn, answer: str) -> Replies:
-        data = dict(turn.state.data) if turn.state is not None else {}
+    async def _title_text(self, ctx: Context, turn: Turn, draft: GoalDraft, text: str) -> Replies:
+        return await _title(ctx, turn, text)
+
+    async def _term_text(self, ctx: Context, turn: Turn, draft: GoalDraft, text: str) -> Replies:
+        return await self._term(ctx, turn, draft, " ".join(text.casefold().split()))
+
+    async def _steps_text(self, ctx: Context, turn: Turn, draft: GoalDraft, text: str) -> Replies:
+        if " ".join(text.casefold().split()) in _NO_MORE:
+            return await self._save(ctx, turn, draft)
+        return await self._add_step(ctx, turn, draft, text)
+
+    async def _term(self, ctx: Context, turn: Turn, draft: GoalDraft, answer: str) -> Replies:
         if answer in _SHORT or answer == GoalTerm.SHORT.value:
             term = GoalTerm.SHORT
         elif answer in _LONG or answer == GoalTerm.LONG.value:
             term = GoalTerm.LONG
         else:
-            return [OutgoingMessage(texts.TAP_TERM), _ask_term(str(data.get("title", "")))]
-        await save_state(ctx, turn, FLOW, "date", **{**data, "term": term.value})
+            return [OutgoingMessage(texts.TAP_TERM), _ask_term(draft.title or "")]
+        await _save_draft(ctx, turn, replace(draft, step="date", term=term))
         return [_ask_date()]
 
-    async def _date(self, ctx: Context, turn: Turn, text: str) -> Replies:
+    async def _date(self, ctx: Context, turn: Turn, draft: GoalDraft, text: str) -> Replies:
         assert turn.person is not None
         if " ".join(text.casefold().split()) in _NO_DATE:
-            return await self._to_steps(ctx, turn, None)
+            return await self._to_steps(ctx, turn, draft, None)
         today, _ = await local_today(ctx, turn.person.id)
         try:
             target = parse_local_date(text, today)
@@ -217,50 +299,46 @@ class GoalFlow:
             return [OutgoingMessage(str(err)), _ask_date()]
         if target < today:
             return [OutgoingMessage(texts.DATE_IN_PAST), _ask_date()]
-        return await self._to_steps(ctx, turn, target)
+        return await self._to_steps(ctx, turn, draft, target)
 
-    async def _to_steps(self, ctx: Context, turn: Turn, target: date | None) -> Replies:
-        data = dict(turn.state.data) if turn.state is not None else {}
-        data.update(target=target.isoformat() if target else None, steps=[])
-        await save_state(ctx, turn, FLOW, "steps", **data)
+    async def _to_steps(
+        self, ctx: Context, turn: Turn, draft: GoalDraft, target: date | None
+    ) -> Replies:
+        await _save_draft(ctx, turn, replace(draft, step="steps", target=target, steps=()))
         return [
             OutgoingMessage.with_buttons(
-                texts.ASK_STEPS, [Button(texts.NO_STEPS, f"{FLOW}:steps:")]
+                texts.ASK_STEPS, [STEPS_DONE.button(texts.NO_STEPS, StepsDonePress())]
             )
         ]
 
-    async def _add_step(self, ctx: Context, turn: Turn, text: str) -> Replies:
-        data = dict(turn.state.data) if turn.state is not None else {}
+    async def _add_step(self, ctx: Context, turn: Turn, draft: GoalDraft, text: str) -> Replies:
         try:
             step = read_step(text)
         except GoalAnswerError as err:
             return [_ask_more_steps(str(err))]
-        steps = [*data.get("steps", []), step]
-        data["steps"] = steps
-        if len(steps) >= MAX_STEPS:
-            replies = await self._save(ctx, turn, data)
+        draft = replace(draft, steps=(*draft.steps, step))
+        if len(draft.steps) >= MAX_STEPS:
+            replies = await self._save(ctx, turn, draft)
             return [OutgoingMessage(texts.STEPS_FULL.format(limit=MAX_STEPS)), *replies]
-        await save_state(ctx, turn, FLOW, "steps", **data)
-        return [_ask_more_steps(texts.STEP_ADDED.format(number=len(steps)))]
+        await _save_draft(ctx, turn, draft)
+        return [_ask_more_steps(texts.STEP_ADDED.format(number=len(draft.steps)))]
 
-    async def _save(self, ctx: Context, turn: Turn, draft: dict[str, Any] | None = None) -> Replies:
+    async def _save(self, ctx: Context, turn: Turn, draft: GoalDraft) -> Replies:
         assert turn.person is not None
-        data = draft if draft is not None else turn.state.data if turn.state is not None else {}
-        title = data.get("title")
-        if not isinstance(title, str):
+        title = draft.title
+        if title is None:
             await end_flow(ctx, turn)
             return [stale_button(texts.STALE_NEXT_STEP)]
         await end_flow(ctx, turn)
         count = len(await ctx.storage.goals_of(turn.person.id))
         if count >= MAX_OPEN_GOALS:
             return [OutgoingMessage(texts.TOO_MANY_GOALS.format(count=count))]
-        target = data.get("target")
         goal = await ctx.storage.create_goal(
             turn.person.id,
             title=title,
-            term=GoalTerm(data.get("term", GoalTerm.SHORT.value)),
-            target_date=date.fromisoformat(target) if isinstance(target, str) else None,
-            steps=[str(s) for s in data.get("steps", [])],
+            term=draft.term,
+            target_date=draft.target,
+            steps=list(draft.steps),
             now=ctx.clock(),
         )
         saved = texts.SAVED
@@ -268,41 +346,60 @@ class GoalFlow:
             saved = f"{saved} {texts.SUGGEST_REVIEW}"
         return [OutgoingMessage(saved), await card_for(ctx, goal)]
 
-    async def _goal_button(self, ctx: Context, turn: Turn, action: str, value: str) -> Replies:
+    async def _goal_button(
+        self,
+        ctx: Context,
+        turn: Turn,
+        press: ShowPress | TickPress | DonePress | DropPress | DropOkPress,
+    ) -> Replies:
         assert turn.person is not None
-        goal_part, _, step_part = value.partition(":")
-        goal = await ctx.storage.get_goal(int(goal_part)) if goal_part.isdigit() else None
+        goal = await ctx.storage.get_goal(press.goal)
         if goal is None or goal.person_id != turn.person.id:
             return [stale_button(texts.STALE_NEXT_STEP)]
         if goal.set_aside_at is not None:
             return [OutgoingMessage(texts.GOAL_CLOSED)]
         now = ctx.clock()
-        if action == "show":
-            return [await card_for(ctx, goal)]
-        if action == "drop":
-            return [
-                OutgoingMessage.with_buttons(
-                    texts.CONFIRM_SET_ASIDE.format(title=goal.title),
-                    [
-                        Button(texts.YES_SET_ASIDE, f"{FLOW}:dropok:{goal.id}"),
-                        Button(texts.KEEP_IT, f"{FLOW}:show:{goal.id}"),
-                    ],
-                )
-            ]
-        if action == "dropok":
-            await ctx.storage.set_goal_aside(goal.id, now)
-            return [OutgoingMessage(texts.SET_ASIDE_DONE.format(title=goal.title))]
-        if action == "tick":
-            step = next((s for s in goal.steps if str(s.id) == step_part), None)
-            if step is None:
-                return [stale_button(texts.STALE_NEXT_STEP)]
-            updated = await ctx.storage.set_step_done(goal.id, step.id, not step.done, now)
-        else:
-            updated = await ctx.storage.set_goal_done(goal.id, goal.completed_at is None, now)
+        match press:
+            case ShowPress():
+                return [await card_for(ctx, goal)]
+            case DropPress():
+                return [
+                    OutgoingMessage.with_buttons(
+                        texts.CONFIRM_SET_ASIDE.format(title=goal.title),
+                        [
+                            DROP_OK.button(texts.YES_SET_ASIDE, DropOkPress(goal.id)),
+                            SHOW.button(texts.KEEP_IT, ShowPress(goal.id)),
+                        ],
+                    )
+                ]
+            case DropOkPress():
+                await ctx.storage.set_goal_aside(goal.id, now)
+                return [OutgoingMessage(texts.SET_ASIDE_DONE.format(title=goal.title))]
+            case TickPress(step=step_id):
+                step = next((s for s in goal.steps if s.id == step_id), None)
+                if step is None:
+                    return [stale_button(texts.STALE_NEXT_STEP)]
+                updated = await ctx.storage.set_step_done(goal.id, step.id, not step.done, now)
+            case DonePress():
+                updated = await ctx.storage.set_goal_done(goal.id, goal.completed_at is None, now)
         card = await card_for(ctx, updated)
         if goal.completed_at is None and updated.completed_at is not None:
             return [OutgoingMessage(texts.CELEBRATE.format(title=goal.title)), card]
         return [card]
+
+
+_TextStep = Callable[[GoalFlow, Context, Turn, GoalDraft, str], Awaitable[Replies]]
+
+_TEXT_STEPS: dict[str, _TextStep] = {
+    "title": GoalFlow._title_text,
+    "term": GoalFlow._term_text,
+    "date": GoalFlow._date,
+    "steps": GoalFlow._steps_text,
+}
+"""What a typed answer does at each step of adding a goal."""
+
+_REVIEW_DAYS = frozenset({*(str(n) for n in range(7)), goal_review.OFF})
+"""What a review-day button carries: a weekday number, or ``off``."""
 
 
 CAPABILITY = Capability(

@@ -16,8 +16,8 @@ from datetime import datetime, time, timedelta
 from handlers import profile
 from handlers.context import Context, Replies, Turn
 from handlers.goals import texts
-from handlers.goals.cards import FLOW, goal_buttons, goal_lines
-from handlers.messaging import Button, DeliveryError, OutgoingMessage
+from handlers.goals.cards import REVIEW_DAY, ReviewDayPress, goal_buttons, goal_lines
+from handlers.messaging import DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, pause_unreachable, prompt_ref
 from handlers.timing import (
     TimingError,
@@ -49,8 +49,10 @@ def _weekday(word: str) -> int | None:
 
 
 def ask_day(text: str = "") -> OutgoingMessage:
-    buttons = [Button(name, f"{FLOW}:rday:{n}") for n, name in enumerate(texts.WEEKDAYS)]
-    buttons.append(Button(texts.REVIEW_OFF, f"{FLOW}:rday:{OFF}"))
+    buttons = [
+        REVIEW_DAY.button(name, ReviewDayPress(str(n))) for n, name in enumerate(texts.WEEKDAYS)
+    ]
+    buttons.append(REVIEW_DAY.button(texts.REVIEW_OFF, ReviewDayPress(OFF)))
     question = text or texts.ASK_REVIEW_DAY.format(time=profile.format_time(REVIEW_TIME))
     return OutgoingMessage.with_buttons(question, buttons, per_row=4)
 
@@ -69,7 +71,8 @@ async def review_day_chosen(ctx: Context, turn: Turn, value: str) -> Replies:
         await ctx.storage.set_goal_review_day(person_id, None, ctx.clock())
         await schedule_review(ctx, person_id)
         return [OutgoingMessage(texts.REVIEW_CLEARED)]
-    weekday = int(value) if value.isdigit() and int(value) < 7 else _weekday(value)
+    digit = value.isascii() and value.isdigit() and int(value) < 7
+    weekday = int(value) if digit else _weekday(value)
     if weekday is None:
         return [ask_day(texts.REVIEW_DAY_UNKNOWN)]
     await ctx.storage.set_goal_review_day(person_id, weekday, ctx.clock())
