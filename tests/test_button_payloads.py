@@ -165,5 +165,16 @@ def test_payloads_stay_byte_identical() -> None:
         (gl.NO_DATE.encode(gl.NoDatePress()), "gl:date:"),
         (gl.STEPS_DONE.encode(gl.StepsDonePress()), "gl:steps:"),
     ]
+    from handlers.mentoring import escalation, pairing
+    from handlers.mentoring import goals as mg
+
+    pairs += [
+        (escalation.ACK.encode(escalation.AckPress(12)), "al:ack:12"),
+        (pairing.SCOPE.encode(pairing.ScopePress("notes", 1)), "sh:notes:1"),
+        (pairing.SHARING_DONE.encode(pairing.SharingDonePress()), "sh:done:"),
+        (mg.LIST.encode(mg.ListPress(5)), "mg:list:5"),
+        (mg.CHEER.encode(mg.CheerPress(9)), "mg:cheer:9"),
+        (mg.CANCEL.encode(mg.CancelPress()), "mg:cancel:"),
+    ]
     # MORE_PAIRS
     assert [new for new, _ in pairs] == [old for _, old in pairs]

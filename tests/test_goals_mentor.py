@@ -10,7 +10,18 @@ import pytest
 from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.mentoring.goals import GOAL_COMMENT, MAX_CHEER_CHARS, may_see_goals
+from handlers.mentoring.goals import (
+    CANCEL,
+    CHEER,
+    GOAL_COMMENT,
+    LIST,
+    MAX_CHEER_CHARS,
+    CancelPress,
+    CheerPress,
+    ListPress,
+    may_see_goals,
+)
+from handlers.mentoring.pairing import SCOPE, ScopePress
 from handlers.resources.directory import parse_directory
 from handlers.resources.offer import resource_key
 from handlers.resources.sending import RESOURCE
@@ -59,10 +70,10 @@ async def test_goals_stay_private_until_the_mentee_shares_them(
 
     [listing] = await t.mentor.command("mentees")
     assert "Goals: kept private" in listing.text and not listing.buttons
-    [refusal] = await t.mentor.press(f"mg:list:{t.mentee_id}")  # e.g. an older message
+    [refusal] = await t.mentor.press(LIST.encode(ListPress(t.mentee_id)))  # e.g. an older message
     assert "Sam keeps their goals private" in refusal.text and "/sharing" in refusal.text
     assert goal.title not in refusal.text and not refusal.buttons
-    [refusal] = await t.mentor.press(f"mg:cheer:{goal.id}")
+    [refusal] = await t.mentor.press(CHEER.encode(CheerPress(goal.id)))
     assert "keeps their goals private" in refusal.text
     assert not [e for e in await storage.audit_log(actor_id=t.mentor_id) if "goal" in e.action]
     assert await storage.comments_of(goal.id) == []
@@ -70,7 +81,7 @@ async def test_goals_stay_private_until_the_mentee_shares_them(
     menu = (await t.mentee.command("sharing"))[0]
     assert "✗ your goals and your progress on them (private)" in menu.text
     assert "note of encouragement" in menu.text
-    [shared] = await t.mentee.press("sh:goals:1")
+    [shared] = await t.mentee.press(SCOPE.encode(ScopePress("goals", 1)))
     assert "✓ your goals and your progress on them" in shared.text
     assert "Hide goals" in [b.label for b in shared.buttons]
     assert (await storage.get_sharing(t.mentee_id)).goals
@@ -82,7 +93,7 @@ async def test_consent_on_the_mentor_sees_goals_after_an_audit_row(
 ) -> None:
     t = await team(ctx, dispatcher)
     goal = await _goal_with_steps(t, storage)
-    await t.mentee.press("sh:goals:1")
+    await t.mentee.press(SCOPE.encode(ScopePress("goals", 1)))
     assert await may_see_goals(ctx, t.mentor_id, t.mentee_id)
     assert await may_see_goals(ctx, t.backup_id, t.mentee_id)  # the backup mentor too
     assert not await may_see_goals(ctx, t.coordinator_id, t.mentee_id)
@@ -105,7 +116,7 @@ async def test_consent_on_the_mentor_sees_goals_after_an_audit_row(
     assert entries[0].at == ctx.clock() and entries[0].actor_label == "Mo"
     assert goal.id == int(view.buttons[0].payload.rsplit(":", 1)[1])
 
-    [backup_view] = await t.backup.press(f"mg:list:{t.mentee_id}")
+    [backup_view] = await t.backup.press(LIST.encode(ListPress(t.mentee_id)))
     assert "*Walk every day*" in backup_view.text
 
 
@@ -114,13 +125,13 @@ async def test_no_audit_row_no_goals(
 ) -> None:
     t = await team(ctx, dispatcher)
     await _goal_with_steps(t, storage)
-    await t.mentee.press("sh:goals:1")
+    await t.mentee.press(SCOPE.encode(ScopePress("goals", 1)))
 
     async def broken(entries: object) -> None:
         raise RuntimeError("audit log unavailable")
 
     monkeypatch.setattr(storage, "write_audit", broken)
-    [reply] = await t.mentor.press(f"mg:list:{t.mentee_id}")
+    [reply] = await t.mentor.press(LIST.encode(ListPress(t.mentee_id)))
     assert "Walk every day" not in reply.text  # a view that cannot be recorded is not shown
 
 
@@ -129,8 +140,8 @@ async def test_a_cheer_reaches_the_mentee_and_shows_on_their_goal_card(
 ) -> None:
     t = await team(ctx, dispatcher)
     goal = await _goal_with_steps(t, storage)
-    await t.mentee.press("sh:goals:1")
-    await t.mentor.press(f"mg:list:{t.mentee_id}")
+    await t.mentee.press(SCOPE.encode(ScopePress("goals", 1)))
+    await t.mentor.press(LIST.encode(ListPress(t.mentee_id)))
     [ask] = await t.mentor.press_label("Cheer: Walk every day")
     assert "What would you like to tell Sam about “Walk every day”?" in ask.text
     assert f"{MAX_CHEER_CHARS} characters" in ask.text and ask.buttons[0].label == "Never mind"
@@ -166,14 +177,14 @@ async def test_cheer_after_consent_is_withdrawn_is_refused(
 ) -> None:
     t = await team(ctx, dispatcher)
     goal = await _goal_with_steps(t, storage)
-    await t.mentee.press("sh:goals:1")
-    await t.mentor.press(f"mg:cheer:{goal.id}")
-    await t.mentee.press("sh:goals:0")  # changed their mind meanwhile
+    await t.mentee.press(SCOPE.encode(ScopePress("goals", 1)))
+    await t.mentor.press(CHEER.encode(CheerPress(goal.id)))
+    await t.mentee.press(SCOPE.encode(ScopePress("goals", 0)))  # changed their mind meanwhile
     [refusal] = await t.mentor.say("Keep going!")
     assert "keeps their goals private" in refusal.text
     assert await storage.comments_of(goal.id) == []
     assert not [m for m in messenger.to("u1") if "cheered" in m.text]
-    [cancelled] = await t.mentor.press("mg:cancel:")
+    [cancelled] = await t.mentor.press(CANCEL.encode(CancelPress()))
     assert "nothing sent" in cancelled.text
 
 
@@ -182,7 +193,9 @@ async def test_an_unpaired_mentor_is_refused(
 ) -> None:
     t = await team(ctx, dispatcher)
     goal = await _goal_with_steps(t, storage)
-    await t.mentee.press("sh:goals:1")  # consent is for their own mentor, not anyone
+    await t.mentee.press(
+        SCOPE.encode(ScopePress("goals", 1))
+    )  # consent is for their own mentor, not anyone
     stranger, stranger_id = await staff(ctx, dispatcher, Role.MENTOR, "m2", "Max")
     assert not await may_see_goals(ctx, stranger_id, t.mentee_id)
     for payload in (f"mg:list:{t.mentee_id}", f"mg:cheer:{goal.id}"):

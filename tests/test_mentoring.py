@@ -12,7 +12,14 @@ from bot.cli import main
 from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
-from handlers.mentoring.pairing import pair_notice_work
+from handlers.mentoring.escalation import ACK, AckPress
+from handlers.mentoring.pairing import (
+    SCOPE,
+    SHARING_DONE,
+    ScopePress,
+    SharingDonePress,
+    pair_notice_work,
+)
 from handlers.messaging import Messengers
 from handlers.program import MentoringSettings, ProgramSettings
 from scheduling.due import DueWorker
@@ -53,9 +60,9 @@ async def test_invite_pairs_and_the_mentee_chooses_what_to_share(
     assert "paired with a new mentee: *Sam*" in messenger.last("m1").text
     assert "Good news" not in "".join(m.text for m in messenger.to("u1"))  # told in the chat
 
-    [changed] = await mentee.press("sh:notes:1")
+    [changed] = await mentee.press(SCOPE.encode(ScopePress("notes", 1)))
     assert "✓ your check-in notes" in changed.text
-    [done] = await mentee.press("sh:done:")
+    [done] = await mentee.press(SHARING_DONE.encode(SharingDonePress()))
     assert "Saved" in done.text and "notes" in done.text and "/sharing" in done.text
     assert (await storage.get_sharing(mentee_id)).notes
     [again] = await mentee.command("sharing")
@@ -102,8 +109,8 @@ async def test_mentees_is_consent_scoped_and_audited(
     assert entry.subject_id == t.mentee_id and entry.action == "view_mentees"
     assert entry.actor_label == "Mo" and entry.at == clock()
 
-    await t.mentee.press("sh:notes:1")
-    await t.mentee.press("sh:numbers:0")
+    await t.mentee.press(SCOPE.encode(ScopePress("notes", 1)))
+    await t.mentee.press(SCOPE.encode(ScopePress("numbers", 0)))
     [listing] = await t.mentor.command("mentees")
     assert "Latest note: “went to a meeting, talked to my sister”" in listing.text
     assert "Numbers: kept private" in listing.text and "Mood" not in listing.text
@@ -134,7 +141,7 @@ async def test_alerts_lists_open_ones_and_audits_each_view(
     [acked] = await t.mentor.press(listing.buttons[0].payload)
     assert "Thank you" in acked.text
     assert "No open alerts" in (await t.mentor.command("alerts"))[0].text
-    assert "can't find that alert" in (await t.mentor.press("al:ack:999"))[0].text
+    assert "can't find that alert" in (await t.mentor.press(ACK.encode(AckPress(999))))[0].text
 
 
 async def test_role_refusals_are_clear(ctx: Context, dispatcher: Dispatcher) -> None:

@@ -32,9 +32,10 @@ from handlers.context import Capability, CommandSpec, Context, GroupReply, Repli
 from handlers.crisis import reply as crisis
 from handlers.logsafe import describe_exception
 from handlers.mentoring import escalation_texts as texts
-from handlers.messaging import Button, DeliveryError, IncomingEvent, OutgoingMessage
+from handlers.messaging import DeliveryError, IncomingEvent, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.profile import display_name, format_date, format_time
+from handlers.routes import Route
 from storage.deliveries import DeliveryStatus
 from storage.due_queue import DueWork
 from storage.mentoring import Alert, AlertReuse, ChainRole, EscalationStep, Severity, Trigger
@@ -47,6 +48,17 @@ ESCALATION = "escalation"
 PING = "ping"
 """The delivery-ledger kind of a ping."""
 ACK_FLOW = "al"
+
+
+@dataclass(frozen=True, slots=True)
+class AckPress:
+    """Acknowledge this alert: I am on it."""
+
+    alert: int
+
+
+ACK = Route(ACK_FLOW, "ack:{alert}", AckPress)
+"""The Acknowledge button on pings and on ``/alerts``."""
 """Button payload prefix: ``al:ack:<alert id>`` (handled in :mod:`handlers.mentoring.views`)."""
 MAX_STEPS = 6
 RETRY_AFTER = timedelta(minutes=1)
@@ -246,7 +258,7 @@ async def ping_message(ctx: Context, alert: Alert, step: EscalationStep) -> Outg
     elif step.role is ChainRole.COORDINATOR:
         lines.append(texts.PING_AS_COORDINATOR)
     lines.append(texts.PING_NEXT_STEP)
-    button = Button(texts.ACKNOWLEDGE, f"{ACK_FLOW}:ack:{alert.id}")
+    button = ACK.button(texts.ACKNOWLEDGE, AckPress(alert.id))
     return OutgoingMessage.with_buttons("\n".join(lines), [button])
 
 

@@ -14,20 +14,23 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from handlers import audit
 from handlers.context import Capability, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
 from handlers.goals import texts as goal_texts
-from handlers.goals.cards import FLOW as GOAL_FLOW
-from handlers.goals.cards import goal_bar, show_date
+from handlers.goals.cards import SHOW as SHOW_GOAL
+from handlers.goals.cards import ShowPress, goal_bar, show_date
 from handlers.goals.flow import GoalAnswerError, clean_title
 from handlers.mentoring import goals_texts as texts
 from handlers.mentoring import texts as mentoring_texts
 from handlers.mentoring.sends import SendOutcome, send_to_mentee
 from handlers.messaging import Button, OutgoingMessage
 from handlers.profile import display_name, local_today
+from handlers.routes import Route, decode_any
+from storage.conversations import ConversationState
 from storage.goals import Goal, GoalTerm
 from storage.mentoring import Pairing
 from storage.people import Person
@@ -43,6 +46,49 @@ MAX_CHEER_CHARS = 280
 REACHED_SHOWN_DAYS = 30
 """Goals reached this recently still show, so the mentor can celebrate them too."""
 MAX_LABEL_CHARS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class ListPress:
+    """Show this mentee's goals."""
+
+    mentee: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheerPress:
+    """Cheer this goal on: asks for the note."""
+
+    goal: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelPress:
+    """Never mind the cheer."""
+
+
+LIST = Route(FLOW, "list:{mentee}", ListPress)
+CHEER = Route(FLOW, "cheer:{goal}", CheerPress)
+CANCEL = Route(FLOW, "cancel:", CancelPress)
+ROUTES = (LIST, CHEER, CANCEL)
+
+
+@dataclass(frozen=True, slots=True)
+class CheerState:
+    """The one typed step: which goal the note being typed is for."""
+
+    goal_id: int
+
+
+def load_state(state: ConversationState | None) -> CheerState | None:
+    """The saved cheer step, or None if there is none or it has a shape this version does not
+    read (saved by an older one): the caller answers that as stale."""
+    if state is None or state.flow != FLOW or state.step != "cheer":
+        return None
+    goal_id = state.data.get("goal_id")
+    if not isinstance(goal_id, int) or isinstance(goal_id, bool):
+        return None
+    return CheerState(goal_id)
 
 
 class GoalAccess(enum.Enum):
@@ -81,7 +127,7 @@ async def goals_buttons(ctx: Context, pairings: Sequence[Pairing]) -> list[Butto
         if (await ctx.storage.get_sharing(pairing.mentee_id)).goals:
             name = await display_name(ctx, pairing.mentee_id)
             label = _label(mentoring_texts.GOALS_BUTTON.format(name=name))
-            buttons.append(Button(label, f"{FLOW}:list:{pairing.mentee_id}"))
+            buttons.append(LIST.button(label, ListPress(pairing.mentee_id)))
     return buttons
 
 
@@ -136,16 +182,15 @@ async def goals_view(ctx: Context, viewer: Person, mentee_id: int) -> Replies:
         blocks.append(goal_block(goal, today, notes))
     blocks.append(texts.GOALS_FOOTER.format(name=name))
     buttons = [
-        Button(_label(texts.CHEER_BUTTON.format(title=g.title)), f"{FLOW}:cheer:{g.id}")
+        CHEER.button(_label(texts.CHEER_BUTTON.format(title=g.title)), CheerPress(g.id))
         for g in goals
     ]
     return [OutgoingMessage.with_buttons("\n\n".join(blocks), buttons, per_row=1)]
 
 
-async def _cheerable(ctx: Context, viewer: Person, raw_id: object) -> Goal | Replies:
+async def _cheerable(ctx: Context, viewer: Person, goal_id: int) -> Goal | Replies:
     """The goal a cheer is for, or what to say instead."""
-    text = str(raw_id)
-    goal = await ctx.storage.get_goal(int(text)) if text.isdigit() else None
+    goal = await ctx.storage.get_goal(goal_id)
     if goal is None:
         return [stale_button(texts.STALE_NEXT_STEP)]
     access = await goal_access(ctx, viewer.id, goal.person_id)
@@ -160,7 +205,7 @@ async def _cheerable(ctx: Context, viewer: Person, raw_id: object) -> Goal | Rep
 def _ask_cheer(name: str, goal: Goal) -> OutgoingMessage:
     return OutgoingMessage.with_buttons(
         texts.ASK_CHEER.format(name=name, title=goal.title, limit=MAX_CHEER_CHARS),
-        [Button(texts.NEVER_MIND, f"{FLOW}:cancel:")],
+        [CANCEL.button(texts.NEVER_MIND, CancelPress())],
     )
 
 
@@ -172,7 +217,7 @@ async def _cheer(ctx: Context, viewer: Person, goal: Goal, text: str) -> Replies
     mentor = viewer.display_name or goal_texts.SOMEONE
     message = OutgoingMessage.with_buttons(
         texts.CHEER_TO_MENTEE.format(mentor=mentor, title=goal.title, text=text),
-        [Button(texts.SEE_GOAL, f"{GOAL_FLOW}:show:{goal.id}")],
+        [SHOW_GOAL.button(texts.SEE_GOAL, ShowPress(goal.id))],
     )
     outcome = await send_to_mentee(
         ctx,
@@ -198,31 +243,32 @@ class MentorGoalsFlow:
     name = FLOW
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        action, _, value = payload.partition(":")
+        press = decode_any(payload, ROUTES)
         viewer = turn.person
-        if viewer is None:
+        if viewer is None or press is None:
             return [stale_button(texts.STALE_NEXT_STEP)]
-        if action == "list" and value.isdigit():
-            return await goals_view(ctx, viewer, int(value))
-        if action == "cancel":
-            if turn.state is not None and turn.state.flow == FLOW:
-                await end_flow(ctx, turn)
-            return [OutgoingMessage(texts.CHEER_CANCELLED)]
-        if action == "cheer":
-            found = await _cheerable(ctx, viewer, value)
-            if not isinstance(found, Goal):
-                return found
-            await save_state(ctx, turn, FLOW, "cheer", goal_id=found.id)
-            return [_ask_cheer(await display_name(ctx, found.person_id), found)]
+        match press:
+            case ListPress(mentee=mentee_id):
+                return await goals_view(ctx, viewer, mentee_id)
+            case CancelPress():
+                if turn.state is not None and turn.state.flow == FLOW:
+                    await end_flow(ctx, turn)
+                return [OutgoingMessage(texts.CHEER_CANCELLED)]
+            case CheerPress(goal=goal_id):
+                found = await _cheerable(ctx, viewer, goal_id)
+                if not isinstance(found, Goal):
+                    return found
+                await save_state(ctx, turn, FLOW, "cheer", goal_id=found.id)
+                return [_ask_cheer(await display_name(ctx, found.person_id), found)]
         return [stale_button(texts.STALE_NEXT_STEP)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
         viewer = turn.person
-        data = turn.state.data if turn.state is not None else {}
-        if viewer is None or turn.state is None or turn.state.step != "cheer":
+        state = load_state(turn.state)
+        if viewer is None or state is None:
             await end_flow(ctx, turn)
             return [stale_button(texts.STALE_NEXT_STEP)]
-        found = await _cheerable(ctx, viewer, data.get("goal_id"))
+        found = await _cheerable(ctx, viewer, state.goal_id)
         if not isinstance(found, Goal):  # consent withdrawn, unpaired or gone meanwhile
             await end_flow(ctx, turn)
             return found
@@ -236,7 +282,7 @@ class MentorGoalsFlow:
         except GoalAnswerError as err:
             return [
                 OutgoingMessage.with_buttons(
-                    str(err), [Button(texts.NEVER_MIND, f"{FLOW}:cancel:")]
+                    str(err), [CANCEL.button(texts.NEVER_MIND, CancelPress())]
                 )
             ]
         await end_flow(ctx, turn)

@@ -26,12 +26,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
+from handlers.dispatcher import stale_button
 from handlers.logsafe import describe_exception
 from handlers.mentoring import texts
 from handlers.mentoring.escalation import INLINE_PING_SECONDS
-from handlers.messaging import Button, DeliveryError, OutgoingMessage
+from handlers.messaging import DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.profile import PersonLabel, display_name, maybe_label, person_label
+from handlers.routes import Route, decode_any
 from storage.due_queue import DueWork
 from storage.mentoring import Pairing, PairingError, PairingProblem, PairingSource, Sharing
 from storage.people import InviteCode, Role
@@ -310,12 +312,11 @@ async def sharing_menu(ctx: Context, mentee_id: int, intro: str | None = None) -
         lines.append(template.format(label=texts.SCOPES[scope]))
         label = texts.HIDE_BUTTON if shared else texts.SHARE_BUTTON
         buttons.append(
-            Button(
-                label.format(scope=texts.SCOPE_SHORT[scope]),
-                f"{FLOW}:{scope}:{0 if shared else 1}",
+            SCOPE.button(
+                label.format(scope=texts.SCOPE_SHORT[scope]), ScopePress(scope, 0 if shared else 1)
             )
         )
-    buttons.append(Button(texts.SHARING_DONE_BUTTON, f"{FLOW}:done:"))
+    buttons.append(SHARING_DONE.button(texts.SHARING_DONE_BUTTON, SharingDonePress()))
     text = texts.SHARING_MENU.format(mentor=mentor, lines="\n".join(lines))
     return OutgoingMessage.with_buttons(f"{intro}\n\n{text}" if intro else text, buttons)
 
@@ -341,18 +342,41 @@ def _with_scope(sharing: Sharing, scope: str, shared: bool) -> Sharing:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ScopePress:
+    """Share (``1``) or hide (``0``) one part of what the mentor sees."""
+
+    scope: str
+    shared: int
+
+
+@dataclass(frozen=True, slots=True)
+class SharingDonePress:
+    """Done choosing: the defaults, if untouched, are a choice too."""
+
+
+SCOPE = Route(FLOW, "{scope}:{shared}", ScopePress)
+SHARING_DONE = Route(FLOW, "done:", SharingDonePress)
+
+
+def _fits(press: ScopePress) -> bool:
+    return press.scope in SCOPES and press.shared in (0, 1)
+
+
 class SharingFlow:
     """The sharing buttons. They carry everything they need, so no conversation state."""
 
     name = FLOW
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        scope, _, value = payload.partition(":")
+        press = decode_any(payload, (SHARING_DONE, SCOPE))
+        if press is None or (isinstance(press, ScopePress) and not _fits(press)):
+            return [stale_button()]
         if turn.person is None:
             return [OutgoingMessage(texts.SHARING_SAVED.format(shared=texts.SHARING_NOTHING))]
         sharing = await ctx.storage.get_sharing(turn.person.id)
-        if scope in SCOPES and value in ("0", "1"):
-            changed = _with_scope(sharing, scope, value == "1")
+        if isinstance(press, ScopePress):
+            changed = _with_scope(sharing, press.scope, press.shared == 1)
             await ctx.storage.set_sharing(turn.person.id, changed, ctx.clock())
             return [await sharing_menu(ctx, turn.person.id)]
         if sharing.chosen_at is None:  # "Done" on the defaults is a choice too

@@ -118,6 +118,7 @@ ACKED = (
 ALREADY_ACKED = (
     "That alert was already acknowledged by {who} ({when}). Send /alerts to see any still open."
 )
+ACK_STALE_NEXT_STEP = "Send /alerts to see the open ones."
 ACK_UNKNOWN = "I can't find that alert any more. Send /alerts to see the open ones."
 ACK_NOT_YOURS = (
     "That alert isn't one of yours, so I can't acknowledge it for you. Send /alerts to see yours."

@@ -18,17 +18,20 @@ import logging
 
 from handlers import audit
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
+from handlers.dispatcher import stale_button
 from handlers.logsafe import describe_exception
 from handlers.mentoring import escalation_texts, texts
 from handlers.mentoring.escalation import (
+    ACK,
     ACK_FLOW,
     ESCALATION,
     INLINE_PING_SECONDS,
+    AckPress,
     local_when,
     trigger_text,
 )
 from handlers.mentoring.goals import goals_buttons
-from handlers.messaging import Button, DeliveryError, DeliveryFailure, OutgoingMessage
+from handlers.messaging import DeliveryError, DeliveryFailure, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.profile import display_name, format_date, local_today
 from storage.mentoring import Alert, CheckinSummary, Pairing
@@ -147,7 +150,7 @@ async def alerts_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Rep
                 told=await _told(ctx, viewer.id, alert),
             )
         )
-        buttons.append(Button(texts.ACK_BUTTON.format(name=name), f"{ACK_FLOW}:ack:{alert.id}"))
+        buttons.append(ACK.button(texts.ACK_BUTTON.format(name=name), AckPress(alert.id)))
     if len(alerts) > len(shown):
         lines.append(texts.ALERTS_MORE.format(shown=len(shown)))
     lines.append(texts.ALERTS_FOOTER)
@@ -186,12 +189,10 @@ class AckFlow:
     name = ACK_FLOW
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        action, _, raw_id = payload.partition(":")
-        alert = (
-            await ctx.storage.get_alert(int(raw_id))
-            if action == "ack" and raw_id.isdigit()
-            else None
-        )
+        press = ACK.decode(payload)
+        if press is None:
+            return [stale_button(texts.ACK_STALE_NEXT_STEP)]
+        alert = await ctx.storage.get_alert(press.alert)
         if alert is None:
             return [OutgoingMessage(texts.ACK_UNKNOWN)]
         person = turn.person

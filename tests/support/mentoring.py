@@ -10,13 +10,15 @@ from datetime import timedelta
 from handlers.account.onboarding import CONSENT_YES, ConsentYesPress
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
+from handlers.mentoring.escalation import ACK, AckPress
 from handlers.messaging import OutgoingMessage
 from handlers.profile import ZoneYesPress, profile_routes
 from storage.people import AccountAddress, InviteCode, Role
 from tests.support.chat import Chat
 from tests.support.messenger import RecordingMessenger
 
-ACK_PREFIX = "al:ack:"
+ACK_PREFIX = ACK.encode(AckPress(0)).removesuffix("0")
+"""What every Acknowledge button's payload starts with."""
 
 
 async def join_with_code(chat: Chat, code: str | None, name: str) -> list[OutgoingMessage]:
