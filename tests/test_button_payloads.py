@@ -176,5 +176,12 @@ def test_payloads_stay_byte_identical() -> None:
         (mg.CHEER.encode(mg.CheerPress(9)), "mg:cheer:9"),
         (mg.CANCEL.encode(mg.CancelPress()), "mg:cancel:"),
     ]
+    from handlers.resources import browse, offer
+
+    pairs += [
+        (browse.CATEGORY.encode(browse.CategoryPress("housing")), "rs:cat:housing"),
+        (offer.PICK.encode(offer.PickPress("0123456789")), "rm:pick:0123456789"),
+        (offer.SEND_TO.encode(offer.SendToPress("0123456789", 4)), "rm:to:0123456789:4"),
+    ]
     # MORE_PAIRS
     assert [new for new, _ in pairs] == [old for _, old in pairs]

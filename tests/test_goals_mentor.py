@@ -23,7 +23,7 @@ from handlers.mentoring.goals import (
 )
 from handlers.mentoring.pairing import SCOPE, ScopePress
 from handlers.resources.directory import parse_directory
-from handlers.resources.offer import resource_key
+from handlers.resources.offer import PICK, SEND_TO, PickPress, SendToPress, resource_key
 from handlers.resources.sending import RESOURCE
 from storage.deliveries import DeliveryStatus
 from storage.goals import Goal
@@ -245,10 +245,10 @@ async def test_a_mentor_sends_a_resource_to_a_mentee_exactly_once(
     )
 
     stranger, _ = await staff(ctx, dispatcher, Role.MENTOR, "m2", "Max")
-    [refusal] = await stranger.press(f"rm:to:{key}:{t.mentee_id}")
+    [refusal] = await stranger.press(SEND_TO.encode(SendToPress(key, t.mentee_id)))
     assert "isn't one of your mentees" in refusal.text
-    [alone] = await stranger.press(f"rm:pick:{key}")
+    [alone] = await stranger.press(PICK.encode(PickPress(key)))
     assert "no mentees" in alone.text
-    [not_mentor] = await t.mentee.press(f"rm:to:{key}:{t.mentee_id}")
+    [not_mentor] = await t.mentee.press(SEND_TO.encode(SendToPress(key, t.mentee_id)))
     assert "Only mentors" in not_mentor.text
     assert len([m for m in messenger.to("u1") if "Harbor House" in m.text]) == 1

@@ -11,6 +11,7 @@ from bot.cli import main
 from bot.config import ConfigError, load_config
 from handlers.app import build_dispatcher
 from handlers.context import Context
+from handlers.resources.browse import CATEGORY, CategoryPress
 from handlers.resources.directory import ResourceFileError, load_directory, parse_directory
 from tests.support import Chat
 
@@ -161,7 +162,7 @@ async def test_resources_menu_and_one_category(directory_chat: Chat) -> None:
     assert "don't have any legal help services listed yet" in legal and "/resources" in legal
     unknown = (await chat.command("resources", "spaceships"))[0]
     assert "don't have a list by that name" in unknown.text and unknown.buttons
-    assert "older message" in (await chat.press("rs:cat:nothing"))[0].text
+    assert "older message" in (await chat.press(CATEGORY.encode(CategoryPress("nothing"))))[0].text
 
 
 async def test_resources_without_a_directory(chat: Chat) -> None:

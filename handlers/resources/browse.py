@@ -8,15 +8,28 @@ A mentor also gets "Send to a mentee" buttons under a list (:mod:`handlers.resou
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
 from handlers.crisis.reply import crisis_line
 from handlers.dispatcher import stale_button
-from handlers.messaging import Button, OutgoingMessage
+from handlers.messaging import OutgoingMessage
 from handlers.program import CATEGORIES, Resource, ResourceDirectory
 from handlers.resources import texts
 from handlers.resources.offer import send_offer
+from handlers.routes import Route
 
 FLOW = "rs"
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryPress:
+    """Show one category of the directory."""
+
+    category: str
+
+
+CATEGORY = Route(FLOW, "cat:{category}", CategoryPress)
 MAX_MESSAGE_CHARS = 3500
 """Split long lists well under Telegram's 4096-character limit."""
 
@@ -85,7 +98,7 @@ def menu(ctx: Context, text: str = texts.MENU) -> OutgoingMessage:
     if not present:
         return OutgoingMessage(texts.NO_DIRECTORY.format(crisis_line=crisis_line(ctx.program)))
     shown = ["crisis", *(c for c in present if c != "crisis")]
-    buttons = [Button(texts.CATEGORY_LABELS[c], f"{FLOW}:cat:{c}") for c in shown]
+    buttons = [CATEGORY.button(texts.CATEGORY_LABELS[c], CategoryPress(c)) for c in shown]
     return OutgoingMessage.with_buttons(text, buttons, per_row=2)
 
 
@@ -129,9 +142,10 @@ class ResourcesFlow:
     name = FLOW
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        step, _, value = payload.partition(":")
-        if step == "cat" and value in CATEGORIES:
-            return [*category_messages(ctx, value), *await send_offer(ctx, turn, value)]
+        press = CATEGORY.decode(payload)
+        if press is not None and press.category in CATEGORIES:
+            category = press.category
+            return [*category_messages(ctx, category), *await send_offer(ctx, turn, category)]
         return [stale_button(texts.STALE_NEXT_STEP)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:

@@ -9,17 +9,38 @@ import cycle. An entry is named in a button by :func:`resource_key`, a short has
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from handlers.context import Context, Replies, Turn
-from handlers.messaging import Button, OutgoingMessage
+from handlers.messaging import OutgoingMessage
 from handlers.program import CATEGORIES, Resource, ResourceDirectory
 from handlers.resources import texts
+from handlers.routes import Route
 from storage.people import Role
 
 FLOW = "rm"
 """Button payloads ``rm:pick:<key>`` and ``rm:to:<key>:<mentee id>``."""
 KEY_CHARS = 10
 MAX_LABEL_CHARS = 48
+
+
+@dataclass(frozen=True, slots=True)
+class PickPress:
+    """Send this entry (by :func:`resource_key`): asks which mentee."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class SendToPress:
+    """Send this entry to this mentee."""
+
+    key: str
+    mentee: int
+
+
+PICK = Route(FLOW, "pick:{key}", PickPress)
+SEND_TO = Route(FLOW, "to:{key}:{mentee}", SendToPress)
 
 
 def resource_key(resource: Resource) -> str:
@@ -45,7 +66,7 @@ async def send_offer(ctx: Context, turn: Turn, category: str) -> Replies:
     if not entries or not await ctx.storage.mentees_of(person.id):
         return []
     buttons = [
-        Button(_label(texts.SEND_BUTTON.format(name=r.name)), f"{FLOW}:pick:{resource_key(r)}")
+        PICK.button(_label(texts.SEND_BUTTON.format(name=r.name)), PickPress(resource_key(r)))
         for r in entries
     ]
     return [OutgoingMessage.with_buttons(texts.SEND_OFFER, buttons, per_row=1)]

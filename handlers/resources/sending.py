@@ -11,12 +11,13 @@ from __future__ import annotations
 from handlers.context import Capability, Context, Replies, Turn
 from handlers.dispatcher import stale_button
 from handlers.mentoring.sends import SendOutcome, send_to_mentee
-from handlers.messaging import Button, OutgoingMessage
+from handlers.messaging import OutgoingMessage
 from handlers.profile import display_name, local_today
 from handlers.program import Resource
 from handlers.resources import texts
 from handlers.resources.browse import resource_text
-from handlers.resources.offer import FLOW, find_resource
+from handlers.resources.offer import FLOW, PICK, SEND_TO, PickPress, SendToPress, find_resource
+from handlers.routes import decode_any
 from storage.people import Person, Role
 
 RESOURCE = "resource"
@@ -49,7 +50,7 @@ async def pick_mentee(ctx: Context, mentor: Person, resource: Resource, key: str
     for pairing in pairings:
         name = await display_name(ctx, pairing.mentee_id)
         label = name if len(name) <= MAX_LABEL_CHARS else name[: MAX_LABEL_CHARS - 1] + "…"
-        buttons.append(Button(label, f"{FLOW}:to:{key}:{pairing.mentee_id}"))
+        buttons.append(SEND_TO.button(label, SendToPress(key, pairing.mentee_id)))
     return [
         OutgoingMessage.with_buttons(texts.SEND_PICK.format(name=resource.name), buttons, per_row=2)
     ]
@@ -84,18 +85,18 @@ class ResourceSendFlow:
     name = FLOW
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        action, _, rest = payload.partition(":")
-        key, _, target = rest.partition(":")
         mentor = turn.person
         if mentor is None or Role.MENTOR not in turn.roles:
             return [OutgoingMessage(texts.SEND_ONLY_MENTORS)]
-        resource = find_resource(ctx.program.resources, key)
+        press = decode_any(payload, (PICK, SEND_TO))
+        resource = find_resource(ctx.program.resources, press.key) if press is not None else None
         if resource is None:
             return [stale_button(texts.SEND_STALE)]
-        if action == "pick":
-            return await pick_mentee(ctx, mentor, resource, key)
-        if action == "to" and target.isdigit():
-            return await send_resource(ctx, mentor, resource, key, int(target))
+        match press:
+            case PickPress(key=key):
+                return await pick_mentee(ctx, mentor, resource, key)
+            case SendToPress(key=key, mentee=mentee_id):
+                return await send_resource(ctx, mentor, resource, key, mentee_id)
         return [stale_button(texts.SEND_STALE)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
