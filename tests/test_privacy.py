@@ -12,6 +12,7 @@ from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import ChatKind
 from handlers.privacy import texts
+from handlers.privacy.commands import ERASE, KEEP, ErasePress, KeepPress
 from handlers.privacy.data import purge_expired
 from handlers.texts import common
 from scheduling.housekeeping import housekeeping
@@ -73,11 +74,11 @@ async def test_deleteme_erases_only_on_a_fresh_confirmation(
     await onboard(chat)
     address = AccountAddress("test", "u1")
 
-    (stale,) = await chat.press("pv:erase:deadbeef")  # a forged or old payload
+    (stale,) = await chat.press(ERASE.encode(ErasePress("deadbeef")))  # a forged or old payload
     assert "older message" in stale.text
     (first,) = await chat.command("deleteme")
     old_token = first.buttons[0].payload
-    (kept,) = await chat.press("pv:keep")
+    (kept,) = await chat.press(KEEP.encode(KeepPress()))
     assert kept.text == texts.KEPT
     (stale,) = await chat.press(old_token)  # the confirmation was answered: it is spent
     assert "older message" in stale.text

@@ -9,15 +9,50 @@ press on an old confirmation (or a forged payload) erases nothing. The work itse
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
-from handlers.messaging import Button, ChatKind, OutgoingMessage
+from handlers.messaging import ChatKind, OutgoingMessage
 from handlers.privacy import texts
 from handlers.privacy.data import SELF, erase_person, export_document, export_message
+from handlers.routes import Route, decode_any
+from storage.conversations import ConversationState
 
 FLOW = "pv"
 CONFIRM = "confirm"
+
+
+@dataclass(frozen=True, slots=True)
+class ErasePress:
+    """Yes, erase everything; ``token`` must be the one this confirmation was asked with."""
+
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeepPress:
+    """No, keep everything."""
+
+
+ERASE = Route(FLOW, "erase:{token}", ErasePress)
+KEEP = Route(FLOW, "keep", KeepPress)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmState:
+    """An erasure being confirmed, and the one-time token its Erase button carries."""
+
+    token: str
+
+
+def load_state(state: ConversationState | None) -> ConfirmState | None:
+    """The confirmation being asked, or None if there is none or it has a shape this version
+    does not read (saved by an older one): no press erases anything then."""
+    if state is None or state.flow != FLOW or state.step != CONFIRM:
+        return None
+    token = state.data.get("token")
+    return ConfirmState(token) if isinstance(token, str) and token else None
 
 
 def _private_only(turn: Turn, name: str) -> Replies | None:
@@ -46,8 +81,8 @@ async def deleteme_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> R
     token = secrets.token_hex(4)
     await save_state(ctx, turn, FLOW, CONFIRM, token=token)
     buttons = [
-        Button(texts.ERASE_BUTTON, f"{FLOW}:erase:{token}"),
-        Button(texts.KEEP_BUTTON, f"{FLOW}:keep"),
+        ERASE.button(texts.ERASE_BUTTON, ErasePress(token)),
+        KEEP.button(texts.KEEP_BUTTON, KeepPress()),
     ]
     return [OutgoingMessage.with_buttons(texts.CONFIRM, buttons, per_row=1)]
 
@@ -58,24 +93,19 @@ class PrivacyFlow:
     name = FLOW
 
     async def on_button(self, ctx: Context, turn: Turn, payload: str) -> Replies:
-        action, _, token = payload.partition(":")
-        state = turn.state
-        asking = state is not None and state.flow == FLOW and state.step == CONFIRM
-        if action == "keep":
-            if asking:
-                await end_flow(ctx, turn)
-            return [OutgoingMessage(texts.KEPT)]
-        if (
-            action != "erase"
-            or state is None
-            or not asking
-            or turn.person is None
-            or not token
-            or state.data.get("token") != token
-        ):
-            return [stale_button(texts.STALE_NEXT_STEP)]
-        await erase_person(ctx, turn.person.id, requested_by=SELF)
-        return [OutgoingMessage(texts.ERASED)]
+        press = decode_any(payload, (ERASE, KEEP))
+        asking = turn.state is not None and turn.state.flow == FLOW and turn.state.step == CONFIRM
+        match press:
+            case KeepPress():
+                if asking:
+                    await end_flow(ctx, turn)
+                return [OutgoingMessage(texts.KEPT)]
+            case ErasePress(token=token):
+                state = load_state(turn.state)
+                if turn.person is not None and state is not None and state.token == token:
+                    await erase_person(ctx, turn.person.id, requested_by=SELF)
+                    return [OutgoingMessage(texts.ERASED)]
+        return [stale_button(texts.STALE_NEXT_STEP)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
         await end_flow(ctx, turn)  # only a press erases; anything typed keeps everything
