@@ -183,5 +183,14 @@ def test_payloads_stay_byte_identical() -> None:
         (offer.PICK.encode(offer.PickPress("0123456789")), "rm:pick:0123456789"),
         (offer.SEND_TO.encode(offer.SendToPress("0123456789", 4)), "rm:to:0123456789:4"),
     ]
-    # MORE_PAIRS
+    from handlers.crisis import safety_plan as sp
+    from handlers.privacy import commands as pv
+
+    pairs += [
+        (pv.ERASE.encode(pv.ErasePress("deadbeef")), "pv:erase:deadbeef"),
+        (pv.KEEP.encode(pv.KeepPress()), "pv:keep"),
+        (sp.EDIT.encode(sp.EditPress("what_helps")), "sp:edit:what_helps"),
+        (sp.SKIP.encode(sp.SkipPress("professionals")), "sp:skip:professionals"),
+        (sp.DONE.encode(sp.DonePress()), "sp:done:"),
+    ]
     assert [new for new, _ in pairs] == [old for _, old in pairs]

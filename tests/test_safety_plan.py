@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Context
-from handlers.crisis.safety_plan import MAX_PART_CHARS
+from handlers.crisis.safety_plan import DONE, EDIT, MAX_PART_CHARS, DonePress, EditPress
 from handlers.dispatcher import Dispatcher
 from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
@@ -33,16 +33,16 @@ async def test_build_show_and_edit(chat: Chat, storage: SqliteStorage) -> None:
 
     [shown] = await chat.command("safetyplan")
     assert "a walk by the river" in shown.text and "(nothing yet)" in shown.text
-    await chat.press("sp:edit:people_places")
+    await chat.press(EDIT.encode(EditPress("people_places")))
     [updated, again] = await chat.say("my sister Jo, the Tuesday meeting")
     assert updated.text == "Updated." and "my sister Jo" in again.text
     await chat.press_label("Edit What helps")
     [kept, _] = await chat.press_label("Keep")
     assert kept.text == "Updated."
-    closed = await chat.press("sp:done:")
+    closed = await chat.press(DONE.encode(DonePress()))
     assert "any time" in closed[0].text
     assert await storage.load_conversation(AccountAddress("test", "1001")) is None
-    stale = await chat.press("sp:edit:what_helps")
+    stale = await chat.press(EDIT.encode(EditPress("what_helps")))
     assert "older message" in stale[0].text
 
 
