@@ -44,7 +44,17 @@ NASTY = (
 )
 
 
-MID_FLOW = ("settings", "goals", "safetyplan", "resources", "deleteme", "link", "sharing")
+MID_FLOW = (
+    "settings",
+    "goals",
+    "goal add",
+    "goal review",
+    "safetyplan",
+    "resources",
+    "deleteme",
+    "link",
+    "sharing",
+)
 """Commands that leave a person part-way through a flow, each held by one person below."""
 
 
@@ -64,7 +74,7 @@ async def people(ctx: Context, dispatcher: Dispatcher) -> list[Chat]:
     for n, command in enumerate(MID_FLOW):
         chat = Chat(dispatcher, user_id=f"mid-{n}")
         await onboard(chat)
-        await chat.command(command)
+        await chat.command(*command.split())
         chats.append(chat)
     return chats
 
@@ -128,6 +138,12 @@ def test_a_route_must_name_each_field() -> None:
 def test_payloads_stay_byte_identical() -> None:
     """Buttons already sitting in people's chats keep working: each route writes exactly the
     payload the flow wrote before it had routes."""
+    pairs = payload_pairs()
+    assert [new for new, _ in pairs] == [old for _, old in pairs]
+
+
+def payload_pairs() -> list[tuple[str, str]]:
+    """(what a route writes, what the flow wrote before routes) for one press of each kind."""
     from handlers.account.linking import PROMPTS, PromptsPress
     from handlers.account.onboarding import (
         CONSENT_NO,
@@ -194,3 +210,42 @@ def test_payloads_stay_byte_identical() -> None:
         (sp.DONE.encode(sp.DonePress()), "sp:done:"),
     ]
     assert [new for new, _ in pairs] == [old for _, old in pairs]
+    return pairs
+
+
+JUNK_STATES: tuple[tuple[str, dict[str, object]], ...] = (
+    ("", {}),
+    ("menu", {"zone": 3}),
+    ("zone_confirm", {"zone": ["Denver"], "code": 4}),
+    ("consent", {"code": {"a": 1}}),
+    ("steps", {"title": 5, "steps": "x", "term": "forever", "target": "notadate"}),
+    ("steps", {"title": "Walk", "steps": [1, 2], "target": 20260101}),
+    ("cheer", {"goal_id": "7"}),
+    ("confirm", {"token": 7}),
+    ("build:nope", {}),
+    ("edit:", {}),
+)
+"""Saved states of shapes this version does not write: an older version's, or damaged."""
+
+
+async def test_a_state_of_an_unknown_shape_is_stale_not_an_error(
+    ctx: Context, dispatcher: Dispatcher
+) -> None:
+    from storage.conversations import ConversationState
+    from storage.people import AccountAddress
+
+    payloads = [old for _, old in payload_pairs()]
+    chat = Chat(dispatcher, user_id="old-state")
+    await onboard(chat)
+    address = AccountAddress(chat.platform, chat.user_id)
+    broken: list[str] = []
+    for flow in sorted({p.partition(":")[0] for p in payloads}):
+        for step, data in JUNK_STATES:
+            for action in (*(p for p in payloads if p.startswith(f"{flow}:")), "hello"):
+                state = ConversationState(flow=flow, step=step, data=dict(data))
+                await ctx.storage.save_conversation(address, state, ctx.clock())
+                say = action == "hello"
+                replies = await (chat.say(action) if say else chat.press(action))
+                if any(r.text == common.SOMETHING_WENT_WRONG for r in replies):
+                    broken.append(f"{flow}/{step}/{data} {action}")
+    assert broken == []
