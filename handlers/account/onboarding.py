@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from handlers import profile
+from handlers import flowstate, profile
 from handlers.account import onboarding_texts as texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.crisis.reply import crisis_line
@@ -68,16 +68,21 @@ class OnboardingState:
     zone: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Saved:
+    """The state's data as stored (``save_state(..., code=...)`` / ``zone=...``)."""
+
+    code: str | None = None
+    zone: str | None = None
+
+
 def load_state(state: ConversationState | None) -> OnboardingState | None:
     """The saved onboarding state, or None if there is none or it has a shape this version
     does not know (saved by an older one): the caller treats that as stale."""
     if state is None or state.flow != FLOW or state.step not in STEPS:
         return None
-    code = state.data.get("code")
-    zone = state.data.get("zone")
-    if not isinstance(code, str | None) or not isinstance(zone, str | None):
-        return None
-    return OnboardingState(state.step, code=code, zone=zone)
+    saved = flowstate.load(_Saved, state)
+    return None if saved is None else OnboardingState(state.step, saved.code, saved.zone)
 
 
 def _welcome(ctx: Context, prefix: str = "") -> OutgoingMessage:

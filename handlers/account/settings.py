@@ -8,7 +8,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from handlers import profile
+from handlers import flowstate, profile
 from handlers.account import onboarding_texts
 from handlers.account import settings_texts as texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
@@ -61,15 +61,20 @@ class SettingsState:
     zone: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Saved:
+    """The state's data as stored: a time zone awaiting a yes."""
+
+    zone: str | None = None
+
+
 def load_state(state: ConversationState | None) -> SettingsState | None:
     """The saved settings state, or None if there is none or its shape is unknown (saved by
     an older version): the caller treats that as stale."""
     if state is None or state.flow != FLOW or state.step not in STEPS:
         return None
-    zone = state.data.get("zone")
-    if not isinstance(zone, str | None):
-        return None
-    return SettingsState(state.step, zone=zone)
+    saved = flowstate.load(_Saved, state)
+    return None if saved is None else SettingsState(state.step, zone=saved.zone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +85,14 @@ class _MenuChoice:
     ask: Callable[[], OutgoingMessage]
 
 
-_MENU: dict[str, _MenuChoice] = {
-    "name": _MenuChoice("name", lambda: profile.ask_name(FLOW)),
-    "zone": _MenuChoice("zone", lambda: OutgoingMessage(onboarding_texts.ZONE_RETYPE)),
-    "time": _MenuChoice("time", lambda: profile.ask_time(FLOW)),
-    "quiet": _MenuChoice("quiet", lambda: OutgoingMessage(texts.ASK_QUIET)),
-}
+_MENU: flowstate.Steps[_MenuChoice] = flowstate.Steps(
+    {
+        "name": _MenuChoice("name", lambda: profile.ask_name(FLOW)),
+        "zone": _MenuChoice("zone", lambda: OutgoingMessage(onboarding_texts.ZONE_RETYPE)),
+        "time": _MenuChoice("time", lambda: profile.ask_time(FLOW)),
+        "quiet": _MenuChoice("quiet", lambda: OutgoingMessage(texts.ASK_QUIET)),
+    }
+)
 """The menu's step table; ``done`` closes the menu."""
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from handlers import flowstate
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
 from handlers.goals import review as goal_review
@@ -88,25 +89,30 @@ class GoalDraft:
         return saved
 
 
+@dataclass(frozen=True, slots=True)
+class _Saved:
+    """The draft as stored (see :meth:`GoalDraft.data`)."""
+
+    title: str | None = None
+    term: str = GoalTerm.SHORT.value
+    target: str | None = None
+    steps: list[str] = field(default_factory=list)
+
+
 def load_draft(state: ConversationState | None) -> GoalDraft | None:
     """The draft in ``state``, or None if there is none or it has a shape this version does not
     read (saved by an older one): the caller answers that as stale, never as a crash."""
     if state is None or state.flow != FLOW or state.step not in STEPS:
         return None
-    data = state.data
-    title, term, target, steps = (data.get(k) for k in ("title", "term", "target", "steps"))
-    if not isinstance(title, str | None) or (title is None and state.step != "title"):
-        return None
-    if not isinstance(steps, list | None) or not all(isinstance(s, str) for s in steps or []):
+    saved = flowstate.load(_Saved, state)
+    if saved is None or (saved.title is None and state.step != "title"):
         return None
     try:
-        parsed_term = GoalTerm(term) if term is not None else GoalTerm.SHORT
-        parsed_target = date.fromisoformat(target) if isinstance(target, str) else None
+        term = GoalTerm(saved.term)
+        target = date.fromisoformat(saved.target) if saved.target is not None else None
     except ValueError:
         return None
-    if target is not None and parsed_target is None:
-        return None
-    return GoalDraft(state.step, title, parsed_term, parsed_target, tuple(steps or ()))
+    return GoalDraft(state.step, saved.title, term, target, tuple(saved.steps))
 
 
 async def _save_draft(ctx: Context, turn: Turn, draft: GoalDraft) -> None:
@@ -265,7 +271,10 @@ class GoalFlow:
         if turn.person is None or draft is None:
             await end_flow(ctx, turn)
             return [stale_button(texts.STALE_NEXT_STEP)]
-        return await _TEXT_STEPS[draft.step](self, ctx, turn, draft, text)
+        answer = _TEXT_STEPS.get(draft.step)
+        if answer is None:  # load_draft knows only these steps; kept for the type
+            return [stale_button(texts.STALE_NEXT_STEP)]
+        return await answer(self, ctx, turn, draft, text)
 
     async def _title_text(self, ctx: Context, turn: Turn, draft: GoalDraft, text: str) -> Replies:
         return await _title(ctx, turn, text)
@@ -390,12 +399,14 @@ class GoalFlow:
 
 _TextStep = Callable[[GoalFlow, Context, Turn, GoalDraft, str], Awaitable[Replies]]
 
-_TEXT_STEPS: dict[str, _TextStep] = {
-    "title": GoalFlow._title_text,
-    "term": GoalFlow._term_text,
-    "date": GoalFlow._date,
-    "steps": GoalFlow._steps_text,
-}
+_TEXT_STEPS: flowstate.Steps[_TextStep] = flowstate.Steps(
+    {
+        "title": GoalFlow._title_text,
+        "term": GoalFlow._term_text,
+        "date": GoalFlow._date,
+        "steps": GoalFlow._steps_text,
+    }
+)
 """What a typed answer does at each step of adding a goal."""
 
 _REVIEW_DAYS = frozenset({*(str(n) for n in range(7)), goal_review.OFF})

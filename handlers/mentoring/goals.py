@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from handlers import audit
+from handlers import audit, flowstate
 from handlers.context import Capability, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
 from handlers.goals import texts as goal_texts
@@ -85,10 +85,7 @@ def load_state(state: ConversationState | None) -> CheerState | None:
     read (saved by an older one): the caller answers that as stale."""
     if state is None or state.flow != FLOW or state.step != "cheer":
         return None
-    goal_id = state.data.get("goal_id")
-    if not isinstance(goal_id, int) or isinstance(goal_id, bool):
-        return None
-    return CheerState(goal_id)
+    return flowstate.load(CheerState, state)
 
 
 class GoalAccess(enum.Enum):

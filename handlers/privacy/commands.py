@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from handlers import flowstate
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
 from handlers.messaging import ChatKind, OutgoingMessage
@@ -51,8 +52,8 @@ def load_state(state: ConversationState | None) -> ConfirmState | None:
     does not read (saved by an older one): no press erases anything then."""
     if state is None or state.flow != FLOW or state.step != CONFIRM:
         return None
-    token = state.data.get("token")
-    return ConfirmState(token) if isinstance(token, str) and token else None
+    confirm = flowstate.load(ConfirmState, state)
+    return confirm if confirm is not None and confirm.token else None
 
 
 def _private_only(turn: Turn, name: str) -> Replies | None:
