@@ -37,8 +37,17 @@ from typing import Any, TypeAlias, overload
 
 import aiosqlite
 
-from storage.crypto import TextCipher, seal, unseal
+from storage.crypto import (
+    PREFIX,
+    CipherError,
+    TextCipher,
+    key_check,
+    seal,
+    unseal,
+)
+from storage.opening import OpenProblem, StorageOpenError
 from storage.sqlite.migrations import load_migrations
+from storage.sqlite.privacy_rules import ENCRYPTED_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -160,10 +169,15 @@ class SqliteConnection:
     """Connections and transactions; the domain methods live in the area repositories
     (:class:`Repository`), which all share one of these."""
 
-    def __init__(self, path: str | Path, *, cipher: TextCipher | None = None) -> None:
+    def __init__(
+        self, path: str | Path, *, cipher: TextCipher | None = None, check_key: bool = True
+    ) -> None:
         self.path = Path(path)
         self.cipher = cipher
         """Encrypts free text at rest when set (:mod:`storage.crypto`); plain text without."""
+        self.check_key = check_key
+        """Refuse to open (:meth:`open`) unless ``cipher`` is the database's key. Off only for
+        key rotation, which checks every value itself."""
         self._writer: sqlite3.Connection | None = None
         self._scanner: aiosqlite.Connection | None = None
         """aiosqlite's thread: long reads and checkpoints, which must not block the loop."""
@@ -179,7 +193,11 @@ class SqliteConnection:
             writer.execute("PRAGMA journal_mode=WAL")
             # Opening may meet a file another process is writing: wait as a write would.
             writer.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            if self.check_key:
+                self._verify_key(writer)  # reads only: a wrong key writes nothing, not even DDL
             self._migrate(writer)
+            if self.check_key and self.cipher is not None:
+                self._record_key(writer, self.cipher)
             writer.execute("PRAGMA busy_timeout=0")
             # Checkpoints run on the scanner's thread (_after_commit), never inline.
             writer.execute("PRAGMA wal_autocheckpoint=0")
@@ -231,6 +249,46 @@ class SqliteConnection:
                 + f"({migration.version}, '{migration.name}', strftime('%Y-%m-%dT%H:%M:%fZ'));"
                 + "\nCOMMIT;"
             )
+
+    def _verify_key(self, writer: sqlite3.Connection) -> None:
+        """Raise :class:`StorageOpenError` unless :attr:`cipher` fits the stored text.
+
+        The key check row (migration 0011) decides; a database encrypted before that row
+        existed is judged by a value of its ciphertext. A key over plain text that was never
+        encrypted is refused too: ``peerbot rotate-key`` encrypts it first.
+        """
+        tables = {row[0] for row in writer.execute("SELECT name FROM sqlite_master")}
+        stored = None
+        if "key_check" in tables:
+            row = writer.execute("SELECT canary FROM key_check WHERE id = 1").fetchone()
+            stored = None if row is None else row[0]
+        plain_found = False
+        if stored is None:
+            stored, plain_found = _survey_text(writer, tables)
+        if stored is not None:
+            if self.cipher is None:
+                raise StorageOpenError(OpenProblem.KEY_MISSING, self.path)
+            if not _decrypts(self.cipher, stored):
+                raise StorageOpenError(OpenProblem.KEY_WRONG, self.path)
+        if self.cipher is not None and plain_found:
+            raise StorageOpenError(OpenProblem.NOT_ENCRYPTED, self.path)
+
+    @staticmethod
+    def _record_key(writer: sqlite3.Connection, cipher: TextCipher) -> None:
+        """Store the key check for ``cipher`` if the database has none yet."""
+        if writer.execute("SELECT 1 FROM key_check WHERE id = 1").fetchone() is not None:
+            return
+        writer.execute("BEGIN IMMEDIATE")
+        try:
+            writer.execute(
+                "INSERT OR IGNORE INTO key_check (id, canary, set_at)"
+                " VALUES (1, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))",
+                (key_check(cipher),),
+            )
+        except BaseException:
+            writer.execute("ROLLBACK")
+            raise
+        writer.execute("COMMIT")
 
     @overload
     def seal(self, text: str) -> str: ...
@@ -370,6 +428,40 @@ class SqliteConnection:
 
     async def scan_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         return next(iter(await self.scan(sql, params)), None)
+
+
+def _survey_text(writer: sqlite3.Connection, tables: set[str]) -> tuple[str | None, bool]:
+    """One encrypted value of the free-text columns (or None), and whether any is plain."""
+    sealed: str | None = None
+    plain = False
+    tag = f"substr({{column}}, 1, {len(PREFIX)}) = '{PREFIX}'"
+    for table, column, which in ENCRYPTED_COLUMNS:
+        if table not in tables:
+            continue
+        where = f"{column} IS NOT NULL AND {column} <> ''" + (f" AND {which}" if which else "")
+        is_tagged = tag.format(column=column)
+        if sealed is None:
+            row = writer.execute(
+                f"SELECT {column} FROM {table} WHERE {where} AND {is_tagged} LIMIT 1"
+            ).fetchone()
+            sealed = None if row is None else row[0]
+        if not plain:
+            plain = (
+                writer.execute(
+                    f"SELECT 1 FROM {table} WHERE {where} AND NOT {is_tagged} LIMIT 1"
+                ).fetchone()
+                is not None
+            )
+    return sealed, plain
+
+
+def _decrypts(cipher: TextCipher, stored: str) -> bool:
+    """Whether ``cipher`` is the key of ``stored`` (the key check, or an encrypted value)."""
+    try:
+        cipher.decrypt(stored)
+    except CipherError:
+        return False
+    return True
 
 
 class Repository:
