@@ -1,7 +1,8 @@
 """The CLI's and the runner's way to the database: opened from the config, always closed.
 
 :func:`open_problem_line` is the one line the command line prints when a database cannot be
-opened as configured (a missing or wrong data key, ...): what is wrong and what to do next,
+opened as configured (a missing or wrong data key, a damaged file, a read-only folder, a full
+disk): what is wrong and what to do next,
 never a key and never a traceback.
 """
 
@@ -48,4 +49,24 @@ def open_problem_line(err: StorageOpenError) -> str:
             return (
                 f"PEERBOT_DATA_KEY is set, but {path} holds text stored before it was. Run "
                 "`peerbot rotate-key` once to encrypt it, then start again. Nothing was changed."
+            )
+        case OpenProblem.CORRUPT:
+            return (
+                f"The database {path} is damaged (SQLite's quick_check found errors). Restore it "
+                "from a backup, or move it aside to start with an empty one."
+            )
+        case OpenProblem.READ_ONLY:
+            return (
+                f"The database {path} is read-only here: the bot must be able to write the file "
+                f"and its folder {path.parent}. Give it write access there, or set [storage] url "
+                "to a writable place."
+            )
+        case OpenProblem.DISK_FULL:
+            return (
+                f"The disk holding {path} is full (disk full). Free some space, then start again."
+            )
+        case OpenProblem.CANNOT_OPEN:
+            return (
+                f"The database {path} cannot be opened ({err.detail}). Check [storage] url, "
+                "then start again."
             )

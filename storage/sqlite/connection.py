@@ -27,7 +27,9 @@ half-way.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -187,12 +189,53 @@ class SqliteConnection:
     # Connection management ---------------------------------------------------------------
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Connect, check the file and the key, and migrate.
+
+        Raises :class:`StorageOpenError` for a database that cannot be used (damaged,
+        read-only, a full disk, the wrong key) and leaves no empty file behind. A new database
+        is created readable by its owner only (0600), and SQLite gives its WAL and
+        shared-memory files the same mode.
+        """
+        created = False
+        try:
+            created = self._create_private_file()
+            await self._open()
+        except StorageOpenError:
+            self._discard_new(created)
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            self._discard_new(created)
+            raise _open_error(exc, self.path) from None
+        except BaseException:
+            self._discard_new(created)
+            raise
+
+    def _create_private_file(self) -> bool:
+        """Create the database file (and its folder) for the owner only; whether it was new."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return False
+        os.close(descriptor)
+        return True
+
+    def _discard_new(self, created: bool) -> None:
+        """Remove the database :meth:`open` created (empty, or a schema at most) if opening
+        failed, so a failed start leaves no empty file for the next one to trip over."""
+        if not created:
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    async def _open(self) -> None:
         writer = self._connect()
         try:
             writer.execute("PRAGMA journal_mode=WAL")
             # Opening may meet a file another process is writing: wait as a write would.
             writer.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            if [tuple(row) for row in writer.execute("PRAGMA quick_check")] != [("ok",)]:
+                raise StorageOpenError(OpenProblem.CORRUPT, self.path)
             if self.check_key:
                 self._verify_key(writer)  # reads only: a wrong key writes nothing, not even DDL
             self._migrate(writer)
@@ -428,6 +471,32 @@ class SqliteConnection:
 
     async def scan_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         return next(iter(await self.scan(sql, params)), None)
+
+
+def _open_error(exc: sqlite3.Error | OSError, path: Path) -> StorageOpenError:
+    """What a failure to open the database means to the person starting the bot."""
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return StorageOpenError(OpenProblem.DISK_FULL, path)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return StorageOpenError(OpenProblem.READ_ONLY, path)
+        return StorageOpenError(OpenProblem.CANNOT_OPEN, path, exc.strerror or type(exc).__name__)
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return StorageOpenError(OpenProblem.DISK_FULL, path)
+    if code == sqlite3.SQLITE_READONLY:
+        return StorageOpenError(OpenProblem.READ_ONLY, path)
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return StorageOpenError(OpenProblem.CORRUPT, path)
+    if code == sqlite3.SQLITE_CANTOPEN and not _writable(path):
+        return StorageOpenError(OpenProblem.READ_ONLY, path)
+    return StorageOpenError(OpenProblem.CANNOT_OPEN, path, str(exc))
+
+
+def _writable(path: Path) -> bool:
+    """Whether the bot may write the file (if it exists) and create files beside it."""
+    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
 
 
 def _survey_text(writer: sqlite3.Connection, tables: set[str]) -> tuple[str | None, bool]:
