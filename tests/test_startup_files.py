@@ -10,6 +10,7 @@ tmpfs when the tests run as root (where permission bits do not stop a write), an
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import sqlite3
 import stat
@@ -20,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.console import ConsoleMessenger
 from bot.cli import main
+from handlers.messaging import ConversationRef, Document, Image, OutgoingMessage
 from storage.people import InviteCode, Role
 from storage.sqlite import SqliteStorage
 
@@ -210,5 +213,20 @@ async def test_database_wal_and_shm_are_readable_by_their_owner_only(tmp_path: P
             assert modes(path) == {"": 0o600, "-wal": 0o600, "-shm": 0o600, "folder": 0o700}
         finally:
             await storage.close()
+    finally:
+        os.umask(old_umask)
+
+
+async def test_console_image_folder_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    old_umask = os.umask(0o022)
+    try:
+        folder = tmp_path / "peerbot-images"
+        messenger = ConsoleMessenger(io.StringIO(), folder)
+        ref = ConversationRef("console", "1", "1")
+        await messenger.send(ref, OutgoingMessage("chart", image=Image(b"\x89PNG", "a chart")))
+        await messenger.send(ref, OutgoingMessage("data", document=Document(b"{}", "me.json")))
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        for file in folder.iterdir():
+            assert stat.S_IMODE(file.stat().st_mode) == 0o600, file.name
     finally:
         os.umask(old_umask)
