@@ -6,8 +6,10 @@ audit log); ``erase`` does what ``/deleteme`` does, for a request that comes ano
 ``rotate-key`` re-encrypts every stored note, plan, goal and comment with the key in
 ``PEERBOT_DATA_KEY`` in one transaction, reading the old ones with the key in
 ``PEERBOT_DATA_KEY_OLD`` (or the variable ``--old-key-env`` names); text stored before any key
-was set is encrypted for the first time. Keys are never printed, except by ``new-data-key``,
-which prints a fresh one for you to put in the environment.
+was set is encrypted for the first time, and the database's key check moves to the new key
+(every other command refuses to open a database whose check the key does not open). Keys are
+never printed, except by ``new-data-key``, which prints a fresh one for you to put in the
+environment.
 """
 
 from __future__ import annotations
