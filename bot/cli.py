@@ -15,9 +15,9 @@ from typing import Any, Protocol
 
 from bot import cli_mentoring, cli_privacy, cli_report
 from bot.config import DEFAULT_PATH, EXAMPLE_PATH, Config, ConfigError, load_config
-from bot.database import opened_storage
+from bot.database import open_problem_line, opened_storage
 from handlers.timing import TimingError, parse_duration
-from storage import StorageURLError
+from storage import StorageOpenError, StorageURLError
 from storage.people import InviteCode, Role
 
 EXIT_USAGE = 2
@@ -92,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageURLError as err:
         print(f"{config.source}: [storage] url: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except StorageOpenError as err:
+        print(open_problem_line(err), file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
 
@@ -134,7 +137,11 @@ def _init(path: Path | None) -> int:
     except ConfigError as err:
         print(err, file=sys.stderr)
         return EXIT_USAGE
-    asyncio.run(_create_database(config))
+    try:
+        asyncio.run(_create_database(config))
+    except StorageOpenError as err:
+        print(open_problem_line(err), file=sys.stderr)
+        return EXIT_USAGE
     print(f"database ready at {config.database_url}")
     return 0
 

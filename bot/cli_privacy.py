@@ -6,8 +6,10 @@ audit log); ``erase`` does what ``/deleteme`` does, for a request that comes ano
 ``rotate-key`` re-encrypts every stored note, plan, goal and comment with the key in
 ``PEERBOT_DATA_KEY`` in one transaction, reading the old ones with the key in
 ``PEERBOT_DATA_KEY_OLD`` (or the variable ``--old-key-env`` names); text stored before any key
-was set is encrypted for the first time. Keys are never printed, except by ``new-data-key``,
-which prints a fresh one for you to put in the environment.
+was set is encrypted for the first time, and the database's key check moves to the new key
+(every other command refuses to open a database whose check the key does not open). Keys are
+never printed, except by ``new-data-key``, which prints a fresh one for you to put in the
+environment.
 """
 
 from __future__ import annotations
@@ -151,13 +153,15 @@ async def _rotate(config: Config, args: argparse.Namespace) -> int:
         except CipherError as err:
             print(f"{args.old_key_env} is {err}", file=sys.stderr)
             return EXIT_USAGE
-    async with opened_storage(config) as storage:
+    # Not checked against the key at opening: the database may hold plain text or the old
+    # key's; rotate_cipher checks every value (and the key check) and changes all or nothing.
+    async with opened_storage(config, check_key=False) as storage:
         try:
             written = await storage.rotate_cipher(config.cipher, old)
         except CipherError:
             print(
-                "some stored text decrypts with neither key; nothing was changed. Set the key it "
-                f"was written with in {args.old_key_env}.",
+                "Some stored text decrypts with neither key, so nothing was changed. Put the key "
+                f"the database was made with in {args.old_key_env}, then run this again.",
                 file=sys.stderr,
             )
             return EXIT_FAILED

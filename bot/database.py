@@ -1,4 +1,10 @@
-"""The CLI's and the runner's way to the database: opened from the config, always closed."""
+"""The CLI's and the runner's way to the database: opened from the config, always closed.
+
+:func:`open_problem_line` is the one line the command line prints when a database cannot be
+opened as configured (a missing or wrong data key, a damaged file, a read-only folder, a full
+disk): what is wrong and what to do next,
+never a key and never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,61 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.config import Config
-from storage import Storage, storage_from_url
+from storage import OpenProblem, Storage, StorageOpenError, storage_from_url
 
 
 @asynccontextmanager
-async def opened_storage(config: Config) -> AsyncIterator[Storage]:
-    """The configured storage (with the data key's cipher), migrated and open for the block."""
-    storage = storage_from_url(config.database_url, cipher=config.cipher)
+async def opened_storage(config: Config, *, check_key: bool = True) -> AsyncIterator[Storage]:
+    """The configured storage (with the data key's cipher), migrated and open for the block.
+
+    Opening raises :class:`StorageOpenError` when the data key is not the database's;
+    ``check_key=False`` is for ``peerbot rotate-key`` alone, which checks every value itself.
+    """
+    storage = storage_from_url(config.database_url, cipher=config.cipher, check_key=check_key)
     await storage.open()
     try:
         yield storage
     finally:
         await storage.close()
+
+
+def open_problem_line(err: StorageOpenError) -> str:
+    """What to tell the person starting the bot, in one line."""
+    path = err.path
+    match err.problem:
+        case OpenProblem.KEY_MISSING:
+            return (
+                f"The database {path} is encrypted, but PEERBOT_DATA_KEY is not set. Set it to "
+                "the key the database was made with, then start again. Nothing was changed."
+            )
+        case OpenProblem.KEY_WRONG:
+            return (
+                f"PEERBOT_DATA_KEY does not match the key {path} was encrypted with. Set the "
+                "key it was made with (to move to a new key, see `peerbot rotate-key --help`). "
+                "Nothing was changed."
+            )
+        case OpenProblem.NOT_ENCRYPTED:
+            return (
+                f"PEERBOT_DATA_KEY is set, but {path} holds text stored before it was. Run "
+                "`peerbot rotate-key` once to encrypt it, then start again. Nothing was changed."
+            )
+        case OpenProblem.CORRUPT:
+            return (
+                f"The database {path} is damaged (SQLite's quick_check found errors). Restore it "
+                "from a backup, or move it aside to start with an empty one."
+            )
+        case OpenProblem.READ_ONLY:
+            return (
+                f"The database {path} is read-only here: the bot must be able to write the file "
+                f"and its folder {path.parent}. Give it write access there, or set [storage] url "
+                "to a writable place."
+            )
+        case OpenProblem.DISK_FULL:
+            return (
+                f"The disk holding {path} is full (disk full). Free some space, then start again."
+            )
+        case OpenProblem.CANNOT_OPEN:
+            return (
+                f"The database {path} cannot be opened ({err.detail}). Check [storage] url, "
+                "then start again."
+            )

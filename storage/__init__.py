@@ -6,6 +6,7 @@ from pathlib import Path
 
 from storage.base import Storage
 from storage.crypto import TextCipher
+from storage.opening import OpenProblem, StorageOpenError
 from storage.people import UNSET
 from storage.sqlite import SqliteStorage
 
@@ -15,12 +16,18 @@ class StorageURLError(ValueError):
 
 
 def storage_from_url(
-    url: str, base_dir: Path | None = None, *, cipher: TextCipher | None = None
+    url: str,
+    base_dir: Path | None = None,
+    *,
+    cipher: TextCipher | None = None,
+    check_key: bool = True,
 ) -> Storage:
     """A (not yet opened) storage for ``url``: ``sqlite:///relative.db``, ``sqlite:////abs.db``.
 
     A relative SQLite path is taken from ``base_dir`` (default: the working directory).
     ``cipher`` encrypts free text at rest (:mod:`storage.crypto`); without one it is plain.
+    Opening refuses a cipher that is not the database's key (:class:`StorageOpenError`),
+    unless ``check_key`` is off, which only key rotation does.
     """
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
@@ -28,10 +35,18 @@ def storage_from_url(
             raise StorageURLError(f"{url!r} names no file")
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
-        return SqliteStorage(path, cipher=cipher)
+        return SqliteStorage(path, cipher=cipher, check_key=check_key)
     if url.startswith(("postgresql://", "postgres://")):
         raise StorageURLError("PostgreSQL storage is not available in this version yet")
     raise StorageURLError(f"{url!r} is not a database URL this program knows (sqlite:///FILE)")
 
 
-__all__ = ["UNSET", "SqliteStorage", "Storage", "StorageURLError", "storage_from_url"]
+__all__ = [
+    "UNSET",
+    "OpenProblem",
+    "SqliteStorage",
+    "Storage",
+    "StorageOpenError",
+    "StorageURLError",
+    "storage_from_url",
+]

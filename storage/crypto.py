@@ -81,3 +81,21 @@ def unseal(cipher: TextCipher | None, stored: str | None) -> str | None:
     if cipher is None:
         raise CipherError("stored text is encrypted, but no key (PEERBOT_DATA_KEY) is set")
     return cipher.decrypt(stored)
+
+
+KEY_CHECK_TEXT = "peer-support-bot data key check"
+"""The phrase a database stores encrypted with its key (its canary): a key that decrypts it
+back is the key the database's text was written with."""
+
+
+def key_check(cipher: TextCipher) -> str:
+    """The canary to store for ``cipher``."""
+    return cipher.encrypt(KEY_CHECK_TEXT)
+
+
+def opens_key_check(cipher: TextCipher, stored: str) -> bool:
+    """Whether ``cipher`` decrypts the stored canary back to its phrase."""
+    try:
+        return is_sealed(stored) and cipher.decrypt(stored) == KEY_CHECK_TEXT
+    except CipherError:
+        return False

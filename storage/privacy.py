@@ -101,8 +101,9 @@ class PrivacyStore(Protocol):
 
     async def rotate_cipher(self, new: TextCipher, old: TextCipher | None) -> int:
         """Re-encrypt every stored free-text value with ``new`` (decrypting with ``new`` or
-        ``old``; plain legacy values are encrypted), in one transaction; the store uses
-        ``new`` from then on. Returns how many values were written. Raises
-        ``storage.crypto.CipherError`` (and changes nothing) if a value decrypts with neither.
+        ``old``; plain legacy values are encrypted), and store ``new``'s key check, in one
+        transaction; the store uses ``new`` from then on. Returns how many values were
+        written. Raises ``storage.crypto.CipherError`` (and changes nothing) if a value, or
+        the key check, decrypts with neither.
         """
         ...

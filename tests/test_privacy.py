@@ -18,6 +18,7 @@ from handlers.texts import common
 from scheduling.housekeeping import housekeeping
 from scheduling.scheduler import build_scheduler
 from storage.crypto import CipherError, TextCipher
+from storage.opening import OpenProblem, StorageOpenError
 from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock, RecordingMessenger, onboard
@@ -143,8 +144,12 @@ async def test_free_text_is_never_in_the_file_when_a_key_is_set(
     finally:
         await storage.close()
 
-    # Without the key the text cannot be read (and nothing pretends it can).
-    keyless = SqliteStorage(tmp_path / "sealed.db")
+    # Without the key the database does not open; and were it opened without the check, its
+    # text still could not be read (nothing pretends it can).
+    with pytest.raises(StorageOpenError) as refused:
+        await SqliteStorage(tmp_path / "sealed.db").open()
+    assert refused.value.problem is OpenProblem.KEY_MISSING
+    keyless = SqliteStorage(tmp_path / "sealed.db", check_key=False)
     await keyless.open()
     try:
         plan = keyless.get_safety_plan(world.subject_id)
@@ -163,7 +168,11 @@ async def test_legacy_plain_rows_read_with_a_key_and_rotation_encrypts_them(
     world = await build_world(plain, clock)
     await plain.close()
     first, second = TextCipher.generate_key(), TextCipher.generate_key()
-    store = SqliteStorage(path, cipher=TextCipher(first))
+    # A key over plain text is refused until rotation (which opens without the check).
+    with pytest.raises(StorageOpenError) as refused:
+        await SqliteStorage(path, cipher=TextCipher(first)).open()
+    assert refused.value.problem is OpenProblem.NOT_ENCRYPTED
+    store = SqliteStorage(path, cipher=TextCipher(first), check_key=False)
     await store.open()
     try:
         plan = await store.get_safety_plan(world.subject_id)
@@ -179,7 +188,10 @@ async def test_legacy_plain_rows_read_with_a_key_and_rotation_encrypts_them(
         assert plan is not None and plan.warning_signs.startswith("PLAN-warning")
     finally:
         await store.close()
-    stale = SqliteStorage(path, cipher=TextCipher(first))
+    with pytest.raises(StorageOpenError) as refused:
+        await SqliteStorage(path, cipher=TextCipher(first)).open()
+    assert refused.value.problem is OpenProblem.KEY_WRONG
+    stale = SqliteStorage(path, cipher=TextCipher(first), check_key=False)
     await stale.open()
     try:
         with pytest.raises(CipherError):

@@ -23,6 +23,7 @@ from tests.support.privacy import COMMENT, GOAL, NOTE, PLAN, STEP, build_world, 
 
 NOT_PERSONAL = {
     "schema_migrations": "which migrations ran, and when",
+    "key_check": "a fixed phrase encrypted with the data key, to tell a wrong key",
     "erasures": "the tombstones: a random id and a time, nothing that maps back to a person",
     "circle_occurrences": "the dates a circle meets",
     "occurrence_mirrors": "which Discord event shows which circle date: ids only",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import sys
 import threading
 from pathlib import Path
@@ -47,22 +48,29 @@ class ConsoleMessenger:
         self.choices: list[Button] = []
         self._ids = itertools.count(1)
 
+    def _save(self, path: Path, data: bytes) -> None:
+        """Write a file readable by its owner only (0600) into the folder (0700): charts and
+        exports are a person's health data."""
+        self.image_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.image_dir.chmod(0o700)  # also one an older version made world-readable
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        path.chmod(0o600)  # also when it overwrote an older file
+
     async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
         text = markup.plain(numbered_choices(message))
         lines = [f"bot> {line}" if line else "bot>" for line in text.splitlines()]
         if message.rows:
             self.choices = list(message.buttons)
         if message.image is not None:
-            self.image_dir.mkdir(parents=True, exist_ok=True)
             number = next(self._ids)
             path = self.image_dir / f"{number:04d}-{message.image.filename}"
-            path.write_bytes(message.image.png)
+            self._save(path, message.image.png)
             lines.append(f"bot> [image saved to {path}: {message.image.alt_text}]")
         if message.document is not None:
-            self.image_dir.mkdir(parents=True, exist_ok=True)
             path = self.image_dir / f"{next(self._ids):04d}-{message.document.filename}"
-            path.write_bytes(message.document.data)
-            path.chmod(0o600)  # a person's data export: readable by its owner only
+            self._save(path, message.document.data)
             lines.append(f"bot> [file saved to {path}]")
         self.out.write("\n".join(lines) + "\n")
         self.out.flush()

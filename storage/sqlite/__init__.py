@@ -55,8 +55,10 @@ from storage.sqlite.reporting import SqliteReporting
 class SqliteStorage:
     """The :class:`storage.base.Storage` on a SQLite file."""
 
-    def __init__(self, path: str | Path, *, cipher: TextCipher | None = None) -> None:
-        self.db = SqliteConnection(path, cipher=cipher)
+    def __init__(
+        self, path: str | Path, *, cipher: TextCipher | None = None, check_key: bool = True
+    ) -> None:
+        self.db = SqliteConnection(path, cipher=cipher, check_key=check_key)
         """The one connection every repository shares."""
         self.people: PeopleStore = SqlitePeople(self.db)
         self.conversations: ConversationStore = SqliteConversations(self.db)
@@ -76,7 +78,9 @@ class SqliteStorage:
         return self.db.path
 
     async def open(self) -> None:
-        """Connect and apply pending migrations."""
+        """Connect and apply pending migrations; raises
+        :class:`storage.opening.StorageOpenError` (having written nothing) when the cipher is
+        not the database's key."""
         await self.db.open()
 
     async def close(self) -> None:

@@ -27,7 +27,9 @@ half-way.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -37,8 +39,17 @@ from typing import Any, TypeAlias, overload
 
 import aiosqlite
 
-from storage.crypto import TextCipher, seal, unseal
+from storage.crypto import (
+    PREFIX,
+    CipherError,
+    TextCipher,
+    key_check,
+    seal,
+    unseal,
+)
+from storage.opening import OpenProblem, StorageOpenError
 from storage.sqlite.migrations import load_migrations
+from storage.sqlite.privacy_rules import ENCRYPTED_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -160,10 +171,15 @@ class SqliteConnection:
     """Connections and transactions; the domain methods live in the area repositories
     (:class:`Repository`), which all share one of these."""
 
-    def __init__(self, path: str | Path, *, cipher: TextCipher | None = None) -> None:
+    def __init__(
+        self, path: str | Path, *, cipher: TextCipher | None = None, check_key: bool = True
+    ) -> None:
         self.path = Path(path)
         self.cipher = cipher
         """Encrypts free text at rest when set (:mod:`storage.crypto`); plain text without."""
+        self.check_key = check_key
+        """Refuse to open (:meth:`open`) unless ``cipher`` is the database's key. Off only for
+        key rotation, which checks every value itself."""
         self._writer: sqlite3.Connection | None = None
         self._scanner: aiosqlite.Connection | None = None
         """aiosqlite's thread: long reads and checkpoints, which must not block the loop."""
@@ -173,13 +189,58 @@ class SqliteConnection:
     # Connection management ---------------------------------------------------------------
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Connect, check the file and the key, and migrate.
+
+        Raises :class:`StorageOpenError` for a database that cannot be used (damaged,
+        read-only, a full disk, the wrong key) and leaves no empty file behind. A new database
+        is created readable by its owner only (0600), and SQLite gives its WAL and
+        shared-memory files the same mode.
+        """
+        created = False
+        try:
+            created = self._create_private_file()
+            await self._open()
+        except StorageOpenError:
+            self._discard_new(created)
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            self._discard_new(created)
+            raise _open_error(exc, self.path) from None
+        except BaseException:
+            self._discard_new(created)
+            raise
+
+    def _create_private_file(self) -> bool:
+        """Create the database file (and its folder) for the owner only; whether it was new."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return False
+        os.close(descriptor)
+        return True
+
+    def _discard_new(self, created: bool) -> None:
+        """Remove the database :meth:`open` created (empty, or a schema at most) if opening
+        failed, so a failed start leaves no empty file for the next one to trip over."""
+        if not created:
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    async def _open(self) -> None:
         writer = self._connect()
         try:
             writer.execute("PRAGMA journal_mode=WAL")
             # Opening may meet a file another process is writing: wait as a write would.
             writer.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            if [tuple(row) for row in writer.execute("PRAGMA quick_check")] != [("ok",)]:
+                raise StorageOpenError(OpenProblem.CORRUPT, self.path)
+            if self.check_key:
+                self._verify_key(writer)  # reads only: a wrong key writes nothing, not even DDL
             self._migrate(writer)
+            if self.check_key and self.cipher is not None:
+                self._record_key(writer, self.cipher)
             writer.execute("PRAGMA busy_timeout=0")
             # Checkpoints run on the scanner's thread (_after_commit), never inline.
             writer.execute("PRAGMA wal_autocheckpoint=0")
@@ -231,6 +292,46 @@ class SqliteConnection:
                 + f"({migration.version}, '{migration.name}', strftime('%Y-%m-%dT%H:%M:%fZ'));"
                 + "\nCOMMIT;"
             )
+
+    def _verify_key(self, writer: sqlite3.Connection) -> None:
+        """Raise :class:`StorageOpenError` unless :attr:`cipher` fits the stored text.
+
+        The key check row (migration 0011) decides; a database encrypted before that row
+        existed is judged by a value of its ciphertext. A key over plain text that was never
+        encrypted is refused too: ``peerbot rotate-key`` encrypts it first.
+        """
+        tables = {row[0] for row in writer.execute("SELECT name FROM sqlite_master")}
+        stored = None
+        if "key_check" in tables:
+            row = writer.execute("SELECT canary FROM key_check WHERE id = 1").fetchone()
+            stored = None if row is None else row[0]
+        plain_found = False
+        if stored is None:
+            stored, plain_found = _survey_text(writer, tables)
+        if stored is not None:
+            if self.cipher is None:
+                raise StorageOpenError(OpenProblem.KEY_MISSING, self.path)
+            if not _decrypts(self.cipher, stored):
+                raise StorageOpenError(OpenProblem.KEY_WRONG, self.path)
+        if self.cipher is not None and plain_found:
+            raise StorageOpenError(OpenProblem.NOT_ENCRYPTED, self.path)
+
+    @staticmethod
+    def _record_key(writer: sqlite3.Connection, cipher: TextCipher) -> None:
+        """Store the key check for ``cipher`` if the database has none yet."""
+        if writer.execute("SELECT 1 FROM key_check WHERE id = 1").fetchone() is not None:
+            return
+        writer.execute("BEGIN IMMEDIATE")
+        try:
+            writer.execute(
+                "INSERT OR IGNORE INTO key_check (id, canary, set_at)"
+                " VALUES (1, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))",
+                (key_check(cipher),),
+            )
+        except BaseException:
+            writer.execute("ROLLBACK")
+            raise
+        writer.execute("COMMIT")
 
     @overload
     def seal(self, text: str) -> str: ...
@@ -370,6 +471,66 @@ class SqliteConnection:
 
     async def scan_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         return next(iter(await self.scan(sql, params)), None)
+
+
+def _open_error(exc: sqlite3.Error | OSError, path: Path) -> StorageOpenError:
+    """What a failure to open the database means to the person starting the bot."""
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return StorageOpenError(OpenProblem.DISK_FULL, path)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return StorageOpenError(OpenProblem.READ_ONLY, path)
+        return StorageOpenError(OpenProblem.CANNOT_OPEN, path, exc.strerror or type(exc).__name__)
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return StorageOpenError(OpenProblem.DISK_FULL, path)
+    if code == sqlite3.SQLITE_READONLY:
+        return StorageOpenError(OpenProblem.READ_ONLY, path)
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return StorageOpenError(OpenProblem.CORRUPT, path)
+    if code == sqlite3.SQLITE_CANTOPEN and not _writable(path):
+        return StorageOpenError(OpenProblem.READ_ONLY, path)
+    return StorageOpenError(OpenProblem.CANNOT_OPEN, path, str(exc))
+
+
+def _writable(path: Path) -> bool:
+    """Whether the bot may write the file (if it exists) and create files beside it."""
+    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _survey_text(writer: sqlite3.Connection, tables: set[str]) -> tuple[str | None, bool]:
+    """One encrypted value of the free-text columns (or None), and whether any is plain."""
+    sealed: str | None = None
+    plain = False
+    tag = f"substr({{column}}, 1, {len(PREFIX)}) = '{PREFIX}'"
+    for table, column, which in ENCRYPTED_COLUMNS:
+        if table not in tables:
+            continue
+        where = f"{column} IS NOT NULL AND {column} <> ''" + (f" AND {which}" if which else "")
+        is_tagged = tag.format(column=column)
+        if sealed is None:
+            row = writer.execute(
+                f"SELECT {column} FROM {table} WHERE {where} AND {is_tagged} LIMIT 1"
+            ).fetchone()
+            sealed = None if row is None else row[0]
+        if not plain:
+            plain = (
+                writer.execute(
+                    f"SELECT 1 FROM {table} WHERE {where} AND NOT {is_tagged} LIMIT 1"
+                ).fetchone()
+                is not None
+            )
+    return sealed, plain
+
+
+def _decrypts(cipher: TextCipher, stored: str) -> bool:
+    """Whether ``cipher`` is the key of ``stored`` (the key check, or an encrypted value)."""
+    try:
+        cipher.decrypt(stored)
+    except CipherError:
+        return False
+    return True
 
 
 class Repository:

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from typing import Any
 
-from storage.crypto import CipherError, TextCipher, is_sealed
+from storage.crypto import CipherError, TextCipher, is_sealed, key_check, opens_key_check
 from storage.privacy import Erasure, ExportedRows, LedgerKinds, PurgeCounts, PurgeCutoffs
 from storage.sqlite.connection import Repository
 from storage.sqlite.privacy_rules import (
@@ -158,6 +158,17 @@ class SqlitePrivacy(Repository):
                 ]
                 db.executemany(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", updates)
                 written += len(updates)
+            # The key check moves to the new key too, and only from a key it was made with.
+            row = db.execute_fetchall("SELECT canary FROM key_check WHERE id = 1")
+            if row and not any(
+                opens_key_check(cipher, row[0][0]) for cipher in (new, old) if cipher
+            ):
+                raise CipherError("the key check opens with neither key")
+            db.execute(
+                "INSERT OR REPLACE INTO key_check (id, canary, set_at)"
+                " VALUES (1, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))",
+                (key_check(new),),
+            )
         self._db.cipher = new
         await self._db.checkpoint()
         return written

@@ -1,0 +1,32 @@
+"""Why a database could not be opened: what the command line tells the person starting it.
+
+Storage raises :class:`StorageOpenError` with a :class:`OpenProblem` before anything has been
+written; ``bot`` turns it into one line on stderr (never a traceback, never a key).
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+
+class OpenProblem(enum.Enum):
+    KEY_MISSING = "the database is encrypted and no data key is set"
+    KEY_WRONG = "the data key does not match the one the database was encrypted with"
+    NOT_ENCRYPTED = "a data key is set but the database holds text stored without one"
+    CORRUPT = "the database file is damaged"
+    READ_ONLY = "the database or its folder is read-only"
+    DISK_FULL = "the disk is full"
+    CANNOT_OPEN = "the database cannot be opened"
+
+
+class StorageOpenError(Exception):
+    """The database at ``path`` cannot be used as configured; nothing was written to it."""
+
+    def __init__(self, problem: OpenProblem, path: Path, detail: str = "") -> None:
+        super().__init__(f"{path}: {problem.value}" + (f" ({detail})" if detail else ""))
+        self.problem = problem
+        self.path = path
+        self.detail = detail
+        """What SQLite or the system said, for :attr:`OpenProblem.CANNOT_OPEN` (no secrets:
+        an error message about a file, never its contents)."""
