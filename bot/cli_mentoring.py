@@ -24,6 +24,7 @@ from handlers import audit
 from handlers.app import assemble
 from handlers.context import Context
 from handlers.mentoring import pairing, roster
+from handlers.numbers import read_whole
 from handlers.profile import PersonLabel
 from handlers.timing import TimingError, parse_duration
 from storage.mentoring import PairingError, PairingProblem, PairingSource
@@ -198,10 +199,10 @@ async def _oncall(config: Config, args: argparse.Namespace) -> int:
 async def _capacity(config: Config, args: argparse.Namespace) -> int:
     limit: int | None = None
     if args.limit != "default":
-        if not args.limit.isdigit():
+        limit = read_whole(args.limit)
+        if limit is None:
             print(f'limit "{args.limit}" must be a number or "default"', file=sys.stderr)
             return EXIT_USAGE
-        limit = int(args.limit)
     async with _context(config) as ctx:
         try:
             capacity = await pairing.set_capacity(ctx, args.mentor, limit)

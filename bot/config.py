@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.adapters.discord import DiscordSettings
 from bot.adapters.telegram import TelegramSettings
+from handlers.numbers import read_id
 from handlers.program import (
     US_CRISIS_RESOURCES,
     CheckinSettings,
@@ -169,7 +170,8 @@ def _optional(parse: Parser) -> Parser:
 
 def _host_port(value: Any) -> str:
     host, _, port = str(value).rpartition(":")
-    if not isinstance(value, str) or not host or not port.isdigit() or not 0 < int(port) < 65536:
+    number = read_id(port)
+    if not isinstance(value, str) or not host or number is None or not 0 < number < 65536:
         raise ValueError('is not a host and port (write it like "127.0.0.1:8443")')
     return value
 

@@ -33,12 +33,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 from handlers.messaging import Button
+from handlers.numbers import MAX_ID, read_id
+
+__all__ = ["MAX_ID", "MAX_PAYLOAD_BYTES", "PayloadTooLong", "Route", "decode_any"]
 
 MAX_PAYLOAD_BYTES = 64
 """Telegram's limit for callback data; Discord's custom ids allow more."""
-
-MAX_ID = 2**63 - 1
-"""The largest integer storage holds (SQLite's and PostgreSQL's BIGINT)."""
 
 Press = TypeVar("Press")
 
@@ -107,7 +107,7 @@ class Route(Generic[Press]):
                 if part != segment:
                     return None
             elif segment.kind is int:
-                number = _read_id(part)
+                number = read_id(part)
                 if number is None:
                     return None
                 values[segment.name] = number
@@ -124,14 +124,6 @@ def decode_any(payload: str, routes: Iterable[Route[Any]]) -> Any | None:
         if press is not None:
             return press
     return None
-
-
-def _read_id(text: str) -> int | None:
-    """A non-negative id in plain ASCII digits (``str.isdigit`` also takes "²"), in range."""
-    if not text or not text.isascii() or not text.isdigit() or len(text) > 19:
-        return None
-    number = int(text)
-    return number if number <= MAX_ID else None
 
 
 def _values(press: object) -> Mapping[str, Any]:

@@ -23,6 +23,7 @@ KERNEL = {
     "logsafe",
     "markup",
     "messaging",
+    "numbers",
     "outbox",
     "profile",
     "program",

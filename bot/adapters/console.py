@@ -30,6 +30,7 @@ from handlers.messaging import (
     Text,
     numbered_choices,
 )
+from handlers.numbers import read_whole
 from handlers.replies import ReplyPath
 
 PLATFORM = "console"
@@ -81,8 +82,9 @@ class ConsoleMessenger:
         for button in self.choices:
             if button.label.casefold() == line.casefold():
                 return button
-        if line.isdigit() and 1 <= int(line) <= len(self.choices):
-            return self.choices[int(line) - 1]
+        number = read_whole(line, max_digits=3)
+        if number is not None and 1 <= number <= len(self.choices):
+            return self.choices[number - 1]
         return None
 
 

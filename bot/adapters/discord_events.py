@@ -39,6 +39,7 @@ from discord import EventStatus
 
 from bot.adapters.discord_views import PLATFORM
 from handlers.circles import texts
+from handlers.numbers import read_id
 from storage.circles import Circle, CircleStore, MirroredEvent, Occurrence, VenueKind
 
 log = logging.getLogger(__name__)
@@ -163,12 +164,13 @@ class DiscordEvents:
         """The server (and voice channel or location) of a Discord venue; None for any
         other venue, or a channel that is not in a server."""
         venue = circle.venue
-        if venue is None or venue.platform != PLATFORM or not venue.chat_id.isdigit():
+        channel_id = read_id(venue.chat_id) if venue is not None else None
+        if venue is None or venue.platform != PLATFORM or channel_id is None:
             return None
-        channel: Any = self._client.get_channel(int(venue.chat_id))
+        channel: Any = self._client.get_channel(channel_id)
         if channel is None:
             try:
-                channel = await self._client.fetch_channel(int(venue.chat_id))
+                channel = await self._client.fetch_channel(channel_id)
             except discord.NotFound:
                 return None
         if not isinstance(channel, discord.abc.GuildChannel):
@@ -178,8 +180,9 @@ class DiscordEvents:
         if not channel.permissions_for(channel.guild.default_role).view_channel:
             return None  # an external event would show a private channel's circle to everyone
         name = channel.name
-        if venue.thread_id and venue.thread_id.isdigit():
-            thread = channel.guild.get_thread(int(venue.thread_id))
+        thread_id = read_id(venue.thread_id) if venue.thread_id else None
+        if thread_id is not None:
+            thread = channel.guild.get_thread(thread_id)
             if thread is not None and thread.is_private():
                 return None
             name = thread.name if thread is not None else name

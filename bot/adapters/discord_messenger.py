@@ -32,6 +32,7 @@ from handlers.messaging import (
     OutgoingMessage,
     SentRef,
 )
+from handlers.numbers import read_id
 
 if TYPE_CHECKING:  # the adapter module imports this one
     from bot.adapters.discord import DiscordSettings
@@ -55,7 +56,7 @@ class DiscordMessenger:
         self._dms_closed: set[int] = set()
 
     async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
-        user_id = int(ref.user_id) if ref.user_id.isdigit() else None
+        user_id = read_id(ref.user_id)
         try:
             if ref.thread_id:
                 target_ref = ref

@@ -33,6 +33,7 @@ from handlers.messaging import (
 from handlers.messaging import (
     DeliveryFailure as F,
 )
+from handlers.numbers import read_id
 from storage.circles import VenueKind
 
 PLATFORM = "telegram"
@@ -106,7 +107,10 @@ def _markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
 
 def _chat_id(chat_id: str) -> int | str:
     """Telegram ids are integers (negative for groups; AIORateLimiter paces those)."""
-    return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+    number = read_id(chat_id.removeprefix("-"))
+    if number is None:
+        return chat_id
+    return -number if chat_id.startswith("-") else number
 
 
 def _retry_after_seconds(exc: RetryAfter) -> float:
@@ -157,7 +161,7 @@ class TelegramMessenger:
 
     async def _send(self, ref: ConversationRef, message: OutgoingMessage) -> Message:
         chat_id = _chat_id(ref.chat_id)
-        thread = int(ref.thread_id) if ref.thread_id and ref.thread_id.isdigit() else None
+        thread = read_id(ref.thread_id) if ref.thread_id else None
         keyboard = _keyboard(message)
         text = message.text
         if message.image is not None:

@@ -15,6 +15,7 @@ from handlers.checkins import texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
 from handlers.dispatcher import stale_button
 from handlers.messaging import Button, OutgoingMessage
+from handlers.numbers import read_whole
 from handlers.profile import DateStyle, format_date, local_today
 from handlers.program import Question
 from handlers.routes import Route
@@ -120,8 +121,8 @@ def read_answer(question: Question, raw: str) -> Answer | str:
     value = raw.strip().casefold()
     if question.kind == "scale":
         number = _NUMBER_WORDS.get(value)
-        if number is None and value.lstrip("-").isdigit():
-            number = int(value)
+        if number is None:
+            number = read_whole(value, max_digits=3)
         if number is None or not question.low <= number <= question.high:
             return texts.ASK_AGAIN_SCALE.format(low=question.low, high=question.high)
         return Answer(question.key, number=float(number))

@@ -16,6 +16,7 @@ from handlers import charts
 from handlers.checkins import progress_texts as texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
 from handlers.messaging import Image, OutgoingMessage
+from handlers.numbers import read_whole
 from handlers.profile import DateStyle, format_date, local_today
 from storage.people import Person, Role
 from storage.reporting import DailyScore
@@ -124,9 +125,10 @@ async def progress_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> R
     assert turn.person is not None
     days = DEFAULT_DAYS
     if args:
-        if not args[0].isdigit() or not MIN_DAYS <= int(args[0]) <= MAX_DAYS:
+        asked = read_whole(args[0], max_digits=4)
+        if asked is None or not MIN_DAYS <= asked <= MAX_DAYS:
             return [OutgoingMessage(texts.BAD_DAYS.format(low=MIN_DAYS, high=MAX_DAYS))]
-        days = int(args[0])
+        days = asked
     data = await gather(ctx, turn.person, days)
     if not data.scores:
         earlier = await ctx.storage.daily_scores(turn.person.id, date.min, data.start)

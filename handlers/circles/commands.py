@@ -60,6 +60,7 @@ from handlers.messaging import (
     IncomingEvent,
     OutgoingMessage,
 )
+from handlers.numbers import read_id
 from handlers.outbox import deliver
 from handlers.routes import PayloadTooLong, decode_any
 from handlers.timing import TimingError, parse_local_date
@@ -104,8 +105,9 @@ async def _with_circle(ctx: Context, turn: Turn, action: str, rest: tuple[str, .
     first = rest[0] if rest else ""
     number = first.lstrip("#")
     # "/circle cancel 1 Dec" names a date: there a circle number needs its "#".
-    if number.isdigit() and (first.startswith("#") or action != "cancel"):
-        circle = await ctx.storage.get_circle(int(number))
+    circle_id = read_id(number)
+    if circle_id is not None and (first.startswith("#") or action != "cancel"):
+        circle = await ctx.storage.get_circle(circle_id)
         if circle is None or not circle.active:
             return [OutgoingMessage(texts.UNKNOWN_CIRCLE.format(number=number))]
         if not may_lead(circle, turn):

@@ -20,6 +20,7 @@ from handlers.context import Context, Replies, Turn, end_flow
 from handlers.dispatcher import stale_button
 from handlers.flowstate import Steps, load, save
 from handlers.messaging import Button, ChatKind, DeliveryError, OutgoingMessage
+from handlers.numbers import read_whole
 from handlers.profile import format_time
 from handlers.timing import TimingError, parse_duration, parse_time_of_day, resolve_zone
 from storage.circles import Circle, Recurrence, Venue, VenueKind
@@ -133,7 +134,8 @@ async def _ask_days(ctx: Context, turn: Turn, draft: CircleDraft) -> OutgoingMes
 
 async def _read_days(ctx: Context, turn: Turn, value: str, draft: CircleDraft) -> CircleDraft | str:
     try:
-        days = (int(value),) if value.isascii() and value.isdigit() else when.parse_weekdays(value)
+        day = read_whole(value, max_digits=1)
+        days = (day,) if day is not None else when.parse_weekdays(value)
     except ValueError:
         return texts.DAYS_NOT_UNDERSTOOD
     return replace(draft, days=[d for d in days if 0 <= d <= 6] or [0])
@@ -203,10 +205,8 @@ async def _read_duration(
     ctx: Context, turn: Turn, value: str, draft: CircleDraft
 ) -> CircleDraft | str:
     try:
-        if value.isascii() and value.isdigit():
-            length = timedelta(minutes=int(value[:6]))
-        else:
-            length = parse_duration(value)
+        minutes = read_whole(value, max_digits=6)
+        length = timedelta(minutes=minutes) if minutes is not None else parse_duration(value)
     except TimingError as err:
         return str(err)
     minutes = round(length.total_seconds() / 60)
@@ -227,8 +227,9 @@ async def _read_capacity(
     words = value.casefold()
     if words in ("0", "no limit", "none", "unlimited", "any"):
         return replace(draft, capacity=None)
-    if words.isascii() and words.isdigit() and MIN_CAPACITY <= int(words[:6]) <= MAX_CAPACITY:
-        return replace(draft, capacity=int(words))
+    number = read_whole(words, max_digits=6)
+    if number is not None and MIN_CAPACITY <= number <= MAX_CAPACITY:
+        return replace(draft, capacity=number)
     return texts.CAPACITY_NOT_UNDERSTOOD.format(low=MIN_CAPACITY, high=MAX_CAPACITY)
 
 

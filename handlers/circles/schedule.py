@@ -29,6 +29,7 @@ from handlers.circles.common import (
 from handlers.context import Context
 from handlers.logsafe import describe_exception
 from handlers.messaging import Button, DeliveryError, OutgoingMessage
+from handlers.numbers import read_id
 from handlers.outbox import deliver
 from storage.circles import Circle, Occurrence, Rsvp, RsvpStatus
 from storage.due_queue import DueWork
@@ -54,9 +55,10 @@ async def next_occurrence(ctx: Context, circle: Circle, after: datetime) -> Occu
 async def scheduled_occurrence(ctx: Context, circle: Circle) -> Occurrence | None:
     """The occurrence the circle's start row points at (its next one), if any."""
     row = await ctx.storage.get_due(START, str(circle.id))
-    if row is None or not row.occurrence.isdigit():
+    occurrence_id = read_id(row.occurrence) if row is not None else None
+    if occurrence_id is None:
         return None
-    return await ctx.storage.get_occurrence(int(row.occurrence))
+    return await ctx.storage.get_occurrence(occurrence_id)
 
 
 async def schedule(

@@ -43,6 +43,7 @@ from handlers.context import Context, Replies, Turn
 from handlers.dispatcher import stale_button
 from handlers.logsafe import describe_exception
 from handlers.messaging import ConversationRef, OutgoingMessage, VoicePresence
+from handlers.numbers import read_id
 from handlers.outbox import deliver
 from handlers.profile import format_time
 from handlers.routes import decode_any
@@ -400,7 +401,7 @@ async def run_circle_timer(ctx: Context, work: DueWork, now: datetime) -> DueWor
     if session is None or not session.open or session.current_speaker_id is None:
         return None
     turn_number = work.occurrence.partition("@")[0]
-    if not turn_number.isdigit() or int(turn_number) != session.turn_no:
+    if read_id(turn_number) != session.turn_no:
         return None
     circle = await ctx.storage.get_circle(session.circle_id)
     if circle is None or circle.venue is None:

@@ -18,6 +18,7 @@ from handlers.context import Context, Replies, Turn
 from handlers.goals import texts
 from handlers.goals.cards import REVIEW_DAY, ReviewDayPress, goal_buttons, goal_lines
 from handlers.messaging import DeliveryError, OutgoingMessage
+from handlers.numbers import read_whole
 from handlers.outbox import deliver, pause_unreachable, prompt_ref
 from handlers.timing import (
     TimingError,
@@ -71,8 +72,8 @@ async def review_day_chosen(ctx: Context, turn: Turn, value: str) -> Replies:
         await ctx.storage.set_goal_review_day(person_id, None, ctx.clock())
         await schedule_review(ctx, person_id)
         return [OutgoingMessage(texts.REVIEW_CLEARED)]
-    digit = value.isascii() and value.isdigit() and int(value) < 7
-    weekday = int(value) if digit else _weekday(value)
+    number = read_whole(value, max_digits=1)
+    weekday = number if number is not None and number < 7 else _weekday(value)
     if weekday is None:
         return [ask_day(texts.REVIEW_DAY_UNKNOWN)]
     await ctx.storage.set_goal_review_day(person_id, weekday, ctx.clock())
