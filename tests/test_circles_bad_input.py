@@ -212,3 +212,25 @@ async def test_stale_and_odd_presses(
     clock.set(FIRST_START + timedelta(hours=2))
     past = await alex.room.press(payload(announcement, "Going"))
     assert "already happened" in past[0].text
+
+
+async def test_session_buttons_count_only_in_the_circles_own_room(
+    dispatcher: Dispatcher, clock: FakeClock, messenger: RecordingMessenger, storage: SqliteStorage
+) -> None:
+    """'I'm here', a hand and a pass pressed from anywhere else (a forged press in a DM or
+    another group) neither mark anyone present nor move the floor."""
+    robin = await member(dispatcher, storage, clock, "2001", "Robin", role=Role.FACILITATOR)
+    alex = await member(dispatcher, storage, clock, "3001", "Alex")
+    await create_circle(robin, messenger, storage)
+    clock.set(FIRST_START)
+    await robin.room.command("circle", "start")
+    guidelines = last_with(messenger, ROOM, "Our guidelines")
+    elsewhere = Room(dispatcher, user_id=alex.dm.user_id, room="another-group")
+    for chat in (alex.dm, elsewhere):
+        [refused] = await chat.press(payload(guidelines, "I'm here"))
+        assert "works in the circle's own chat" in refused.text
+    session = await storage.open_session(1)
+    assert session is not None
+    assert not any(a.attended for a in await storage.attendance_of(session.id))
+    [welcome] = await alex.room.press(payload(guidelines, "I'm here"))
+    assert "1 here so far" in welcome.text

@@ -33,6 +33,7 @@ from handlers.circles.common import (
     circles_here,
     find_session,
     may_run,
+    meets_in,
     name_of,
     say_in_room,
     venue_ref,
@@ -225,6 +226,11 @@ class SessionFlow:
             return [OutgoingMessage(texts.SESSION_OVER)]
         if turn.person is None or not turn.person.onboarded:
             return [OutgoingMessage(texts.NOT_A_MEMBER_HERE)]
+        in_room = isinstance(press, HerePress | HandPress | PassPress)
+        if in_room and not meets_in(circle, turn.event.ref):
+            # Being here, a hand and a pass count only from the circle's own room: a press
+            # forged from any other chat must not mark anyone present or move the floor.
+            return [OutgoingMessage(texts.ONLY_IN_THE_ROOM)]
         person_id, now = turn.person.id, ctx.clock()
         name = turn.person.display_name or texts.SOMEONE
         match press:

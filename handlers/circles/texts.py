@@ -294,6 +294,10 @@ ALREADY_HERE = "You're already marked here, {name}. Welcome."
 NOT_A_MEMBER_HERE = (
     "Welcome! To be counted, join the program first: send me /start in a private message."
 )
+ONLY_IN_THE_ROOM = (
+    "That button works in the circle's own chat. Join the circle there, or send /circles to "
+    "see when and where it meets."
+)
 SESSION_OVER = "That circle has ended. Send /circles to see when the next one is."
 FLOOR = (
     "*{name}*, the floor is yours for about {minutes} minutes. "
