@@ -19,6 +19,7 @@ from handlers.messaging import (
     IncomingEvent,
     OutgoingMessage,
     Text,
+    well_formed_kind,
 )
 from handlers.screening import CrisisAssessment, SafetyNet, screen
 from handlers.texts import common as texts
@@ -52,6 +53,7 @@ class Dispatcher:
         log.debug(
             "event %s: %s on %s", event.event_id, type(event.kind).__name__, event.ref.platform
         )
+        event = replace(event, kind=well_formed_kind(event.kind))
         assessment = await self._screen(event)
         if assessment is not None and assessment.is_crisis:
             return [await self._crisis(event, assessment)]

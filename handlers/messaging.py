@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -78,6 +79,27 @@ class ButtonPress:
 
 
 EventKind = Text | Command | ButtonPress
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(text: str) -> str:
+    """``text`` with lone UTF-16 surrogates (which JSON escapes can carry, and which no
+    database or platform can store) replaced by U+FFFD; a pair becomes the character it
+    encodes. Anything else is returned as it is."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def well_formed_kind(kind: EventKind) -> EventKind:
+    """The event's text, arguments or payload made :func:`well_formed`."""
+    if isinstance(kind, Text):
+        return Text(well_formed(kind.text))
+    if isinstance(kind, Command):
+        return Command(well_formed(kind.name), tuple(well_formed(a) for a in kind.args))
+    return ButtonPress(well_formed(kind.payload))
 
 
 @dataclass(frozen=True, slots=True)
