@@ -8,6 +8,7 @@ screen and the reply, and the mentoring capability the alert, through :class:`Sa
 from __future__ import annotations
 
 import asyncio
+import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final
@@ -16,20 +17,40 @@ from handlers.context import Context
 from handlers.messaging import IncomingEvent, OutgoingMessage
 
 
+class Level(enum.StrEnum):
+    """How strongly a message signals a crisis."""
+
+    NONE = "none"
+    POSSIBLE = "possible"
+    """Signals worth asking about directly and kindly ("Are you safe right now?")."""
+    CRISIS = "crisis"
+    """The crisis reply at once: resources, the safety plan, an urgent alert."""
+
+
 @dataclass(frozen=True, slots=True)
 class CrisisAssessment:
     """The screen's verdict on one message.
 
-    ``matched`` is the name of the phrase-list entry that fired (e.g. ``"kill_myself"``),
-    never text from the message. ``is_crisis`` is true exactly when ``category`` is set.
+    ``matched`` is the name of the phrase-list entry (or model stage) that fired (e.g.
+    ``"kill_myself"``), never text from the message; ``category`` is set when ``level`` is
+    not ``NONE``.
     """
 
-    is_crisis: bool
+    level: Level
     category: str | None
     matched: str | None
 
+    @property
+    def is_crisis(self) -> bool:
+        return self.level is Level.CRISIS
 
-NOT_CRISIS: Final = CrisisAssessment(is_crisis=False, category=None, matched=None)
+    @property
+    def flagged(self) -> bool:
+        """Anything but ``NONE``: worth a crisis reply or a direct question."""
+        return self.level is not Level.NONE
+
+
+NOT_CRISIS: Final = CrisisAssessment(Level.NONE, category=None, matched=None)
 
 
 CrisisReply = Callable[[Context, IncomingEvent, CrisisAssessment, bool], Awaitable[OutgoingMessage]]

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handlers.crisis.screen import CATEGORIES, DATA_DIR, CrisisAssessment, assess, normalise
+from handlers.screening import NOT_CRISIS, Level
 
 PHRASES = Path(__file__).parent / "data" / "crisis_phrases.tsv"
 NEGATIVE_KINDS = (
@@ -163,7 +164,7 @@ def test_hits_name_a_phrase_entry_never_the_message() -> None:
             assert verdict.matched in names, (text, verdict)
             assert verdict.category in CATEGORIES
         else:
-            assert verdict == CrisisAssessment(False, None, None), (label, text)
+            assert verdict == NOT_CRISIS, (label, text)
 
 
 # --- behaviour the brief spells out ---------------------------------------------------------
@@ -217,7 +218,7 @@ def test_fires(text: str) -> None:
     ],
 )
 def test_does_not_fire(text: str) -> None:
-    assert assess(text) == CrisisAssessment(False, None, None), text
+    assert assess(text) == NOT_CRISIS, text
 
 
 def test_overdose_outranks_other_categories_in_one_message() -> None:
@@ -235,7 +236,7 @@ def test_unknown_or_regional_locale_falls_back_to_english(locale: str) -> None:
 def test_assessment_is_frozen() -> None:
     verdict = assess("i want to die")
     with pytest.raises(dataclasses.FrozenInstanceError):
-        verdict.is_crisis = False  # type: ignore[misc]
+        verdict.level = Level.NONE  # type: ignore[misc]
 
 
 def test_long_messages_are_screened_whole() -> None:

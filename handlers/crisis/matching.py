@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from handlers.screening import NOT_CRISIS, CrisisAssessment
+from handlers.screening import NOT_CRISIS, CrisisAssessment, Level
 
 CATEGORIES: Final[tuple[str, ...]] = (
     "explicit",
@@ -224,7 +224,7 @@ class Screen:
         """The assessment for a hit: its category and the name of the entry that matched."""
         kind = (match.lastindex or 1) - 1
         named = self.named[kind].match(match.string, match.start())
-        return CrisisAssessment(True, self.kinds[kind], named.lastgroup if named else None)
+        return CrisisAssessment(Level.CRISIS, self.kinds[kind], named.lastgroup if named else None)
 
     def _in_scope(self, category: str, match: re.Match[str]) -> bool:
         """False when negation, topic talk or a third-person subject governs ``match``."""
