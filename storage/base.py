@@ -8,7 +8,7 @@ Each area's Protocol lives beside its row types, one module per area: :mod:`stor
 together: what the core types against, one object with every area's methods.
 
 Every backend (SQLite through aiosqlite now, PostgreSQL for scale-out) implements it and passes
-the same contract suite (``tests/storage_contract.py``). ``now`` is always passed in by the
+the same contract suite (``tests/support/storage_contract/``). ``now`` is always passed in by the
 caller, so tests run on a fake clock; every datetime in and out is aware UTC.
 """
 

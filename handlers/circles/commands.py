@@ -1,10 +1,7 @@
-"""Peer circles: ``/circles`` for everyone; ``/circle ...`` and ``/next`` for facilitators.
-
-The parts live beside this module, by concern: ``circles_create`` and ``circles_edit`` (the
-guided set-up), ``circles_schedule`` (occurrences, announcement, reminders, cancelling),
-``circles_rsvp`` (RSVPs, the waitlist, ``/circles``), ``circles_session`` (running a
-session) and ``circles_summary`` (closing it). This module routes the commands and offers
-:func:`facilitators_for_venue` and :func:`notify_circle_crisis` to the crisis hook.
+"""The circle commands: ``/circles`` for everyone; ``/circle ...`` and ``/next`` for
+facilitators, routed to the package's modules (``create`` and ``edit``, ``schedule``, ``rsvp``,
+``session``, ``summary``). Also :func:`facilitators_for_venue` and
+:func:`notify_circle_crisis`, which the crisis hook calls.
 """
 
 from __future__ import annotations
