@@ -4,6 +4,9 @@
 Source: hand-written lines grouped under '## <category> <label>' headers.
 Usage: build_test_split.py SRC_EN SRC_ES   (writes test/en.tsv, test/es.tsv)
        build_test_split.py --check         (validates the committed TSVs only)
+       build_test_split.py --cross FILE.tsv...  (near-duplicates between this split and
+                                   other TSVs with a 'text' column, e.g. the training split;
+                                   for whoever merges the splits: the test writer never ran it)
 No line is generated here; the script only assembles, checks and counts.
 """
 import csv, re, sys, unicodedata
@@ -109,6 +112,22 @@ def read_tsv(path):
 
 def main():
     out = HERE / "test"
+    if sys.argv[1:2] == ["--cross"]:
+        test = [(set(norm(r[2]).split()), norm(r[2]), r[2])
+                for l in ("en", "es") for r in read_tsv(out / f"{l}.tsv")]
+        hits = 0
+        for path in sys.argv[2:]:
+            with open(path, encoding="utf-8", newline="") as f:
+                rd = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+                for n, row in enumerate(rd, 2):
+                    k = norm(row["text"])
+                    a = set(k.split())
+                    for b, kb, tb in test:
+                        if a and b and (k == kb or len(a & b) / len(a | b) >= 0.8):
+                            hits += 1
+                            print(f"{path}:{n} ~ test: {tb}")
+        print(f"{hits} near-duplicates across splits")
+        sys.exit(1 if hits else 0)
     if sys.argv[1:] == ["--check"]:
         ok = all([report(l, read_tsv(out / f"{l}.tsv")) for l in ("en", "es")])
         sys.exit(0 if ok else 1)
