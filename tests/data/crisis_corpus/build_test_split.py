@@ -9,28 +9,57 @@ Usage: build_test_split.py SRC_EN SRC_ES   (writes test/en.tsv, test/es.tsv)
                                    for whoever merges the splits: the test writer never ran it)
 No line is generated here; the script only assembles, checks and counts.
 """
-import csv, re, sys, unicodedata
+
+import csv
+import re
+import sys
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-POS = {"explicit_intent", "plan_imminence", "method_mention", "goodbye_final_arrangements",
-       "passive_death_wish", "burden_worthlessness", "no_future", "passive_risk", "self_harm",
-       "overdose_symptoms", "abuse_violence", "minor_disclosure", "slang_typos"}
-NEG = {"neg_negation", "neg_third_person", "neg_past", "neg_idiom", "neg_joke",
-       "neg_media_news", "neg_schoolwork_training", "neg_recovery_talk",
-       "neg_others_overdose_over", "neg_everyday"}
+POS = {
+    "explicit_intent",
+    "plan_imminence",
+    "method_mention",
+    "goodbye_final_arrangements",
+    "passive_death_wish",
+    "burden_worthlessness",
+    "no_future",
+    "passive_risk",
+    "self_harm",
+    "overdose_symptoms",
+    "abuse_violence",
+    "minor_disclosure",
+    "slang_typos",
+}
+NEG = {
+    "neg_negation",
+    "neg_third_person",
+    "neg_past",
+    "neg_idiom",
+    "neg_joke",
+    "neg_media_news",
+    "neg_schoolwork_training",
+    "neg_recovery_talk",
+    "neg_others_overdose_over",
+    "neg_everyday",
+}
 CRISIS_CATS = {"explicit_intent", "plan_imminence", "method_mention"}
 MIN_POS = {"en": 40, "es": 15}
 
 
-def norm(t):
+Row = tuple[str, str, str, int]
+"""label, category, text, line number"""
+
+
+def norm(t: str) -> str:
     t = unicodedata.normalize("NFKD", t.lower())
     t = "".join(c for c in t if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", t)).strip()
 
 
-def label_ok(cat, label):
+def label_ok(cat: str, label: str) -> bool:
     if cat in NEG:
         return label == "none"
     if cat in CRISIS_CATS:
@@ -40,8 +69,9 @@ def label_ok(cat, label):
     return label == "possible"
 
 
-def parse_src(path):
-    rows, cat, label = [], None, None
+def parse_src(path: str) -> list[Row]:
+    rows: list[Row] = []
+    cat, label = "", ""
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         s = line.strip()
         if not s or s.startswith("#!"):
@@ -53,9 +83,10 @@ def parse_src(path):
     return rows
 
 
-def check(rows, lang):
-    errs, seen = [], {}
-    toks = []
+def check(rows: list[Row], lang: str) -> tuple[list[str], Counter[tuple[str, str]], int, int]:
+    errs: list[str] = []
+    seen: dict[str, int] = {}
+    toks: list[tuple[set[str], int, str]] = []
     for label, cat, text, n in rows:
         if cat not in POS | NEG:
             errs.append(f"{lang}:{n} unknown category {cat}")
@@ -78,7 +109,9 @@ def check(rows, lang):
             if not a or not b:
                 continue
             if len(a & b) / len(a | b) >= 0.8:
-                errs.append(f"{lang}: near-dup {toks[i][1]}~{toks[j][1]}: {toks[i][2]} | {toks[j][2]}")
+                errs.append(
+                    f"{lang}: near-dup {toks[i][1]}~{toks[j][1]}: {toks[i][2]} | {toks[j][2]}"
+                )
     c = Counter((r[1], r[0]) for r in rows)
     cats = Counter(r[1] for r in rows)
     for p in POS:
@@ -91,10 +124,12 @@ def check(rows, lang):
     return errs, c, npos, nneg
 
 
-def report(lang, rows):
+def report(lang: str, rows: list[Row]) -> bool:
     errs, c, npos, nneg = check(rows, lang)
     labels = Counter(r[0] for r in rows)
-    print(f"== {lang}: {len(rows)} lines; positives {npos}, negatives {nneg}; labels {dict(labels)}")
+    print(
+        f"== {lang}: {len(rows)} lines; positives {npos}, negatives {nneg}; labels {dict(labels)}"
+    )
     for (cat, label), v in sorted(c.items()):
         print(f"   {cat:28s} {label:9s} {v}")
     for e in errs:
@@ -102,7 +137,7 @@ def report(lang, rows):
     return not errs
 
 
-def read_tsv(path):
+def read_tsv(path: Path) -> list[Row]:
     with open(path, encoding="utf-8", newline="") as f:
         r = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         head = next(r)
@@ -110,11 +145,14 @@ def read_tsv(path):
         return [(a, b, c, i) for i, (a, b, c) in enumerate(r, 2)]
 
 
-def main():
+def main() -> None:
     out = HERE / "test"
     if sys.argv[1:2] == ["--cross"]:
-        test = [(set(norm(r[2]).split()), norm(r[2]), r[2])
-                for l in ("en", "es") for r in read_tsv(out / f"{l}.tsv")]
+        test = [
+            (set(norm(r[2]).split()), norm(r[2]), r[2])
+            for lang in ("en", "es")
+            for r in read_tsv(out / f"{lang}.tsv")
+        ]
         hits = 0
         for path in sys.argv[2:]:
             with open(path, encoding="utf-8", newline="") as f:
@@ -129,10 +167,10 @@ def main():
         print(f"{hits} near-duplicates across splits")
         sys.exit(1 if hits else 0)
     if sys.argv[1:] == ["--check"]:
-        ok = all([report(l, read_tsv(out / f"{l}.tsv")) for l in ("en", "es")])
+        ok = all([report(lang, read_tsv(out / f"{lang}.tsv")) for lang in ("en", "es")])
         sys.exit(0 if ok else 1)
     ok = True
-    for lang, src in zip(("en", "es"), sys.argv[1:3]):
+    for lang, src in zip(("en", "es"), sys.argv[1:3], strict=False):
         rows = parse_src(src)
         ok &= report(lang, rows)
         with open(out / f"{lang}.tsv", "w", encoding="utf-8", newline="") as f:
