@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from handlers.account import codeguard
 from handlers.account import linking_texts as texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
 from handlers.dispatcher import stale_button
@@ -59,11 +60,15 @@ async def link(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
         if len(await ctx.storage.accounts_of(turn.person.id)) > 1:
             replies.append(await where_prompts_go(ctx, turn.person.id, texts.WHERE_PROMPTS))
         return replies
+    wait = await codeguard.held_back(ctx, turn)
+    if wait is not None:
+        return [wait]
     ref = turn.event.private_ref  # from a group: their private chat, never the group
     account = Account(turn.address, person_id=0, chat_id=ref.chat_id, thread_id=ref.thread_id)
     try:
         person_id = await ctx.storage.redeem_link_code(args[0].upper(), account, ctx.clock())
     except LinkError as err:
+        await codeguard.failed(ctx, turn, codeguard.LINK)
         return [OutgoingMessage(texts.PROBLEM[err.problem.value])]
     if turn.person is not None:  # the code's own person, on an account already theirs
         return [OutgoingMessage(texts.ALREADY_LINKED)]

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from typing import Any
 
+from storage.attempts import FAILURES_KEPT
 from storage.crypto import CipherError, TextCipher, is_sealed, key_check, opens_key_check
 from storage.privacy import Erasure, ExportedRows, LedgerKinds, PurgeCounts, PurgeCutoffs
 from storage.sqlite.connection import Repository
@@ -132,6 +133,9 @@ class SqlitePrivacy(Repository):
                 "DELETE FROM link_codes WHERE expires_at < ?",
                 (to_db(cutoffs.now),),
             )
+            kept_since = to_db(cutoffs.now - FAILURES_KEPT)
+            db.execute("DELETE FROM code_failures WHERE at < ?", (kept_since,))
+            db.execute("DELETE FROM code_throttle WHERE last_failure_at < ?", (kept_since,))
         result = PurgeCounts(
             checkins=counts.get("checkins", 0),
             deliveries=counts.get("deliveries", 0),

@@ -115,6 +115,7 @@ async def build_world(storage: SqliteStorage, clock: FakeClock) -> World:
     code = (await subject.command("link"))[0].text.split("/link ")[1].split()[0]
     await on_discord.command("link", code)
     await subject.command("link")  # a code left outstanding
+    await subject.command("join", "NOTACODE")  # a failed attempt: the throttle and its record
 
     await storage.grant_role(sid, Role.MENTOR, clock())  # a mentee who also mentors
     await subject.command("invite")

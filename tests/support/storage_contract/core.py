@@ -267,3 +267,25 @@ class StorageContract:
         with pytest.raises(LinkError) as expired:
             await store.redeem_link_code("LINK3", discord, NOW)
         assert expired.value.problem is LinkProblem.EXPIRED
+
+    async def test_code_attempts_keep_the_throttle_and_count_failures(self, store: Storage) -> None:
+        from storage.attempts import CodeThrottle
+
+        source = AccountAddress("discord", "guesser")
+        assert await store.code_throttle(source) == CodeThrottle()
+        blocked = CodeThrottle(None, 0, 1, NOW + timedelta(minutes=10), NOW)
+        for n in range(3):
+            throttle = CodeThrottle(NOW, n + 1, 0, None, NOW) if n < 2 else blocked
+            await store.record_code_failure(source, "link", NOW + timedelta(seconds=n), throttle)
+        assert await store.code_throttle(source) == blocked
+        person_id = await make_person(store)
+        await store.record_code_failure(ADDRESS, "invite", NOW, CodeThrottle(NOW, 1, 0, None, NOW))
+        assert await store.code_throttle(source) == blocked  # one source's row per source
+        rows = await store.code_failures(NOW - timedelta(minutes=1), 1)
+        assert [(r.address, r.failures, r.person_id, r.kinds) for r in rows] == [
+            (source, 3, None, frozenset({"link"})),
+            (ADDRESS, 1, person_id, frozenset({"invite"})),
+        ]
+        assert rows[0].first_at == NOW and rows[0].last_at == NOW + timedelta(seconds=2)
+        assert [r.address for r in await store.code_failures(NOW, 2)] == [source]
+        assert await store.code_failures(NOW + timedelta(seconds=3), 1) == []
