@@ -83,7 +83,7 @@ async def test_start_code_and_link_code_are_throttled_too(
     assert len(checked) == 5
     assert WAIT_WORDS in stranger.replies[-1].text
     linker = Chat(dispatcher, user_id="667")
-    tried = counting(storage, monkeypatch, "redeem_link_code")
+    tried = counting(storage, monkeypatch, "request_link")
     answers = [(await linker.command("link", f"LNK{n}"))[0].text for n in range(7)]
     assert len(tried) == 5
     assert WAIT_WORDS in answers[5] and WAIT_WORDS in answers[6]

@@ -237,7 +237,11 @@ class SqliteStorage:
 
     # Linking a second account (storage.links) -----------------------------------------------------
     create_link_code = forward("links", LinkStore.create_link_code)
-    redeem_link_code = forward("links", LinkStore.redeem_link_code)
+    request_link = forward("links", LinkStore.request_link)
+    link_request = forward("links", LinkStore.link_request)
+    answer_link_request = forward("links", LinkStore.answer_link_request)
+    expire_link_request = forward("links", LinkStore.expire_link_request)
+    linked_at = forward("links", LinkStore.linked_at)
 
     # Code attempts: the guessing throttle (storage.attempts) --------------------------------------
     code_throttle = forward("attempts", CodeAttemptStore.code_throttle)

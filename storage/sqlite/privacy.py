@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import timedelta
 from typing import Any
 
 from storage.attempts import FAILURES_KEPT
@@ -132,6 +133,10 @@ class SqlitePrivacy(Repository):
                 "link_codes",
                 "DELETE FROM link_codes WHERE expires_at < ?",
                 (to_db(cutoffs.now),),
+            )
+            db.execute(  # unanswered long ago: the due queue has told the asking account
+                "DELETE FROM link_requests WHERE expires_at < ?",
+                (to_db(cutoffs.now - timedelta(days=7)),),
             )
             kept_since = to_db(cutoffs.now - FAILURES_KEPT)
             db.execute("DELETE FROM code_failures WHERE at < ?", (kept_since,))

@@ -76,6 +76,8 @@ PERSONAL_TABLES: dict[str, TableRule] = {
         ),
     ),
     "link_codes": _own("link_codes"),
+    "link_requests": _own("link_requests"),
+    "account_links": _own("account_links"),
     "code_throttle": TableRule(
         export=f"SELECT * FROM code_throttle WHERE (platform, platform_user_id) IN ({_ADDRESSES})",
         erase=(f"DELETE FROM code_throttle WHERE (platform, platform_user_id) IN ({_ADDRESSES})",),
