@@ -146,3 +146,64 @@ async def test_link_codes_expire_and_are_single_use(
     await onboard(other)
     fresh = code_in((await on_telegram.command("link"))[0].text)
     assert "its own record" in (await other.command("link", fresh))[0].text
+
+
+async def linked_pair(storage: SqliteStorage, clock: FakeClock):  # type: ignore[no-untyped-def]
+    ctx, telegram, discord, on_telegram, on_discord = await two_platforms(storage, clock)
+    await onboard(on_telegram)
+    code = code_in((await on_telegram.command("link"))[0].text)
+    await on_discord.command("link", code)
+    await on_telegram.press(pressable(telegram.last("111"), "Yes"))
+    clock.advance(hours=1)
+    return ctx, telegram, discord, on_telegram, on_discord
+
+
+async def test_mydata_from_a_newly_linked_account_waits_for_the_older_one(
+    storage: SqliteStorage, clock: FakeClock
+) -> None:
+    _, telegram, discord, on_telegram, on_discord = await linked_pair(storage, clock)
+    discord.sent.clear()
+    held = await on_discord.command("mydata")
+    assert all(m.document is None for m in held) and "Telegram" in held[0].text
+    assert not discord.sent
+    question = telegram.last("111")
+    assert "Discord" in question.text and "copy of all your data" in question.text
+    await on_discord.press(pressable(question, "Yes"))  # not from the asking account
+    assert not discord.sent
+    await on_telegram.press(pressable(question, "Yes"))
+    assert discord.last("999").document is not None
+    assert "Discord" in on_telegram.replies[-1].text
+
+
+async def test_deleteme_from_a_newly_linked_account_waits_for_the_older_one(
+    storage: SqliteStorage, clock: FakeClock
+) -> None:
+    _, telegram, discord, on_telegram, on_discord = await linked_pair(storage, clock)
+    person = await storage.person_for_account(AccountAddress("telegram", "111"))
+    assert person is not None
+    held = (await on_discord.command("deleteme"))[0]
+    assert not held.buttons and "Telegram" in held.text
+    question = telegram.last("111")
+    assert "erase" in question.text
+    await on_telegram.press(pressable(question, "No"))
+    assert "wasn't confirmed" in discord.last("999").text
+    await on_discord.press(pressable(question, "Yes"))
+    await on_telegram.press(pressable(question, "Yes"))  # already answered: does nothing
+    assert await storage.get_person(person.id) is not None
+
+    await on_discord.command("deleteme")
+    await on_telegram.press(pressable(telegram.last("111"), "Yes"))
+    asked = discord.last("999")
+    await on_discord.press(pressable(asked, "erase"))
+    assert await storage.get_person(person.id) is None
+
+
+async def test_after_a_day_a_linked_account_needs_no_confirmation(
+    storage: SqliteStorage, clock: FakeClock
+) -> None:
+    _, telegram, _, _, on_discord = await linked_pair(storage, clock)
+    clock.advance(hours=23)
+    telegram.sent.clear()
+    assert (await on_discord.command("mydata"))[0].document is not None
+    assert (await on_discord.command("deleteme"))[0].buttons
+    assert not telegram.sent

@@ -32,6 +32,8 @@ FLOW = "lk"
 CODE_VALID_FOR = timedelta(minutes=10)
 REQUEST_VALID_FOR = timedelta(hours=24)
 """How long a link request waits for the owner's answer before it is cancelled."""
+NEWLY_LINKED_FOR = timedelta(hours=24)
+"""For this long after it is linked, an account's /mydata and /deleteme wait for an older one."""
 LINK_REQUEST = "link_request"
 """The due-queue kind that cancels an unanswered request (subject: the request id)."""
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -63,8 +65,33 @@ ACCEPT = Route(FLOW, "yes:{request}", AcceptPress)
 REFUSE = Route(FLOW, "no:{request}", RefusePress)
 
 
-def _platform_name(platform: str) -> str:
+def platform_name(platform: str) -> str:
     return texts.PLATFORM_NAMES.get(platform, platform)
+
+
+_platform_name = platform_name
+
+
+async def newly_linked(ctx: Context, account: Account) -> bool:
+    """Whether ``account`` was linked by /link less than :data:`NEWLY_LINKED_FOR` ago."""
+    linked = await ctx.storage.linked_at(account.address)
+    return linked is not None and ctx.clock() - linked < NEWLY_LINKED_FOR
+
+
+async def older_account_to_ask(ctx: Context, turn: Turn) -> Account | None:
+    """When this turn's account was linked less than a day ago, the person's older account
+    that must confirm what it asks for (/mydata, /deleteme); None when there is no need."""
+    if turn.person is None:
+        return None
+    accounts = await ctx.storage.accounts_of(turn.person.id)
+    this = next((a for a in accounts if a.address == turn.address), None)
+    if this is None or not await newly_linked(ctx, this):
+        return None
+    others = [a for a in accounts if a.address != turn.address]
+    for account in others:  # oldest first
+        if not await newly_linked(ctx, account):
+            return account
+    return others[0] if others else None
 
 
 async def where_prompts_go(ctx: Context, person_id: int, text: str) -> OutgoingMessage:
@@ -103,7 +130,7 @@ def _ref(account: Account) -> ConversationRef:
     )
 
 
-async def _send(ctx: Context, account: Account, message: OutgoingMessage) -> bool:
+async def send_to(ctx: Context, account: Account, message: OutgoingMessage) -> bool:
     """Send to one account now; False (logged, without text) when it cannot be reached."""
     try:
         await send_with_retries(ctx, _ref(account), message)
@@ -143,7 +170,7 @@ async def _ask_owner(ctx: Context, turn: Turn, code: str) -> Replies:
         ],
         per_row=1,
     )
-    if owner is None or not await _send(ctx, owner, question):
+    if owner is None or not await send_to(ctx, owner, question):
         await ctx.storage.answer_link_request(request.id, accept=False, now=now)
         return [OutgoingMessage(texts.CANNOT_ASK.format(platform=owner_platform))]
     await ctx.storage.set_due(
@@ -163,13 +190,13 @@ async def _answer(ctx: Context, turn: Turn, request_id: int, *, accept: bool) ->
         answered = await ctx.storage.answer_link_request(request_id, accept=accept, now=ctx.clock())
     except LinkError:
         await ctx.storage.clear_due(LINK_REQUEST, str(request_id))
-        await _send(ctx, request.account, OutgoingMessage(texts.REFUSED_NEW))
+        await send_to(ctx, request.account, OutgoingMessage(texts.REFUSED_NEW))
         return [OutgoingMessage(texts.NOW_TAKEN)]
     if answered is None:
         return [OutgoingMessage(texts.REQUEST_GONE)]
     await ctx.storage.clear_due(LINK_REQUEST, str(request_id))
     if not accept:
-        await _send(ctx, request.account, OutgoingMessage(texts.REFUSED_NEW))
+        await send_to(ctx, request.account, OutgoingMessage(texts.REFUSED_NEW))
         return [OutgoingMessage(texts.REFUSED)]
     return await _linked(ctx, turn, answered)
 
@@ -183,7 +210,7 @@ async def _linked(ctx: Context, turn: Turn, request: LinkRequest) -> Replies:
     accounts = await ctx.storage.accounts_of(request.person_id)
     for account in accounts:
         if account.address not in (new, turn.address):
-            await _send(
+            await send_to(
                 ctx, account, OutgoingMessage(texts.NEW_ACCOUNT_LINKED.format(platform=platform))
             )
     others = {_platform_name(a.address.platform) for a in accounts if a.address != new}
@@ -191,7 +218,7 @@ async def _linked(ctx: Context, turn: Turn, request: LinkRequest) -> Replies:
         ctx, request.person_id, texts.LINKED.format(platforms=" and ".join(sorted(others)))
     )
     joined = next((a for a in accounts if a.address == new), request.account)
-    await _send(ctx, joined, welcome)
+    await send_to(ctx, joined, welcome)
     return [OutgoingMessage(texts.CONFIRMED.format(platform=platform))]
 
 
@@ -200,7 +227,7 @@ async def expire_request(ctx: Context, work: DueWork, now: datetime) -> DueWork 
     told kindly."""
     request = await ctx.storage.expire_link_request(int(work.subject), now)
     if request is not None:
-        await _send(ctx, request.account, OutgoingMessage(texts.EXPIRED_NEW))
+        await send_to(ctx, request.account, OutgoingMessage(texts.EXPIRED_NEW))
     return None
 
 
