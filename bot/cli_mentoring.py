@@ -4,10 +4,11 @@
 People are named by their person id, which ``peerbot roster`` lists. Each command parses its
 arguments, calls the core's use case on an assembled context (the same functions the chat
 uses: :mod:`handlers.mentoring.pairing`, :mod:`handlers.mentoring.roster`,
-:mod:`handlers.audit`) and prints what it returns. A pairing made here is announced by the
-running bot (a ``pairing`` row in the due queue): the mentor hears about their new mentee, and
-the mentee about their mentor, with the choice of what to share. Listings that name people
-(``roster``) write the audit log, like every other staff view.
+:mod:`handlers.audit`, :mod:`handlers.account.codeguard`) and prints what it returns. A
+pairing made here is announced by the running bot (a ``pairing`` row in the due queue): the
+mentor hears about their new mentee, and the mentee about their mentor, with the choice of
+what to share. Listings that name people (``roster``) write the audit log, like every other
+staff view; ``audit`` also lists accounts with repeated failed code attempts.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from bot.config import Config
 from bot.database import opened_storage
 from handlers import audit
+from handlers.account import codeguard
 from handlers.app import assemble
 from handlers.context import Context
 from handlers.mentoring import pairing, roster
@@ -59,7 +61,9 @@ def add_commands(subparsers: Any) -> None:
     roster = subparsers.add_parser("roster", help="list mentors, mentees and who is on duty")
     roster.set_defaults(handler=_roster)
 
-    audit_parser = subparsers.add_parser("audit", help="print who viewed whose data, and when")
+    audit_parser = subparsers.add_parser(
+        "audit", help="print who viewed whose data, and when, and repeated failed code attempts"
+    )
     audit_parser.add_argument("--person", type=int, help="only views of this person's data")
     audit_parser.add_argument("--since", default="30d", help="how far back, e.g. 7d or 12h")
     audit_parser.add_argument("--limit", type=int, default=200, help="at most this many rows")
@@ -158,22 +162,44 @@ async def _audit(config: Config, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     async with _context(config) as ctx:
         lines = await audit.read_log(ctx, subject_id=args.person, window=window, limit=args.limit)
+        failures = await codeguard.repeated_failures(ctx, window=window)
+    if args.person is not None:
+        failures = [f for f in failures if f.person is not None and f.person.id == args.person]
     if not lines:
         print("no views recorded in that time")
-        return 0
-    rows = [
-        (
-            f"{line.entry.at:%Y-%m-%d %H:%M}",
-            line.entry.actor_label + (f" (#{line.entry.actor_id})" if line.entry.actor_id else ""),
-            f"erased:{line.entry.subject_pseudonym}"
-            if line.entry.subject_pseudonym
-            else _name(line.subject),
-            line.entry.action,
-            line.entry.detail,
+    else:
+        rows = [
+            (
+                f"{line.entry.at:%Y-%m-%d %H:%M}",
+                line.entry.actor_label
+                + (f" (#{line.entry.actor_id})" if line.entry.actor_id else ""),
+                f"erased:{line.entry.subject_pseudonym}"
+                if line.entry.subject_pseudonym
+                else _name(line.subject),
+                line.entry.action,
+                line.entry.detail,
+            )
+            for line in lines
+        ]
+        print(_table(("when (UTC)", "who", "whose", "what", "detail"), rows))
+    if failures:
+        print(
+            f"\nrepeated failed code attempts ({codeguard.LIMIT} or more from one account;"
+            " someone may be guessing codes):"
         )
-        for line in lines
-    ]
-    print(_table(("when (UTC)", "who", "whose", "what", "detail"), rows))
+        failed_rows = [
+            (
+                f"{f.address.platform} {f.address.platform_user_id}",
+                _name(f.person) if f.person else "no record here",
+                ", ".join(sorted(f.kinds)),
+                f.failures,
+                f"{f.first_at:%Y-%m-%d %H:%M}",
+                f"{f.last_at:%Y-%m-%d %H:%M}",
+            )
+            for f in failures[: args.limit]
+        ]
+        headers = ("account", "whose", "codes", "failed", "first (UTC)", "last (UTC)")
+        print(_table(headers, failed_rows))
     return 0
 
 

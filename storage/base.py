@@ -3,7 +3,7 @@
 Each area's Protocol lives beside its row types, one module per area: :mod:`storage.people`,
 :mod:`storage.conversations`, :mod:`storage.due_queue`, :mod:`storage.checkins`,
 :mod:`storage.deliveries`, :mod:`storage.goals`, :mod:`storage.reporting`,
-:mod:`storage.mentoring`, :mod:`storage.circles`, :mod:`storage.links`,
+:mod:`storage.mentoring`, :mod:`storage.circles`, :mod:`storage.links`, :mod:`storage.attempts`,
 :mod:`storage.privacy` and :mod:`storage.prompt_batches`. :class:`Storage` is all of them
 together: what the core types against, one object with every area's methods.
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from storage.attempts import CodeAttemptStore
 from storage.checkins import CheckinStore
 from storage.circles import CircleStore
 from storage.conversations import ConversationStore
@@ -41,6 +42,7 @@ class Storage(
     MentoringStore,
     CircleStore,
     LinkStore,
+    CodeAttemptStore,
     PrivacyStore,
     PromptBatchStore,
     Protocol,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers import flowstate, profile
+from handlers.account import codeguard
 from handlers.account import onboarding_texts as texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.crisis.reply import crisis_line
@@ -112,9 +113,14 @@ async def start(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     prefix = ""
     code = args[0] if args else None
     if code is not None:
+        wait = await codeguard.held_back(ctx, turn)
+        if wait is not None:
+            prefix, code = wait.text, None
+    if code is not None:
         try:
             await ctx.storage.check_invite(code, ctx.clock())
         except InviteError as err:
+            await codeguard.failed(ctx, turn, codeguard.INVITE)
             prefix = _invite_problem(err, code)
             code = None
     await save_state(ctx, turn, FLOW, "consent", code=code)
@@ -127,9 +133,13 @@ async def join(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
         return await start(ctx, turn, args)
     if not args:
         return [OutgoingMessage(texts.JOIN_NEEDS_CODE)]
+    wait = await codeguard.held_back(ctx, turn)
+    if wait is not None:
+        return [wait]
     try:
         invite = await ctx.storage.redeem_invite(args[0], ctx.clock())
     except InviteError as err:
+        await codeguard.failed(ctx, turn, codeguard.INVITE)
         return [OutgoingMessage(_invite_problem(err, args[0]))]
     await ctx.storage.grant_role(turn.person.id, invite.role, ctx.clock())
     paired = await mentoring.after_invite(ctx, turn.person.id, invite)
@@ -137,7 +147,11 @@ async def join(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
 
 
 def _invite_problem(err: InviteError, code: str) -> str:
-    return f"{texts.INVITE_PROBLEM[err.problem.value].format(code=code)} {texts.INVITE_NEXT_STEP}"
+    """What went wrong with an invite code, echoing the code only if it looks like one."""
+    looks_like = codeguard.shown(code)
+    the_code = texts.THE_CODE.format(code=looks_like) if looks_like else codeguard.THAT_CODE
+    problem = texts.INVITE_PROBLEM[err.problem.value].format(the_code=the_code)
+    return f"{problem[:1].upper()}{problem[1:]} {texts.INVITE_NEXT_STEP}"
 
 
 async def _resume(ctx: Context, turn: Turn) -> Replies:

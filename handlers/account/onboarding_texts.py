@@ -16,10 +16,12 @@ DECLINED = (
     "If you change your mind, just send /start."
 )
 INVITE_PROBLEM = {
-    "unknown": "I couldn't find the invite code {code}.",
-    "expired": "The invite code {code} has expired.",
-    "used_up": "The invite code {code} has already been used.",
+    "unknown": "I couldn't find {the_code}.",
+    "expired": "{the_code} has expired.",
+    "used_up": "{the_code} has already been used.",
 }
+THE_CODE = "the invite code {code}"
+"""How a code that looks like one is named; anything else is "that code"."""
 INVITE_NEXT_STEP = (
     "You can carry on as a mentee, and ask your coordinator for a new code later "
     "(then send /join CODE)."

@@ -69,3 +69,44 @@ MENTOR_LEFT = (
     "program's coordinator. Send /newmentor to ask for a new mentor; your check-ins carry on "
     "as before."
 )
+
+HELD = (
+    "This account was linked to your record less than a day ago, so to keep your data safe "
+    "I've asked your {platform} account to confirm first. Tap “Yes” there and I'll carry on "
+    "here; until then nothing is {done}."
+)
+HELD_DONE = {"mydata": "sent", "deleteme": "erased"}
+HELD_ASK = {
+    "mydata": (
+        "Your {platform} account, linked to your record less than a day ago, asked for a copy "
+        "of all your data. Was that you?"
+    ),
+    "deleteme": (
+        "Your {platform} account, linked to your record less than a day ago, asked to erase "
+        "everything I keep about you. Was that you?"
+    ),
+}
+HELD_YES = "Yes, that was me"
+HELD_NO = "No, it wasn't me"
+HELD_SENT = "Done: I've sent the copy of your data to your {platform} account."
+HELD_ERASE_ASKED = (
+    "Thanks. I've asked your {platform} account to confirm the erasure there; nothing is erased "
+    "until that's tapped."
+)
+HELD_REFUSED = (
+    "Okay, I haven't done it. If you don't recognise that {platform} account, tell your mentor "
+    "or coordinator straight away. Send /help to see what you can do."
+)
+HELD_REFUSED_ASKER = (
+    "Your other account said that wasn't confirmed, so nothing was sent or erased. "
+    "Send /help to see what you can do."
+)
+HELD_GONE = "That request was already answered or set aside, so nothing changed."
+HELD_SET_ASIDE = (
+    "I've set that request aside: nothing was sent or erased. Send /mydata or /deleteme again "
+    "when you're ready."
+)
+HELD_UNREACHABLE = (
+    "This account was linked less than a day ago, and I couldn't reach your {platform} "
+    "account to confirm, so nothing was {done}. Please try again in a little while."
+)

@@ -5,7 +5,8 @@ writer connection behind an asyncio lock, every write inside ``BEGIN IMMEDIATE``
 on aiosqlite's thread for reads that scan whole tables, the background checkpoints and the
 cipher) and one repository object per area, each built on that same connection:
 ``people``, ``conversations``, ``due_queue``, ``checkins``, ``deliveries``, ``goals``,
-``reporting``, ``mentoring``, ``circles``, ``links``, ``privacy`` and ``prompt_batches``, one
+``reporting``, ``mentoring``, ``circles``, ``links``, ``attempts``, ``privacy`` and
+``prompt_batches``, one
 module each in this package, each typed as its area's Protocol (so mypy checks every
 repository against its area, area by area). Small statements run inline on the event loop
 (why: :mod:`storage.sqlite.connection`).
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from storage.attempts import CodeAttemptStore
 from storage.checkins import CheckinStore
 from storage.circles import CircleStore
 from storage.conversations import ConversationStore
@@ -37,6 +39,7 @@ from storage.people import PeopleStore
 from storage.privacy import PrivacyStore
 from storage.prompt_batches import PromptBatchStore
 from storage.reporting import ReportStore
+from storage.sqlite.attempts import SqliteCodeAttempts
 from storage.sqlite.checkins import SqliteCheckins
 from storage.sqlite.circles import SqliteCircles
 from storage.sqlite.connection import BUSY_TIMEOUT_S, SqliteConnection
@@ -70,6 +73,7 @@ class SqliteStorage:
         self.mentoring: MentoringStore = SqliteMentoring(self.db)
         self.circles: CircleStore = SqliteCircles(self.db)
         self.links: LinkStore = SqliteLinks(self.db)
+        self.attempts: CodeAttemptStore = SqliteCodeAttempts(self.db)
         self.privacy: PrivacyStore = SqlitePrivacy(self.db)
         self.prompt_batches: PromptBatchStore = SqlitePromptBatches(self.db)
 
@@ -233,7 +237,16 @@ class SqliteStorage:
 
     # Linking a second account (storage.links) -----------------------------------------------------
     create_link_code = forward("links", LinkStore.create_link_code)
-    redeem_link_code = forward("links", LinkStore.redeem_link_code)
+    request_link = forward("links", LinkStore.request_link)
+    link_request = forward("links", LinkStore.link_request)
+    answer_link_request = forward("links", LinkStore.answer_link_request)
+    expire_link_request = forward("links", LinkStore.expire_link_request)
+    linked_at = forward("links", LinkStore.linked_at)
+
+    # Code attempts: the guessing throttle (storage.attempts) --------------------------------------
+    code_throttle = forward("attempts", CodeAttemptStore.code_throttle)
+    record_code_failure = forward("attempts", CodeAttemptStore.record_code_failure)
+    code_failures = forward("attempts", CodeAttemptStore.code_failures)
 
     # Export, erasure, retention, key rotation (storage.privacy) -----------------------------------
     export_person = forward("privacy", PrivacyStore.export_person)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import timedelta
 from typing import Any
 
+from storage.attempts import FAILURES_KEPT
 from storage.crypto import CipherError, TextCipher, is_sealed, key_check, opens_key_check
 from storage.privacy import Erasure, ExportedRows, LedgerKinds, PurgeCounts, PurgeCutoffs
 from storage.sqlite.connection import Repository
@@ -132,6 +134,13 @@ class SqlitePrivacy(Repository):
                 "DELETE FROM link_codes WHERE expires_at < ?",
                 (to_db(cutoffs.now),),
             )
+            db.execute(  # unanswered long ago: the due queue has told the asking account
+                "DELETE FROM link_requests WHERE expires_at < ?",
+                (to_db(cutoffs.now - timedelta(days=7)),),
+            )
+            kept_since = to_db(cutoffs.now - FAILURES_KEPT)
+            db.execute("DELETE FROM code_failures WHERE at < ?", (kept_since,))
+            db.execute("DELETE FROM code_throttle WHERE last_failure_at < ?", (kept_since,))
         result = PurgeCounts(
             checkins=counts.get("checkins", 0),
             deliveries=counts.get("deliveries", 0),

@@ -76,6 +76,16 @@ PERSONAL_TABLES: dict[str, TableRule] = {
         ),
     ),
     "link_codes": _own("link_codes"),
+    "link_requests": _own("link_requests"),
+    "account_links": _own("account_links"),
+    "code_throttle": TableRule(
+        export=f"SELECT * FROM code_throttle WHERE (platform, platform_user_id) IN ({_ADDRESSES})",
+        erase=(f"DELETE FROM code_throttle WHERE (platform, platform_user_id) IN ({_ADDRESSES})",),
+    ),
+    "code_failures": TableRule(
+        export=f"SELECT * FROM code_failures WHERE (platform, platform_user_id) IN ({_ADDRESSES})",
+        erase=(f"DELETE FROM code_failures WHERE (platform, platform_user_id) IN ({_ADDRESSES})",),
+    ),
     "invite_codes": _own("invite_codes", "created_by"),
     "checkins": _own("checkins"),
     "checkin_answers": TableRule(

@@ -114,7 +114,13 @@ async def build_world(storage: SqliteStorage, clock: FakeClock) -> World:
     on_discord = Chat(dispatcher, user_id=DISCORD_USER, platform="discord")
     code = (await subject.command("link"))[0].text.split("/link ")[1].split()[0]
     await on_discord.command("link", code)
+    question = messenger.last(USER)  # the subject confirms the link on their first account
+    await subject.press(next(b.payload for b in question.buttons if "Yes" in b.label))
+    pending = (await subject.command("link"))[0].text.split("/link ")[1].split()[0]
+    asking = Chat(dispatcher, user_id="990066322", platform="discord")
+    await asking.command("link", pending)  # a link request left unanswered
     await subject.command("link")  # a code left outstanding
+    await subject.command("join", "NOTACODE")  # a failed attempt: the throttle and its record
 
     await storage.grant_role(sid, Role.MENTOR, clock())  # a mentee who also mentors
     await subject.command("invite")

@@ -65,11 +65,13 @@ class PromptBatchContract:
         sam = await make_person(store, "1")
         kit = await make_person(store, "2")
         await store.update_settings(sam, timezone="America/Denver", checkin_time="20:00")
-        await store.redeem_link_code(
+        request = await store.request_link(
             await _link(store, sam),
             Account(AccountAddress("discord", "d1"), 0, "dm1"),
-            NOW + timedelta(minutes=1),
+            now=NOW + timedelta(minutes=1),
+            expires_at=NOW + timedelta(days=1),
         )
+        await store.answer_link_request(request.id, accept=True, now=NOW + timedelta(minutes=1))
         # Sam: a scheduled check-in two days ago never answered, one completed yesterday
         # on demand, and today's prompt already sent.
         await store.open_checkin(sam, DAY - timedelta(days=2), "scheduled", NOW)
@@ -258,5 +260,11 @@ class PromptBatchContract:
 
 async def _link(store: Storage, person_id: int) -> str:
     code = f"link-{person_id}"
-    await store.create_link_code(code, person_id, now=NOW, expires_at=NOW + timedelta(hours=2))
+    await store.create_link_code(
+        code,
+        person_id,
+        made_by=AccountAddress("telegram", str(person_id)),
+        now=NOW,
+        expires_at=NOW + timedelta(hours=2),
+    )
     return code

@@ -247,23 +247,93 @@ class StorageContract:
         await store.clear_due("checkin", "p")
         assert await store.get_due("checkin", "p") is None
 
-    async def test_link_codes_attach_a_second_account_once(self, store: Storage) -> None:
+    async def test_link_codes_make_requests_only_the_owner_account_can_accept(
+        self, store: Storage
+    ) -> None:
         from storage.links import LinkError, LinkProblem
 
+        day = timedelta(days=1)
         person_id = await make_person(store)
-        await store.create_link_code("LINK1", person_id, now=NOW, expires_at=NOW + timedelta(1))
+        await store.create_link_code(
+            "LINK1", person_id, made_by=ADDRESS, now=NOW, expires_at=NOW + day
+        )
         discord = Account(AccountAddress("discord", "77"), person_id=0, chat_id="77")
-        assert await store.redeem_link_code("LINK1", discord, NOW) == person_id
-        assert len(await store.accounts_of(person_id)) == 2
+        request = await store.request_link("LINK1", discord, now=NOW, expires_at=NOW + day)
+        assert request.person_id == person_id and request.owner == ADDRESS
+        assert request.account.address == discord.address and request.account.chat_id == "77"
+        assert await store.link_request(request.id) == request
+        assert len(await store.accounts_of(person_id)) == 1  # nothing until accepted
+        assert await store.person_for_account(discord.address) is None
         with pytest.raises(LinkError) as used:
-            await store.redeem_link_code("LINK1", discord, NOW)
+            await store.request_link("LINK1", discord, now=NOW, expires_at=NOW + day)
         assert used.value.problem is LinkProblem.UNKNOWN
+
+        later = NOW + timedelta(hours=1)
+        assert await store.linked_at(discord.address) is None
+        assert await store.answer_link_request(request.id, accept=True, now=later) == request
+        assert len(await store.accounts_of(person_id)) == 2
+        assert await store.linked_at(discord.address) == later
+        assert await store.linked_at(ADDRESS) is None  # the account they signed up with
+        assert await store.link_request(request.id) is None
+        assert await store.answer_link_request(request.id, accept=True, now=later) is None
+
+        await store.create_link_code(
+            "LINK4", person_id, made_by=ADDRESS, now=NOW, expires_at=NOW + day
+        )
+        with pytest.raises(LinkError) as mine:
+            await store.request_link("LINK4", discord, now=NOW, expires_at=NOW + day)
+        assert mine.value.problem is LinkProblem.ALREADY_LINKED
         other = await make_person(store, user_id="43")
-        await store.create_link_code("LINK2", other, now=NOW, expires_at=NOW + timedelta(1))
+        other_address = AccountAddress("telegram", "43")
+        await store.create_link_code(
+            "LINK2", other, made_by=other_address, now=NOW, expires_at=NOW + day
+        )
         with pytest.raises(LinkError) as taken:
-            await store.redeem_link_code("LINK2", discord, NOW)
+            await store.request_link("LINK2", discord, now=NOW, expires_at=NOW + day)
         assert taken.value.problem is LinkProblem.ACCOUNT_TAKEN
-        await store.create_link_code("LINK3", other, now=NOW, expires_at=NOW)
+        await store.create_link_code("LINK3", other, made_by=other_address, now=NOW, expires_at=NOW)
         with pytest.raises(LinkError) as expired:
-            await store.redeem_link_code("LINK3", discord, NOW)
+            await store.request_link("LINK3", discord, now=NOW, expires_at=NOW + day)
         assert expired.value.problem is LinkProblem.EXPIRED
+
+    async def test_link_requests_are_refused_or_expire(self, store: Storage) -> None:
+        day = timedelta(days=1)
+        person_id = await make_person(store)
+        newcomer = Account(AccountAddress("discord", "88"), person_id=0, chat_id="88")
+        for code in ("NO1", "LATE1"):
+            await store.create_link_code(
+                code, person_id, made_by=ADDRESS, now=NOW, expires_at=NOW + day
+            )
+            request = await store.request_link(code, newcomer, now=NOW, expires_at=NOW + day)
+            if code == "NO1":
+                refused = await store.answer_link_request(request.id, accept=False, now=NOW)
+                assert refused == request
+                assert await store.link_request(request.id) is None
+        assert await store.expire_link_request(request.id, NOW + day / 2) is None
+        assert await store.answer_link_request(request.id, accept=True, now=NOW + day) is None
+        assert await store.expire_link_request(request.id, NOW + day) == request
+        assert await store.expire_link_request(request.id, NOW + day) is None
+        assert await store.person_for_account(newcomer.address) is None
+        assert len(await store.accounts_of(person_id)) == 1
+
+    async def test_code_attempts_keep_the_throttle_and_count_failures(self, store: Storage) -> None:
+        from storage.attempts import CodeThrottle
+
+        source = AccountAddress("discord", "guesser")
+        assert await store.code_throttle(source) == CodeThrottle()
+        blocked = CodeThrottle(None, 0, 1, NOW + timedelta(minutes=10), NOW)
+        for n in range(3):
+            throttle = CodeThrottle(NOW, n + 1, 0, None, NOW) if n < 2 else blocked
+            await store.record_code_failure(source, "link", NOW + timedelta(seconds=n), throttle)
+        assert await store.code_throttle(source) == blocked
+        person_id = await make_person(store)
+        await store.record_code_failure(ADDRESS, "invite", NOW, CodeThrottle(NOW, 1, 0, None, NOW))
+        assert await store.code_throttle(source) == blocked  # one source's row per source
+        rows = await store.code_failures(NOW - timedelta(minutes=1), 1)
+        assert [(r.address, r.failures, r.person_id, r.kinds) for r in rows] == [
+            (source, 3, None, frozenset({"link"})),
+            (ADDRESS, 1, person_id, frozenset({"invite"})),
+        ]
+        assert rows[0].first_at == NOW and rows[0].last_at == NOW + timedelta(seconds=2)
+        assert [r.address for r in await store.code_failures(NOW, 2)] == [source]
+        assert await store.code_failures(NOW + timedelta(seconds=3), 1) == []
