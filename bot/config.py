@@ -20,7 +20,6 @@ from bot.adapters.discord import DiscordSettings
 from bot.adapters.telegram import TelegramSettings
 from handlers.numbers import read_id
 from handlers.program import (
-    US_CRISIS_RESOURCES,
     CheckinSettings,
     CrisisResource,
     CrisisSettings,
@@ -340,7 +339,7 @@ def _validate(name: str, raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _crisis(name: str, section: Mapping[str, Any]) -> CrisisSettings:
-    regions: dict[str, tuple[CrisisResource, ...]] = {"US": US_CRISIS_RESOURCES}
+    regions: dict[str, tuple[CrisisResource, ...]] = {}
     for region, entries in dict(section["resources"]).items():
         if not isinstance(entries, list) or not entries:
             raise ConfigError(f"{name}: [crisis.resources] {region} must be a list of resources")

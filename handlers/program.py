@@ -16,13 +16,6 @@ class CrisisResource:
     contact: str
 
 
-US_CRISIS_RESOURCES: tuple[CrisisResource, ...] = (
-    CrisisResource("988 Suicide & Crisis Lifeline", "call or text 988, or chat at 988lifeline.org"),
-    CrisisResource("Crisis Text Line", "text HOME to 741741"),
-    CrisisResource("SAMHSA National Helpline", "1-800-662-4357, free and confidential, 24/7"),
-    CrisisResource("Emergency", "call 911 if you or someone near you is in danger right now"),
-)
-
 FALLBACK_CRISIS_RESOURCES: tuple[CrisisResource, ...] = (
     CrisisResource("Find a helpline near you", "findahelpline.com"),
     CrisisResource("Emergency", "call your local emergency number if you are in danger right now"),
@@ -31,14 +24,12 @@ FALLBACK_CRISIS_RESOURCES: tuple[CrisisResource, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class CrisisSettings:
-    region: str = "US"
-    resources: dict[str, tuple[CrisisResource, ...]] = field(
-        default_factory=lambda: {"US": US_CRISIS_RESOURCES}
-    )
+    """``[crisis]``: the program's region, for people whose country is not known, and the
+    lines ``[crisis.resources]`` sets by region, which win over the shipped ones
+    (:mod:`handlers.crisis.helplines` picks a person's)."""
 
-    def resources_for(self, region: str | None = None) -> tuple[CrisisResource, ...]:
-        """The region's resources; an unknown region gets the international fallback."""
-        return self.resources.get(region or self.region, FALLBACK_CRISIS_RESOURCES)
+    region: str = "US"
+    resources: dict[str, tuple[CrisisResource, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from handlers.account import help_texts as texts
 from handlers.context import Capability, CommandSpec, Context, GroupReply, Replies, Turn
-from handlers.crisis.reply import crisis_line
+from handlers.crisis.reply import crisis_line, person_zone
 from handlers.messaging import ChatKind, OutgoingMessage
 from storage.people import AccountAddress, Role
 
@@ -25,7 +25,8 @@ async def show_help(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     for spec in ctx.capabilities.commands_for(roles, onboarded):
         name = f"{spec.name} {spec.arg_hint}".strip()
         lines.append(texts.HELP_LINE.format(name=name, description=spec.description))
-    lines += ["", texts.HELP_FOOTER.format(crisis_line=crisis_line(ctx.program))]
+    zone = await person_zone(ctx, turn.person)
+    lines += ["", texts.HELP_FOOTER.format(crisis_line=crisis_line(ctx.program, zone))]
     return [OutgoingMessage("\n".join(lines))]
 
 

@@ -11,6 +11,7 @@ import logging
 
 from handlers.context import Context
 from handlers.crisis import texts
+from handlers.crisis.helplines import Helplines, helplines_for
 from handlers.crisis.safety_plan import plan_lines
 from handlers.crisis.screen import CATEGORIES, CrisisAssessment, assess
 from handlers.logsafe import describe_exception
@@ -19,7 +20,15 @@ from handlers.program import ProgramSettings
 from storage.mentoring import SafetyPlan
 from storage.people import AccountAddress, Person
 
-__all__ = ["CATEGORIES", "CrisisAssessment", "assess", "crisis_line", "crisis_reply", "respond"]
+__all__ = [
+    "CATEGORIES",
+    "CrisisAssessment",
+    "assess",
+    "crisis_line",
+    "crisis_reply",
+    "person_zone",
+    "respond",
+]
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +36,21 @@ PRIVATE_SEND_SECONDS = 5.0
 """How long a group hit waits for the private message before answering in the group instead."""
 
 
-def crisis_line(program: ProgramSettings, region: str | None = None) -> str:
-    """The first resource in one line, for welcomes and /help footers."""
-    first = program.crisis.resources_for(region)[0]
+def crisis_line(program: ProgramSettings, zone: str | None = None) -> str:
+    """The first line for someone in ``zone`` in one line, for welcomes and /help footers."""
+    first = helplines_for(program.crisis, zone).lines[0]
     return f"{first.name}, {first.contact}"
+
+
+async def person_zone(ctx: Context, person: Person | None) -> str | None:
+    """The person's time zone, which says whose crisis lines they get; never raises."""
+    if person is None:
+        return None
+    try:
+        return (await ctx.storage.get_settings(person.id)).timezone
+    except Exception as exc:  # the program's lines, rather than none
+        log.warning("no zone for the crisis lines: %s", describe_exception(exc))
+        return None
 
 
 def crisis_reply(
@@ -38,18 +58,20 @@ def crisis_reply(
     assessment: CrisisAssessment | None = None,
     *,
     mentor_alerted: bool = False,
-    region: str | None = None,
+    helplines: Helplines | None = None,
     safety_plan: SafetyPlan | None = None,
 ) -> OutgoingMessage:
-    """The whole crisis answer in one message: resources first, then hope, then the person's
-    own safety plan (if they made one), then whether their mentor was alerted."""
+    """The whole crisis answer in one message: resources first (``helplines``, else the
+    program region's), then hope, then the person's own safety plan (if they made one), then
+    whether their mentor was alerted."""
+    where = helplines if helplines is not None else helplines_for(program.crisis)
     lines = [texts.CRISIS_OPENING]
     lines += [
-        texts.CRISIS_RESOURCE_LINE.format(name=r.name, contact=r.contact)
-        for r in program.crisis.resources_for(region)
+        texts.CRISIS_RESOURCE_LINE.format(name=r.name, contact=r.contact) for r in where.lines
     ]
     if assessment is not None and assessment.category == "overdose":
-        lines.append(texts.CRISIS_OVERDOSE)
+        number = where.emergency or texts.LOCAL_EMERGENCY_NUMBER
+        lines.append(texts.CRISIS_OVERDOSE.format(emergency=number))
     lines.append(texts.CRISIS_HOPE)
     lines += plan_lines(safety_plan)
     lines.append(texts.CRISIS_MENTOR_ALERTED if mentor_alerted else texts.CRISIS_NO_MENTOR_YET)
@@ -76,9 +98,17 @@ async def respond(
     plain = crisis_reply(ctx.program, assessment, mentor_alerted=mentor_alerted)
     try:
         person = await _person(ctx, event)
+        where = helplines_for(ctx.program.crisis, await person_zone(ctx, person))
+        plain = crisis_reply(
+            ctx.program, assessment, mentor_alerted=mentor_alerted, helplines=where
+        )
         plan = await ctx.storage.get_safety_plan(person.id) if person is not None else None
         reply = crisis_reply(
-            ctx.program, assessment, mentor_alerted=mentor_alerted, safety_plan=plan
+            ctx.program,
+            assessment,
+            mentor_alerted=mentor_alerted,
+            helplines=where,
+            safety_plan=plan,
         )
         if event.chat_kind is ChatKind.DIRECT:
             return reply
@@ -89,7 +119,7 @@ async def respond(
         )
         async with asyncio.timeout(PRIVATE_SEND_SECONDS):
             await ctx.messengers.send(private, reply)
-        public = crisis_reply(ctx.program, assessment, mentor_alerted=False)
+        public = crisis_reply(ctx.program, assessment, mentor_alerted=False, helplines=where)
         return OutgoingMessage(f"{public.text}\n{texts.CRISIS_SENT_PRIVATELY}")
     except Exception as exc:  # the resources first, whatever else failed
         log.warning(

@@ -13,7 +13,10 @@ CRISIS_NO_MENTOR_YET = (
 )
 CRISIS_MENTOR_ALERTED = "I've let your mentor know you need support. They'll reach out."
 CRISIS_OVERDOSE = (
-    "If someone may have overdosed or isn't breathing: call 911 (or your local emergency "
-    "number) now. If naloxone (Narcan) is at hand, use it, and stay with them until help comes."
+    "If someone may have overdosed or isn't breathing: call {emergency} now. "
+    "If naloxone (Narcan) is at hand, use it, and stay with them until help comes."
 )
 CRISIS_SENT_PRIVATELY = "I've also sent you a private message."
+EMERGENCY_NAME = "Emergency"
+EMERGENCY_CONTACT = "call {number} if you or someone near you is in danger right now"
+LOCAL_EMERGENCY_NUMBER = "your local emergency number"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
+from handlers.crisis.helplines import helplines_for
 from handlers.crisis.reply import crisis_line
 from handlers.dispatcher import stale_button
 from handlers.messaging import OutgoingMessage
@@ -109,7 +110,7 @@ def category_messages(ctx: Context, category: str) -> Replies:
     if category == "crisis":
         lines = [texts.CRISIS_FIRST] + [
             texts.CRISIS_RESOURCE_LINE.format(name=r.name, contact=r.contact)
-            for r in ctx.program.crisis.resources_for()
+            for r in helplines_for(ctx.program.crisis).lines
         ]
         blocks.insert(0, "\n".join(lines))
     if not blocks:
