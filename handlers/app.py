@@ -16,7 +16,7 @@ from handlers.dispatcher import Dispatcher
 from handlers.logsafe import describe_exception
 from handlers.mentoring import escalation
 from handlers.messaging import IncomingEvent, OutgoingMessage
-from handlers.screening import CrisisAssessment, SafetyNet
+from handlers.screening import CrisisAssessment, SafetyNet, Told
 
 log = logging.getLogger(__name__)
 
@@ -39,21 +39,21 @@ def assemble(ctx: Context) -> Context:
     return ctx if ctx.registry is REGISTRY else replace(ctx, registry=REGISTRY)
 
 
-async def alert_on_crisis(ctx: Context, event: IncomingEvent, assessment: CrisisAssessment) -> bool:
+async def alert_on_crisis(ctx: Context, event: IncomingEvent, assessment: CrisisAssessment) -> Told:
     """A crisis hit: an urgent alert to the person's mentor chain, and, in a circle's chat, a
-    private word to its facilitators. Returns whether a mentor was alerted; never raises."""
-    alerted = await escalation.on_crisis(ctx, event, assessment)
+    private word to its facilitators. Returns who on the team was told; never raises."""
+    told = await escalation.on_crisis(ctx, event, assessment)
     try:
         await circles.notify_circle_crisis(ctx, event)
     except Exception as exc:
         log.error("circle crisis ping failed on %s: %s", event.event_id, describe_exception(exc))
-    return alerted
+    return told
 
 
 async def crisis_reply(
-    ctx: Context, event: IncomingEvent, assessment: CrisisAssessment, mentor_alerted: bool
+    ctx: Context, event: IncomingEvent, assessment: CrisisAssessment, told: Told
 ) -> OutgoingMessage:
-    return await crisis.respond(ctx, event, assessment, mentor_alerted=mentor_alerted)
+    return await crisis.respond(ctx, event, assessment, told=told)
 
 
 SAFETY = SafetyNet(assess=crisis.assess, reply=crisis_reply, alert=alert_on_crisis)

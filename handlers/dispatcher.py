@@ -21,7 +21,7 @@ from handlers.messaging import (
     Text,
     well_formed_kind,
 )
-from handlers.screening import CrisisAssessment, SafetyNet, screen
+from handlers.screening import CrisisAssessment, SafetyNet, Told, screen
 from handlers.texts import common as texts
 from storage.people import AccountAddress, Role
 
@@ -82,17 +82,17 @@ class Dispatcher:
 
     async def _crisis(self, event: IncomingEvent, assessment: CrisisAssessment) -> OutgoingMessage:
         log.warning("crisis screen hit (%s) on event %s", assessment.category, event.event_id)
-        alerted = False
+        told = Told.NOBODY
         if self.safety.alert is not None:
             try:
-                alerted = await self.safety.alert(self.ctx, event, assessment)
+                told = await self.safety.alert(self.ctx, event, assessment)
             except Exception as exc:
                 log.error(
                     "crisis escalation failed on event %s: %s",
                     event.event_id,
                     describe_exception(exc),
                 )
-        return await self.safety.reply(self.ctx, event, assessment, alerted)
+        return await self.safety.reply(self.ctx, event, assessment, told)
 
     async def _route(self, event: IncomingEvent) -> Replies:
         kind = event.kind

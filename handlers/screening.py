@@ -53,11 +53,22 @@ class CrisisAssessment:
 NOT_CRISIS: Final = CrisisAssessment(Level.NONE, category=None, matched=None)
 
 
-CrisisReply = Callable[[Context, IncomingEvent, CrisisAssessment, bool], Awaitable[OutgoingMessage]]
-"""Builds the reply to a hit: the resources at once; the flag says whether a mentor was told."""
+class Told(enum.Enum):
+    """Who on the team an alert reached, so the reply says exactly that and no more."""
 
-CrisisAlert = Callable[[Context, IncomingEvent, CrisisAssessment], Awaitable[bool]]
-"""Alerts the person's helpers on a hit; returns whether a mentor was alerted."""
+    MENTOR = "mentor"
+    """Their mentor or backup mentor."""
+    COORDINATOR = "coordinator"
+    """No mentor, but a coordinator (or every coordinator, with nobody on duty)."""
+    NOBODY = "nobody"
+    """Nobody: no person yet, nobody on the team to reach, or the alert failed."""
+
+
+CrisisReply = Callable[[Context, IncomingEvent, CrisisAssessment, Told], Awaitable[OutgoingMessage]]
+"""Builds the reply to a hit: the resources at once, and who on the team was told."""
+
+CrisisAlert = Callable[[Context, IncomingEvent, CrisisAssessment], Awaitable[Told]]
+"""Alerts the person's helpers on a hit; returns who on the team was told."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from handlers.crisis.screen import CATEGORIES, CrisisAssessment, assess
 from handlers.logsafe import describe_exception
 from handlers.messaging import ChatKind, ConversationRef, IncomingEvent, OutgoingMessage
 from handlers.program import ProgramSettings
+from handlers.screening import Told
 from storage.mentoring import SafetyPlan
 from storage.people import AccountAddress, Person
 
@@ -31,6 +32,12 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+TOLD_LINES = {
+    Told.MENTOR: texts.CRISIS_MENTOR_ALERTED,
+    Told.COORDINATOR: texts.CRISIS_COORDINATOR_ALERTED,
+    Told.NOBODY: texts.CRISIS_NOBODY_ALERTED,
+}
 
 PRIVATE_SEND_SECONDS = 5.0
 """How long a group hit waits for the private message before answering in the group instead."""
@@ -57,13 +64,13 @@ def crisis_reply(
     program: ProgramSettings,
     assessment: CrisisAssessment | None = None,
     *,
-    mentor_alerted: bool = False,
+    told: Told = Told.NOBODY,
     helplines: Helplines | None = None,
     safety_plan: SafetyPlan | None = None,
 ) -> OutgoingMessage:
     """The whole crisis answer in one message: resources first (``helplines``, else the
     program region's), then hope, then the person's own safety plan (if they made one), then
-    whether their mentor was alerted."""
+    who on the team was told: never a mentor unless one was."""
     where = helplines if helplines is not None else helplines_for(program.crisis)
     lines = [texts.CRISIS_OPENING]
     lines += [
@@ -74,7 +81,7 @@ def crisis_reply(
         lines.append(texts.CRISIS_OVERDOSE.format(emergency=number))
     lines.append(texts.CRISIS_HOPE)
     lines += plan_lines(safety_plan)
-    lines.append(texts.CRISIS_MENTOR_ALERTED if mentor_alerted else texts.CRISIS_NO_MENTOR_YET)
+    lines.append(TOLD_LINES[told])
     return OutgoingMessage("\n".join(lines))
 
 
@@ -83,7 +90,7 @@ async def respond(
     event: IncomingEvent,
     assessment: CrisisAssessment | None,
     *,
-    mentor_alerted: bool,
+    told: Told,
 ) -> OutgoingMessage:
     """The crisis reply to ``event``, for a screen hit or ``/sos``. Never raises.
 
@@ -95,18 +102,16 @@ async def respond(
     DM cannot be sent (a Telegram user who never opened a chat with the bot, closed Discord
     DMs), the group reply carries the mentor line instead, but never the safety plan.
     """
-    plain = crisis_reply(ctx.program, assessment, mentor_alerted=mentor_alerted)
+    plain = crisis_reply(ctx.program, assessment, told=told)
     try:
         person = await _person(ctx, event)
         where = helplines_for(ctx.program.crisis, await person_zone(ctx, person))
-        plain = crisis_reply(
-            ctx.program, assessment, mentor_alerted=mentor_alerted, helplines=where
-        )
+        plain = crisis_reply(ctx.program, assessment, told=told, helplines=where)
         plan = await ctx.storage.get_safety_plan(person.id) if person is not None else None
         reply = crisis_reply(
             ctx.program,
             assessment,
-            mentor_alerted=mentor_alerted,
+            told=told,
             helplines=where,
             safety_plan=plan,
         )
@@ -119,7 +124,7 @@ async def respond(
         )
         async with asyncio.timeout(PRIVATE_SEND_SECONDS):
             await ctx.messengers.send(private, reply)
-        public = crisis_reply(ctx.program, assessment, mentor_alerted=False, helplines=where)
+        public = crisis_reply(ctx.program, assessment, told=Told.NOBODY, helplines=where)
         return OutgoingMessage(f"{public.text}\n{texts.CRISIS_SENT_PRIVATELY}")
     except Exception as exc:  # the resources first, whatever else failed
         log.warning(

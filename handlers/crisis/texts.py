@@ -8,8 +8,13 @@ CRISIS_RESOURCE_LINE = "• *{name}*: {contact}"
 CRISIS_HOPE = (
     "Reaching out is a strong step. Feelings this heavy can pass, and people want to help."
 )
-CRISIS_NO_MENTOR_YET = (
-    "This bot is peer support, not an emergency service, so please use one of the lines above."
+CRISIS_NOBODY_ALERTED = (
+    "This bot is peer support, not an emergency service, and nobody on the team has been "
+    "alerted, so please use one of the lines above now."
+)
+CRISIS_COORDINATOR_ALERTED = (
+    "I've let the program's coordinator know you need support. This bot is peer support, not "
+    "an emergency service, so please use one of the lines above now too."
 )
 CRISIS_MENTOR_ALERTED = "I've let your mentor know you need support. They'll reach out."
 CRISIS_OVERDOSE = (

@@ -11,8 +11,10 @@ to wherever each helper receives messages, carrying the mentee's chosen name, th
 trigger and an Acknowledge button: never anything the mentee wrote. An unacknowledged alert
 climbs one step every ``urgent_ack_minutes`` (urgent) or ``normal_ack_hours`` (normal): mentor,
 backup mentor, coordinator on duty; then it reminds the top of the chain, up to
-:data:`MAX_STEPS` pings in all. The climb is a due-queue row (kind ``escalation``, subject the
-alert id, occurrence the next step), so it survives restarts and runs on the fake clock in tests.
+:data:`MAX_STEPS` pings in all. Someone with no mentor to reach and no coordinator on duty is
+no dead end: every coordinator is pinged at once (one step each, through the same ledger).
+The climb is a due-queue row (kind ``escalation``, subject the alert id, occurrence the next
+step), so it survives restarts and runs on the fake clock in tests.
 A ping that fails for a passing reason is retried at the same step after :data:`RETRY_AFTER`;
 one that can never be delivered (blocked bot, no account) climbs at once.
 
@@ -36,6 +38,7 @@ from handlers.messaging import DeliveryError, IncomingEvent, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.profile import display_name, format_date, format_time
 from handlers.routes import Route
+from handlers.screening import Told
 from storage.deliveries import DeliveryStatus
 from storage.due_queue import DueWork
 from storage.mentoring import Alert, AlertReuse, ChainRole, EscalationStep, Severity, Trigger
@@ -80,6 +83,15 @@ class AlertOutcome:
     created: bool
     mentor_told: bool
     """A mentor or backup mentor has been (or is being) pinged about it."""
+    coordinator_told: bool = False
+    """A coordinator has been (or is being) pinged about it."""
+
+    @property
+    def told(self) -> Told:
+        """Who the person may be told knows: never a mentor unless one was pinged."""
+        if self.mentor_told:
+            return Told.MENTOR
+        return Told.COORDINATOR if self.coordinator_told else Told.NOBODY
 
 
 async def raise_alert(ctx: Context, person_id: int, trigger: Trigger) -> AlertOutcome:
@@ -100,7 +112,12 @@ async def raise_alert(ctx: Context, person_id: int, trigger: Trigger) -> AlertOu
             await ctx.storage.clear_due(ESCALATION, str(alert.id))
         else:
             await ctx.storage.set_due(work)
-    return AlertOutcome(alert, created, await mentor_told(ctx, alert))
+    return AlertOutcome(
+        alert,
+        created,
+        await mentor_told(ctx, alert),
+        await told_in(ctx, alert, (ChainRole.COORDINATOR,)),
+    )
 
 
 async def run_escalation(ctx: Context, work: DueWork, now: datetime) -> DueWork | None:
@@ -122,9 +139,9 @@ async def climb(ctx: Context, alert: Alert, step: int, *, inline: bool) -> DueWo
         outcome = await _ping(ctx, alert, target, inline=inline)
         if outcome is _Ping.RETRY:
             return _next(alert, now + RETRY_AFTER, step)
-        if outcome is _Ping.SENT:
+        if outcome is _Ping.SENT and not await _more_at_once(ctx, alert):
             return _next(alert, now + _wait(ctx, alert), step + 1)
-        step += 1  # never deliverable to this person: the next one, at once
+        step += 1  # undeliverable, or every coordinator at once: the next one, now
     log.warning("alert %s: unacknowledged after %d pings; the climb stops", alert.id, MAX_STEPS)
     return None
 
@@ -141,29 +158,53 @@ def _wait(ctx: Context, alert: Alert) -> timedelta:
 async def chain_for(ctx: Context, person_id: int) -> list[tuple[ChainRole, int]]:
     """Who is pinged, in order: mentor, backup mentor, coordinator on duty.
 
-    With nobody on duty, the first coordinator stands in. People who sent /stop, and the
-    person the alert is about, are left out.
+    With nobody on duty (or one who sent /stop), the first coordinator stands in behind a
+    mentor; with no mentor either, every coordinator is on the chain (and pinged at once:
+    :func:`climb`). People who sent /stop, and the person the alert is about, are left out.
     """
+    return (await _chain(ctx, person_id))[0]
+
+
+async def _chain(ctx: Context, person_id: int) -> tuple[list[tuple[ChainRole, int]], bool]:
+    """The chain, and whether it is everyone at once (no mentor, nobody on duty)."""
     storage = ctx.storage
-    candidates: list[tuple[ChainRole, int]] = []
+    helpers: list[tuple[ChainRole, int]] = []
     pairing = await storage.pairing_of(person_id)
     if pairing is not None:
-        candidates.append((ChainRole.MENTOR, pairing.mentor_id))
+        helpers.append((ChainRole.MENTOR, pairing.mentor_id))
         if pairing.backup_id is not None:
-            candidates.append((ChainRole.BACKUP, pairing.backup_id))
+            helpers.append((ChainRole.BACKUP, pairing.backup_id))
     on_duty = await storage.on_duty()
-    if on_duty is not None:
-        candidates.append((ChainRole.COORDINATOR, on_duty))
-    else:
-        candidates += [(ChainRole.COORDINATOR, p.id) for p in await _coordinators(ctx)][:1]
+    duty = [(ChainRole.COORDINATOR, on_duty)] if on_duty is not None else []
+    chain = await _reachable(ctx, person_id, [*helpers, *duty])
+    if any(role is ChainRole.COORDINATOR for role, _ in chain):
+        return chain, False
+    everyone = [(ChainRole.COORDINATOR, p.id) for p in await _coordinators(ctx)]
+    if chain:
+        return await _reachable(ctx, person_id, [*chain, *everyone[:1]]), False
+    return await _reachable(ctx, person_id, everyone), True
+
+
+async def _reachable(
+    ctx: Context, person_id: int, candidates: list[tuple[ChainRole, int]]
+) -> list[tuple[ChainRole, int]]:
     chain: list[tuple[ChainRole, int]] = []
     for role, helper in candidates:
-        person = await storage.get_person(helper)
+        person = await ctx.storage.get_person(helper)
         if helper == person_id or person is None or person.stopped_at is not None:
             continue
         if all(helper != h for _, h in chain):
             chain.append((role, helper))
     return chain
+
+
+async def _more_at_once(ctx: Context, alert: Alert) -> bool:
+    """Whether the chain is every coordinator at once and one of them is still to be told."""
+    chain, everyone = await _chain(ctx, alert.person_id)
+    if not everyone:
+        return False
+    told = {s.recipient_id for s in await ctx.storage.steps_of(alert.id)}
+    return any(helper not in told for _, helper in chain)
 
 
 async def _coordinators(ctx: Context) -> list[Person]:
@@ -277,8 +318,13 @@ async def local_when(ctx: Context, viewer_id: int, moment: datetime) -> str:
 
 
 async def mentor_told(ctx: Context, alert: Alert) -> bool:
+    return await told_in(ctx, alert, HELPER_ROLES)
+
+
+async def told_in(ctx: Context, alert: Alert, roles: tuple[ChainRole, ...]) -> bool:
+    """Whether someone in ``roles`` has been (or is being) pinged about ``alert``."""
     for step in await ctx.storage.steps_of(alert.id):
-        if step.role in HELPER_ROLES:
+        if step.role in roles:
             status = await ctx.storage.delivery_status(PING, str(alert.id), str(step.step))
             if status is not DeliveryStatus.FAILED:
                 return True
@@ -290,7 +336,7 @@ async def mentor_told(ctx: Context, alert: Alert) -> bool:
 
 async def on_crisis(
     ctx: Context, event: IncomingEvent, assessment: crisis.CrisisAssessment
-) -> bool:
+) -> Told:
     """The dispatcher's crisis hook: an urgent alert for the person, if we know them.
 
     Before consent there is no person (nothing may be stored), so nobody is alerted and the
@@ -298,33 +344,39 @@ async def on_crisis(
     """
     try:
         if not event.ref.user_id:
-            return False
+            return Told.NOBODY
         address = AccountAddress(event.ref.platform, event.ref.user_id)
         person = await ctx.storage.person_for_account(address)
         if person is None:
-            return False
-        return (await raise_alert(ctx, person.id, Trigger.CRISIS)).mentor_told
+            return Told.NOBODY
+        return _told(await raise_alert(ctx, person.id, Trigger.CRISIS))
     except Exception as exc:
         log.error("crisis alert failed on event %s: %s", event.event_id, describe_exception(exc))
-        return False
+        return Told.NOBODY
+
+
+def _told(outcome: AlertOutcome) -> Told:
+    if outcome.told is Told.NOBODY:
+        log.error("alert %s reached nobody on the team", outcome.alert.id)
+    return outcome.told
 
 
 async def sos(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     """``/sos``: the crisis resources and safety plan at once, and an urgent alert."""
-    alerted = False
+    told = Told.NOBODY
     if turn.person is not None:
         try:
-            alerted = (await raise_alert(ctx, turn.person.id, Trigger.SOS)).mentor_told
+            told = _told(await raise_alert(ctx, turn.person.id, Trigger.SOS))
         except Exception as exc:
             log.error("sos alert failed: %s", describe_exception(exc))
-    return [await crisis.respond(ctx, turn.event, None, mentor_alerted=alerted)]
+    return [await crisis.respond(ctx, turn.event, None, told=told)]
 
 
 CAPABILITY = Capability(
     commands=(
         CommandSpec(
             "sos",
-            "get help right now: crisis lines, and your mentor is alerted",
+            "get help right now: crisis lines, and your team is alerted",
             sos,
             needs_person=False,
             in_groups=GroupReply.HERE,  # the resources where they asked; the rest privately
