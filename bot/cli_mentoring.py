@@ -149,6 +149,8 @@ async def _roster(config: Config, args: argparse.Namespace) -> int:
     print(_table(("id", "name", "mentor", "backup", "since", ""), mentee_rows))
     shown = _name(team.on_duty) if team.on_duty is not None else "nobody"
     print(f"\nCoordinator on duty: {shown} (set with `peerbot oncall ID`)")
+    if team.duty_warning is not None:
+        print(f"Warning: {team.duty_warning}")
     return 0
 
 

@@ -24,6 +24,7 @@ from handlers.account.help import personal_menu
 from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
+from handlers.mentoring.roster import duty_warning
 from handlers.messaging import Messengers
 from scheduling.due import DueWorker
 from scheduling.housekeeping import housekeeping
@@ -106,6 +107,8 @@ async def run(
         )
     messengers = Messengers()
     ctx = assemble(Context(storage=storage, program=config.program, messengers=messengers))
+    if (gap := await duty_warning(ctx)) is not None:
+        log.warning(gap)
     dispatcher = build_dispatcher(ctx)
     worker = DueWorker(ctx)
     scheduler = build_scheduler(

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from handlers import audit
 from handlers.context import Context
+from handlers.mentoring import texts
 from handlers.mentoring.pairing import MentorLoad, mentor_load
 from handlers.profile import PersonLabel, maybe_label
 from storage.people import Person, Role
@@ -40,6 +41,8 @@ class Roster:
     mentors: tuple[MentorRow, ...]
     mentees: tuple[MenteeRow, ...]
     on_duty: PersonLabel | None
+    duty_warning: str | None = None
+    """Said when nobody is on duty (:func:`duty_warning`)."""
 
 
 async def roster(ctx: Context, *, viewer: Person | None = None) -> Roster:
@@ -73,12 +76,26 @@ async def roster(ctx: Context, *, viewer: Person | None = None) -> Roster:
         )
     named = {p.id for p in mentors} | {p.id for p in mentees}
     await audit.record_views(ctx, viewer, sorted(named), audit.ROSTER)
-    return Roster(tuple(mentor_rows), tuple(mentee_rows), await on_duty(ctx))
+    return Roster(
+        tuple(mentor_rows), tuple(mentee_rows), await on_duty(ctx), await duty_warning(ctx)
+    )
 
 
 async def on_duty(ctx: Context) -> PersonLabel | None:
     """The coordinator on duty, if one is set."""
     return await maybe_label(ctx, await ctx.storage.on_duty())
+
+
+async def duty_warning(ctx: Context) -> str | None:
+    """What to tell the team when no coordinator who can be reached is on duty: then an alert
+    about someone without a mentor goes to every coordinator, or, with none, to nobody."""
+    coordinators = [
+        p for p in await ctx.storage.people_with_role(Role.COORDINATOR) if p.stopped_at is None
+    ]
+    on_duty = await ctx.storage.on_duty()
+    if any(p.id == on_duty for p in coordinators):
+        return None
+    return texts.NOBODY_ON_DUTY if coordinators else texts.NO_COORDINATOR
 
 
 async def set_on_duty(ctx: Context, person_id: int | None) -> PersonLabel | None:

@@ -137,3 +137,15 @@ UNREACHABLE_OTHER = (
     "⚠ Daily check-ins can't reach them right now (the app refused the message), so they are "
     "paused. If you can, reach out another way; /resume from them turns check-ins back on."
 )
+
+# Who is on duty (peerbot roster, and a warning at peerbot run) ---------------------------------
+
+NOBODY_ON_DUTY = (
+    "No coordinator is on duty: an alert about someone without a mentor goes to every "
+    "coordinator at once. Put one on duty with `peerbot oncall ID`."
+)
+NO_COORDINATOR = (
+    "No coordinator is on duty, and there is no coordinator to stand in: a crisis or /sos from "
+    "someone without a mentor reaches nobody on the team. Invite a coordinator and put them on "
+    "duty with `peerbot oncall ID`."
+)
