@@ -53,7 +53,9 @@ class Dispatcher:
         log.debug(
             "event %s: %s on %s", event.event_id, type(event.kind).__name__, event.ref.platform
         )
-        event = replace(event, kind=well_formed_kind(event.kind))
+        kind = well_formed_kind(event.kind)
+        if kind is not event.kind:
+            event = replace(event, kind=kind)
         assessment = await self._screen(event)
         if assessment is not None and assessment.is_crisis:
             return [await self._crisis(event, assessment)]

@@ -94,12 +94,19 @@ def well_formed(text: str) -> str:
 
 
 def well_formed_kind(kind: EventKind) -> EventKind:
-    """The event's text, arguments or payload made :func:`well_formed`."""
+    """The event's text, arguments or payload made :func:`well_formed` (``kind`` itself
+    when it already is, as nearly every event is)."""
     if isinstance(kind, Text):
-        return Text(well_formed(kind.text))
+        text = well_formed(kind.text)
+        return kind if text is kind.text else Text(text)
     if isinstance(kind, Command):
-        return Command(well_formed(kind.name), tuple(well_formed(a) for a in kind.args))
-    return ButtonPress(well_formed(kind.payload))
+        args = tuple(well_formed(a) for a in kind.args)
+        name = well_formed(kind.name)
+        if name is kind.name and all(a is b for a, b in zip(args, kind.args, strict=True)):
+            return kind
+        return Command(name, args)
+    payload = well_formed(kind.payload)
+    return kind if payload is kind.payload else ButtonPress(payload)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,9 @@ whose fixed part alone is too long is refused when it is declared.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
 from handlers.messaging import Button
@@ -79,15 +80,23 @@ class Route(Generic[Press]):
         fixed = f"{flow}:" + ":".join(s for s in self._segments if isinstance(s, str))
         if len(fixed.encode()) > MAX_PAYLOAD_BYTES:
             raise PayloadTooLong(f"route {flow}:{pattern} leaves no room for its values")
+        # Buttons are built on every prompt and answer: encode with one prepared format.
+        names = [s.name for s in self._segments if isinstance(s, _Field)]
+        self._values = operator.attrgetter(*names) if len(names) > 1 else None
+        self._value = operator.attrgetter(names[0]) if len(names) == 1 else None
+        literal = [s.replace("{", "{{").replace("}", "}}") if isinstance(s, str) else "{}"
+                   for s in self._segments]  # fmt: skip
+        self._format = ":".join([flow.replace("{", "{{").replace("}", "}}"), *literal])
 
     def encode(self, press: Press) -> str:
         """The full payload (flow prefix included) for ``press``; raises if over 64 bytes."""
-        values = _values(press)
-        parts = [self.flow]
-        for segment in self._segments:
-            parts.append(segment if isinstance(segment, str) else str(values[segment.name]))
-        payload = ":".join(parts)
-        if len(payload.encode()) > MAX_PAYLOAD_BYTES:
+        if self._values is not None:
+            payload = self._format.format(*self._values(press))
+        elif self._value is not None:
+            payload = self._format.format(self._value(press))
+        else:
+            payload = self._format
+        if len(payload) * 4 > MAX_PAYLOAD_BYTES and len(payload.encode()) > MAX_PAYLOAD_BYTES:
             raise PayloadTooLong(f"a {self.flow} button payload is over {MAX_PAYLOAD_BYTES} bytes")
         return payload
 
@@ -124,7 +133,3 @@ def decode_any(payload: str, routes: Iterable[Route[Any]]) -> Any | None:
         if press is not None:
             return press
     return None
-
-
-def _values(press: object) -> Mapping[str, Any]:
-    return {f.name: getattr(press, f.name) for f in dataclasses.fields(press)}  # type: ignore[arg-type]
