@@ -238,6 +238,16 @@ class SqliteConnection:
                 raise StorageOpenError(OpenProblem.CORRUPT, self.path)
             if self.check_key:
                 self._verify_key(writer)  # reads only: a wrong key writes nothing, not even DDL
+            # Write once (rolled back), whether or not a migration is pending: on a read-only
+            # file or mount this is what fails (SQLITE_READONLY), so start-up says so rather
+            # than the first write later (a WAL database can open read-only without a word).
+            version = writer.execute("PRAGMA user_version").fetchone()[0]
+            writer.execute("BEGIN IMMEDIATE")
+            try:
+                writer.execute(f"PRAGMA user_version = {int(version)}")
+            finally:
+                if writer.in_transaction:
+                    writer.execute("ROLLBACK")
             self._migrate(writer)
             if self.check_key and self.cipher is not None:
                 self._record_key(writer, self.cipher)
