@@ -31,6 +31,10 @@ class Trigger(enum.StrEnum):
     CRAVING = "craving"
     LOW_MOOD = "low_mood"
     MISSED = "missed_checkins"
+    POSSIBLE_UNANSWERED = "possible_unanswered"
+    """The screen was unsure, we asked whether they are safe, and no answer came in time."""
+    POSSIBLE_REPEATED = "possible_repeated"
+    """The screen was unsure about several of their messages in one week."""
 
     @property
     def severity(self) -> Severity:
@@ -288,6 +292,12 @@ class MentoringStore(Protocol):
         ...
 
     async def steps_of(self, alert_id: int) -> list[EscalationStep]: ...
+
+    async def record_possible(self, person_id: int, now: datetime, since: datetime) -> int:
+        """Note that a message of the person got a ``possible`` verdict at ``now``; returns
+        how many they have had at or after ``since``, this one included. Older notes are
+        forgotten. Only the time is kept, never what was said."""
+        ...
 
     # Safety plans -------------------------------------------------------------------------------
 

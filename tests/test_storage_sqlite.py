@@ -244,3 +244,47 @@ async def test_writes_go_on_while_a_long_reader_holds_up_the_checkpoint(
     finally:
         reader.close()
         await store.close()
+
+
+async def test_migration_0014_keeps_alerts_and_their_steps(tmp_path: Path) -> None:
+    """0014 rebuilds alerts for its new triggers; with foreign keys on, the alerts and the
+    escalation steps that point at them come through whole, and still cascade afterwards."""
+    from storage.sqlite.migrations import load_migrations
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(
+        "CREATE TABLE schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    for migration in load_migrations():
+        if migration.version >= 14:
+            break
+        conn.executescript(
+            f"BEGIN;\n{migration.sql}\nINSERT INTO schema_migrations VALUES"
+            f" ({migration.version}, '{migration.name}', 'then');\nCOMMIT;"
+        )
+    conn.execute("INSERT INTO people (id, created_at) VALUES (1, 'then'), (2, 'then')")
+    conn.execute(
+        'INSERT INTO alerts (id, person_id, severity, "trigger", created_at)'
+        " VALUES (7, 1, 'urgent', 'crisis', '2026-01-01T00:00:00.000000Z')"
+    )
+    conn.execute(
+        "INSERT INTO escalation_steps VALUES (7, 1, 2, 'mentor', '2026-01-01T00:00:00.000000Z')"
+    )
+    conn.close()
+
+    storage = SqliteStorage(path)
+    await storage.open()
+    try:
+        alert = await storage.get_alert(7)
+        assert alert is not None and alert.person_id == 1
+        assert [(s.alert_id, s.recipient_id) for s in await storage.steps_of(7)] == [(7, 2)]
+    finally:
+        await storage.close()
+    with sqlite3.connect(path) as check:
+        check.execute("PRAGMA foreign_keys=ON")
+        assert check.execute("PRAGMA foreign_key_check").fetchall() == []
+        check.execute("DELETE FROM alerts WHERE id = 7")
+        assert check.execute("SELECT COUNT(*) FROM escalation_steps").fetchone()[0] == 0

@@ -12,6 +12,8 @@ TRIGGERS = {
     "craving": "reported a strong craving in their check-in",
     "low_mood": "reported a low mood on 3 check-ins in a row",
     "missed_checkins": "has missed {missed} check-ins in a row",
+    "possible_unanswered": "didn't answer when I asked whether they're safe",
+    "possible_repeated": "has had several messages this week that made me ask if they're safe",
 }
 """Stands in for the name of someone who has not chosen one yet."""
 

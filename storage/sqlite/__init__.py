@@ -188,6 +188,7 @@ class SqliteStorage:
     open_alerts_for_recipient = forward("mentoring", MentoringStore.open_alerts_for_recipient)
     record_step = forward("mentoring", MentoringStore.record_step)
     steps_of = forward("mentoring", MentoringStore.steps_of)
+    record_possible = forward("mentoring", MentoringStore.record_possible)
     get_safety_plan = forward("mentoring", MentoringStore.get_safety_plan)
     save_safety_plan = forward("mentoring", MentoringStore.save_safety_plan)
     write_audit = forward("mentoring", MentoringStore.write_audit)

@@ -57,6 +57,22 @@ class SqliteAlerts(Repository):
             )
         return _alert(next(iter(rows))), True
 
+    async def record_possible(self, person_id: int, now: datetime, since: datetime) -> int:
+        async with self._db.write() as db:
+            db.execute(
+                "DELETE FROM possible_flags WHERE person_id = ? AND at < ?",
+                (person_id, to_db(since)),
+            )
+            db.execute(
+                "INSERT INTO possible_flags (person_id, at) VALUES (?, ?)",
+                (person_id, to_db(now)),
+            )
+            rows = db.execute_fetchall(
+                "SELECT COUNT(*) FROM possible_flags WHERE person_id = ? AND at >= ?",
+                (person_id, to_db(since)),
+            )
+        return int(next(iter(rows))[0])
+
     async def get_alert(self, alert_id: int) -> Alert | None:
         row = await self._db.fetchone("SELECT * FROM alerts WHERE id = ?", (alert_id,))
         return _alert(row) if row is not None else None

@@ -128,6 +128,7 @@ PERSONAL_TABLES: dict[str, TableRule] = {
             "UPDATE escalation_steps SET recipient_id = NULL WHERE recipient_id = :pid",
         ),
     ),
+    "possible_flags": _own("possible_flags"),
     "audit_log": TableRule(
         export="SELECT * FROM audit_log WHERE subject_id = :pid OR actor_id = :pid",
         erase=(

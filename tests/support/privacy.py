@@ -102,6 +102,9 @@ async def build_world(storage: SqliteStorage, clock: FakeClock) -> World:
     await storage.add_goal_comment(goal.id, mentor_id, COMMENT, clock())
     await subject.command("goal", "review", "monday")
     await subject.say(CRISIS)  # an urgent alert; the text itself is never stored
+    # The screen was unsure about a message once (only the time is kept; the model stage
+    # that gives this verdict is not on main yet, so it is noted directly).
+    await storage.record_possible(sid, clock(), clock() - timedelta(days=7))
 
     # Staff look: every view writes the audit log.
     await mentor.command("mentees")

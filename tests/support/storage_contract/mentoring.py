@@ -156,6 +156,20 @@ class MentoringContract:
         )
         assert not created
 
+    async def test_possible_verdicts_counted_over_a_window(self, store: Storage) -> None:
+        mentee = await person(store, "1")
+        other = await person(store, "2")
+        week = timedelta(days=7)
+        assert await store.record_possible(mentee, NOW, NOW - week) == 1
+        assert await store.record_possible(other, NOW, NOW - week) == 1
+        later = NOW + timedelta(days=3)
+        assert await store.record_possible(mentee, later, later - week) == 2
+        much_later = NOW + timedelta(days=8)  # the first has left the window
+        assert await store.record_possible(mentee, much_later, much_later - week) == 2
+        for trigger in (Trigger.POSSIBLE_UNANSWERED, Trigger.POSSIBLE_REPEATED):
+            alert, created = await store.create_alert(mentee, trigger, NOW)
+            assert created and alert.severity is Severity.NORMAL and alert.trigger is trigger
+
     async def test_safety_plan_round_trip(self, store: Storage) -> None:
         mentee = await person(store, "1")
         assert await store.get_safety_plan(mentee) is None
