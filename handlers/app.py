@@ -17,14 +17,25 @@ from handlers.logsafe import describe_exception
 from handlers.mentoring import escalation
 from handlers.messaging import IncomingEvent, OutgoingMessage
 from handlers.screening import CrisisAssessment, SafetyNet, Told
+from storage.mentoring import Trigger
 
 log = logging.getLogger(__name__)
+
+
+async def alert_person(ctx: Context, person_id: int, trigger: Trigger) -> Told:
+    """The crisis capability's alert port: an alert up the person's mentor chain (mentoring's
+    escalation); who on the team was told."""
+    return (await escalation.raise_alert(ctx, person_id, trigger)).told
+
+
+SAFETY_QUESTION = crisis.SafetyQuestion(alert_person)
+"""What the bot does on a ``possible`` verdict: ask, then act on the answer or its absence."""
 
 CAPABILITIES: tuple[Capability, ...] = (
     account.CAPABILITY,
     checkins.CAPABILITY,
     mentoring.CAPABILITY,
-    crisis.CAPABILITY,
+    crisis.capability(SAFETY_QUESTION),
     goals.CAPABILITY,
     resources.CAPABILITY,
     circles.CAPABILITY,
@@ -56,7 +67,9 @@ async def crisis_reply(
     return await crisis.respond(ctx, event, assessment, told=told)
 
 
-SAFETY = SafetyNet(assess=crisis.assess, reply=crisis_reply, alert=alert_on_crisis)
+SAFETY = SafetyNet(
+    assess=crisis.assess, reply=crisis_reply, alert=alert_on_crisis, ask=SAFETY_QUESTION.ask
+)
 
 
 def build_dispatcher(ctx: Context) -> Dispatcher:

@@ -59,6 +59,8 @@ class Dispatcher:
         assessment = await self._screen(event)
         if assessment is not None and assessment.is_crisis:
             return [await self._crisis(event, assessment)]
+        if assessment is not None and assessment.flagged:
+            return await self._ask(event, assessment)
         if event.edited:
             return []  # an edit must not answer a question twice; the screen has read it
         try:
@@ -95,6 +97,20 @@ class Dispatcher:
                     describe_exception(exc),
                 )
         return await self.safety.reply(self.ctx, event, assessment, told)
+
+    async def _ask(self, event: IncomingEvent, assessment: CrisisAssessment) -> Replies:
+        """A ``possible`` verdict: the direct question, leaving the person's open conversation
+        as it was. Without a way to ask, or if asking fails, the crisis reply (no alert)."""
+        if self.safety.ask is not None:
+            try:
+                return await self.safety.ask(self.ctx, event, assessment)
+            except Exception as exc:
+                log.error(
+                    "safety question failed on event %s: %s",
+                    event.event_id,
+                    describe_exception(exc),
+                )
+        return [await self.safety.reply(self.ctx, event, assessment, Told.NOBODY)]
 
     async def _route(self, event: IncomingEvent) -> Replies:
         kind = event.kind

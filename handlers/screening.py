@@ -70,15 +70,20 @@ CrisisReply = Callable[[Context, IncomingEvent, CrisisAssessment, Told], Awaitab
 CrisisAlert = Callable[[Context, IncomingEvent, CrisisAssessment], Awaitable[Told]]
 """Alerts the person's helpers on a hit; returns who on the team was told."""
 
+CrisisAsk = Callable[[Context, IncomingEvent, CrisisAssessment], Awaitable[list[OutgoingMessage]]]
+"""On a ``possible`` verdict: asks the person directly, with the resources; never raises."""
+
 
 @dataclass(frozen=True, slots=True)
 class SafetyNet:
     """What the dispatcher calls on every text: ``assess`` it, and on a hit ``alert`` the
-    person's helpers and ``reply`` with the crisis resources."""
+    person's helpers and ``reply`` with the crisis resources; on a ``possible`` verdict,
+    ``ask`` the person (without ``ask``, a ``possible`` verdict gets the crisis reply)."""
 
     assess: Callable[[str], CrisisAssessment]
     reply: CrisisReply
     alert: CrisisAlert | None = None
+    ask: CrisisAsk | None = None
 
 
 SCREEN_CHUNK = 4_000
@@ -92,12 +97,15 @@ reads around it, so a phrase across a boundary is seen whole in one chunk."""
 
 async def screen(assess: Callable[[str], CrisisAssessment], text: str) -> CrisisAssessment:
     """``assess`` over all of ``text``, never skipping any of it, in bounded steps; the first
-    chunk that looks like a crisis answers."""
+    chunk that looks like a crisis answers, else the first that is ``possible``."""
     if len(text) <= SCREEN_CHUNK:
         return assess(text)
+    unsure = NOT_CRISIS
     for start in range(0, len(text), SCREEN_CHUNK - SCREEN_OVERLAP):
         found = assess(text[start : start + SCREEN_CHUNK])
         if found.is_crisis:
             return found
+        if found.flagged and not unsure.flagged:
+            unsure = found
         await asyncio.sleep(0)  # let other people's turns run between chunks
-    return NOT_CRISIS
+    return unsure

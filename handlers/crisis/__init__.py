@@ -1,25 +1,42 @@
 """The crisis screen and reply, and the safety plan.
 
 ``assess(text)`` is the screen (:mod:`handlers.crisis.screen`); ``respond`` builds the reply
-with the region's resources (:mod:`handlers.crisis.reply`). The kernel's dispatcher reaches
-them through :class:`handlers.screening.SafetyNet`, built in ``handlers.app``.
+with the region's resources (:mod:`handlers.crisis.reply`); :class:`SafetyQuestion` asks the
+person directly when the verdict is ``possible`` (:mod:`handlers.crisis.ask`). The kernel's
+dispatcher reaches them through :class:`handlers.screening.SafetyNet`, built in
+``handlers.app``.
+
+The registration record is made by :func:`capability` from the safety question, because the
+question's answers raise alerts through a port the composition root fills in (alerts belong to
+mentoring, which uses this package).
 """
 
 from __future__ import annotations
 
 from handlers.context import Capability
 from handlers.crisis import safety_plan
+from handlers.crisis.ask import AlertPerson, SafetyQuestion
 from handlers.crisis.reply import crisis_line, crisis_reply, respond
 from handlers.crisis.screen import CATEGORIES, assess
 from handlers.screening import CrisisAssessment
 
-CAPABILITY = Capability.combine("crisis", [safety_plan.CAPABILITY])
+
+def capability(question: SafetyQuestion) -> Capability:
+    """The crisis capability's record, with ``question`` answering its buttons and deadlines."""
+    return Capability.combine(
+        "crisis",
+        [safety_plan.CAPABILITY, question.capability()],
+        ledger_kinds=question.ledger_kinds,
+    )
+
 
 __all__ = [
-    "CAPABILITY",
     "CATEGORIES",
+    "AlertPerson",
     "CrisisAssessment",
+    "SafetyQuestion",
     "assess",
+    "capability",
     "crisis_line",
     "crisis_reply",
     "respond",
