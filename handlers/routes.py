@@ -77,6 +77,7 @@ class Route(Generic[Press]):
             raise TypeError(f"route {flow}:{pattern} must name each field of {shape.__name__}")
         last = self._segments[-1] if self._segments else None
         self._rest = isinstance(last, _Field) and last.kind is str
+        self._last_is_rest = self._rest
         fixed = f"{flow}:" + ":".join(s for s in self._segments if isinstance(s, str))
         if len(fixed.encode()) > MAX_PAYLOAD_BYTES:
             raise PayloadTooLong(f"route {flow}:{pattern} leaves no room for its values")
@@ -102,6 +103,14 @@ class Route(Generic[Press]):
 
     def button(self, label: str, press: Press) -> Button:
         return Button(label, self.encode(press))
+
+    def payload_prefix(self, *leading: object) -> str:
+        """The payload up to the last field, for a hot path that makes many buttons differing
+        only in that field (a check-in question's answers): append ``str(value)`` to it.
+        ``leading`` are the other fields' values in the pattern's order."""
+        if not self._last_is_rest:
+            raise TypeError(f"route {self.flow}:{self.pattern} does not end in a text field")
+        return self._format.rsplit("{}", 1)[0].format(*leading)
 
     def decode(self, payload: str) -> Press | None:
         """What a press carried (``payload`` without the flow prefix), or None if it does not

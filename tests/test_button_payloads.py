@@ -249,3 +249,15 @@ async def test_a_state_of_an_unknown_shape_is_stale_not_an_error(
                 if any(r.text == common.SOMETHING_WENT_WRONG for r in replies):
                     broken.append(f"{flow}/{step}/{data} {action}")
     assert broken == []
+
+
+def test_check_in_answer_buttons_decode_as_their_route() -> None:
+    """The check-in builds its answer buttons from the route's prefix (a hot path): each
+    must read back as the press it stands for."""
+    from handlers.checkins.flow import ANSWER, question_message
+    from handlers.program import DEFAULT_QUESTIONS
+
+    for question in DEFAULT_QUESTIONS:
+        for button in question_message(question, 4321).buttons:
+            press = ANSWER.decode(button.payload.removeprefix(f"{ANSWER.flow}:"))
+            assert press is not None and (press.checkin, press.key) == (4321, question.key)

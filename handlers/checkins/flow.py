@@ -54,8 +54,10 @@ def question_message(question: Question, checkin_id: int, lead: str = "") -> Out
     (a greeting, or why it is asked again), so each step is one message to read and send."""
     text = f"{lead}\n\n{question.text}" if lead else question.text
 
+    prefix = ANSWER.payload_prefix(checkin_id, question.key)  # one format for all answers
+
     def button(label: str, value: object) -> Button:
-        return ANSWER.button(label, AnswerPress(checkin_id, question.key, str(value)))
+        return Button(label, f"{prefix}{value}")
 
     if question.kind == "scale":
         values = range(question.low, question.high + 1)
