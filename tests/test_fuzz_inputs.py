@@ -85,7 +85,7 @@ async def _run(steps: list[tuple[str, str, str]]) -> list[str]:
 
 
 @settings(
-    max_examples=100,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
