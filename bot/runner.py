@@ -23,6 +23,7 @@ from bot.config import Config
 from handlers.account.help import personal_menu
 from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
+from handlers.crisis import model as crisis_model
 from handlers.dispatcher import Dispatcher
 from handlers.mentoring.roster import duty_warning
 from handlers.messaging import Messengers
@@ -105,6 +106,8 @@ async def run(
             "PEERBOT_DATA_KEY is not set: check-in notes, safety plans, goals and goal comments"
             " are stored unencrypted (make a key with `peerbot new-data-key`)"
         )
+    # The crisis screen's learned stage, before any adapter can accept a message.
+    await crisis_model.load()
     messengers = Messengers()
     ctx = assemble(Context(storage=storage, program=config.program, messengers=messengers))
     if (gap := await duty_warning(ctx)) is not None:

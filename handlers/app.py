@@ -68,8 +68,14 @@ async def crisis_reply(
 
 
 SAFETY = SafetyNet(
-    assess=crisis.assess, reply=crisis_reply, alert=alert_on_crisis, ask=SAFETY_QUESTION.ask
+    assess=crisis.assess_every_locale,
+    reply=crisis_reply,
+    alert=alert_on_crisis,
+    ask=SAFETY_QUESTION.ask,
+    second=crisis.model.STAGE.assess,
 )
+"""Every text: the phrase screen in every language, then the learned stage (loaded at start by
+``crisis.model.load``; until then, or if it fails, the phrase screen stands alone)."""
 
 
 def build_dispatcher(ctx: Context) -> Dispatcher:

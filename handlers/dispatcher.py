@@ -21,7 +21,7 @@ from handlers.messaging import (
     Text,
     well_formed_kind,
 )
-from handlers.screening import CrisisAssessment, SafetyNet, Told, screen
+from handlers.screening import CrisisAssessment, SafetyNet, Told
 from handlers.texts import common as texts
 from storage.people import AccountAddress, Role
 
@@ -77,7 +77,7 @@ class Dispatcher:
         if not text:
             return None
         try:
-            return await screen(self.safety.assess, text)
+            return await self.safety.screen(text)
         except Exception as exc:  # the screen must never take the message down with it
             log.error(
                 "crisis screen failed on event %s: %s", event.event_id, describe_exception(exc)

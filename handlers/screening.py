@@ -74,16 +74,43 @@ CrisisAsk = Callable[[Context, IncomingEvent, CrisisAssessment], Awaitable[list[
 """On a ``possible`` verdict: asks the person directly, with the resources; never raises."""
 
 
+SecondStage = Callable[[str], Awaitable[CrisisAssessment | None]]
+"""A slower, learned screen run after the phrase screen on the same text: its verdict, or
+``None`` when it has none to give (not loaded, failed, timed out; it logs why)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SafetyNet:
-    """What the dispatcher calls on every text: ``assess`` it, and on a hit ``alert`` the
-    person's helpers and ``reply`` with the crisis resources; on a ``possible`` verdict,
-    ``ask`` the person (without ``ask``, a ``possible`` verdict gets the crisis reply)."""
+    """What the dispatcher calls on every text: ``assess`` it (the phrase screen, then the
+    ``second`` stage if there is one), and on a hit ``alert`` the person's helpers and
+    ``reply`` with the crisis resources; on a ``possible`` verdict, ``ask`` the person
+    (without ``ask``, a ``possible`` verdict gets the crisis reply)."""
 
     assess: Callable[[str], CrisisAssessment]
     reply: CrisisReply
     alert: CrisisAlert | None = None
     ask: CrisisAsk | None = None
+    second: SecondStage | None = None
+
+    async def screen(self, text: str) -> CrisisAssessment:
+        """Both stages over all of ``text`` (see :func:`screen`)."""
+        return await screen(self.assess, text, self.second)
+
+
+_RANK: Final = {Level.NONE: 0, Level.POSSIBLE: 1, Level.CRISIS: 2}
+
+
+def stronger(first: CrisisAssessment, second: CrisisAssessment) -> CrisisAssessment:
+    """The verdict with the higher level (``first`` on a tie)."""
+    return second if _RANK[second.level] > _RANK[first.level] else first
+
+
+def combine(phrase: CrisisAssessment, model: CrisisAssessment | None) -> CrisisAssessment:
+    """The two stages' verdicts as one: the phrase screen's ``CRISIS`` always stands (and so
+    does its verdict when the model has none); otherwise the higher of the two levels."""
+    if phrase.is_crisis or model is None:
+        return phrase
+    return stronger(phrase, model)
 
 
 SCREEN_CHUNK = 4_000
@@ -95,17 +122,27 @@ SCREEN_OVERLAP = 400
 reads around it, so a phrase across a boundary is seen whole in one chunk."""
 
 
-async def screen(assess: Callable[[str], CrisisAssessment], text: str) -> CrisisAssessment:
-    """``assess`` over all of ``text``, never skipping any of it, in bounded steps; the first
-    chunk that looks like a crisis answers, else the first that is ``possible``."""
+async def screen(
+    assess: Callable[[str], CrisisAssessment], text: str, second: SecondStage | None = None
+) -> CrisisAssessment:
+    """``assess`` (and ``second``, when given, unless the phrase screen already says crisis)
+    over all of ``text``, never skipping any of it, in bounded steps; the first chunk that
+    looks like a crisis answers, otherwise the strongest verdict of any chunk."""
     if len(text) <= SCREEN_CHUNK:
-        return assess(text)
-    unsure = NOT_CRISIS
+        return await _both(assess, text, second)
+    found = NOT_CRISIS
     for start in range(0, len(text), SCREEN_CHUNK - SCREEN_OVERLAP):
-        found = assess(text[start : start + SCREEN_CHUNK])
+        found = stronger(found, await _both(assess, text[start : start + SCREEN_CHUNK], second))
         if found.is_crisis:
             return found
-        if found.flagged and not unsure.flagged:
-            unsure = found
         await asyncio.sleep(0)  # let other people's turns run between chunks
-    return unsure
+    return found
+
+
+async def _both(
+    assess: Callable[[str], CrisisAssessment], text: str, second: SecondStage | None
+) -> CrisisAssessment:
+    phrase = assess(text)
+    if phrase.is_crisis or second is None:
+        return phrase
+    return combine(phrase, await second(text))

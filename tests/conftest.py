@@ -12,12 +12,21 @@ import pytest
 
 from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
+from handlers.crisis.model import STAGE, ModelStage
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
 from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock, RecordingMessenger
 from tests.support.clock import START
+
+
+@pytest.fixture(scope="session", autouse=True)
+def crisis_model() -> ModelStage:
+    """The crisis screen's learned stage, loaded once before any test sends a message, as
+    ``peerbot run`` loads it before any adapter starts."""
+    STAGE.load()
+    return STAGE
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The crisis screen and reply, and the safety plan.
 
-``assess(text)`` is the screen (:mod:`handlers.crisis.screen`); ``respond`` builds the reply
+``assess(text)`` is the phrase screen (:mod:`handlers.crisis.screen`), the fast first net,
+and :mod:`handlers.crisis.model` the learned second stage; ``respond`` builds the reply
 with the region's resources (:mod:`handlers.crisis.reply`); :class:`SafetyQuestion` asks the
 person directly when the verdict is ``possible`` (:mod:`handlers.crisis.ask`). The kernel's
 dispatcher reaches them through :class:`handlers.screening.SafetyNet`, built in
@@ -14,10 +15,10 @@ mentoring, which uses this package).
 from __future__ import annotations
 
 from handlers.context import Capability
-from handlers.crisis import safety_plan
+from handlers.crisis import model, safety_plan
 from handlers.crisis.ask import AlertPerson, SafetyQuestion
 from handlers.crisis.reply import crisis_line, crisis_reply, respond
-from handlers.crisis.screen import CATEGORIES, assess
+from handlers.crisis.screen import CATEGORIES, assess, assess_every_locale
 from handlers.screening import CrisisAssessment
 
 
@@ -36,8 +37,10 @@ __all__ = [
     "CrisisAssessment",
     "SafetyQuestion",
     "assess",
+    "assess_every_locale",
     "capability",
     "crisis_line",
     "crisis_reply",
+    "model",
     "respond",
 ]

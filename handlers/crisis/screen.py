@@ -44,9 +44,16 @@ from typing import Final
 
 from handlers.crisis.matching import CATEGORIES, Screen
 from handlers.crisis.phrase_file import build
-from handlers.screening import CrisisAssessment
+from handlers.screening import NOT_CRISIS, CrisisAssessment, stronger
 
-__all__ = ["CATEGORIES", "DEFAULT_LOCALE", "CrisisAssessment", "assess", "normalise"]
+__all__ = [
+    "CATEGORIES",
+    "DEFAULT_LOCALE",
+    "CrisisAssessment",
+    "assess",
+    "assess_every_locale",
+    "normalise",
+]
 
 DEFAULT_LOCALE: Final = "en"
 """The locale used when the requested one has no phrase file."""
@@ -88,6 +95,17 @@ def assess(text: str, locale: str = DEFAULT_LOCALE) -> CrisisAssessment:
     Unknown locales fall back to English. Never raises for any string input.
     """
     return _screen(_resolve_locale(locale)).assess(text)
+
+
+def assess_every_locale(text: str) -> CrisisAssessment:
+    """:func:`assess` with every locale's phrase file, whatever the person's language: the
+    first that finds a crisis answers, otherwise the strongest verdict."""
+    found = NOT_CRISIS
+    for locale in sorted(_available_locales()):
+        found = stronger(found, _screen(locale).assess(text))
+        if found.is_crisis:
+            break
+    return found
 
 
 def normalise(text: str, locale: str = DEFAULT_LOCALE) -> str:

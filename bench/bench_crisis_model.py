@@ -1,0 +1,151 @@
+"""Benchmark the crisis screen's two stages: cost per message, and the event loop under load.
+
+Run from the repository root::
+
+    python bench/bench_crisis_model.py [--rounds 60] [--people 50]
+
+Prints, for short (~30 characters), typical (~120) and long (4,000) messages, the phrase
+stage's and the model stage's cost per message (p50 and p99, each stage alone, the model
+called directly in this thread), then runs ``--people`` simulated people sending texts at
+once through the screen as the dispatcher runs it (phrase stage on the loop, model stage on
+its worker thread) and prints the event loop's longest stall, each message's screening
+latency and how many model verdicts timed out (the phrase verdict then stands alone).
+Goals (issue 14): no stall over 20 ms; model p99 under 100 ms on 2 cores.
+Messages are drawn from the training split (never the test split).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for path in (ROOT, ROOT / "bench"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from train_crisis_head import read_old, read_split  # noqa: E402
+
+from handlers.crisis.model import STAGE  # noqa: E402
+from handlers.crisis.screen import assess_every_locale  # noqa: E402
+from handlers.screening import screen  # noqa: E402
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def messages(rng: random.Random) -> dict[str, list[str]]:
+    try:
+        rows, _ = read_split("train")
+    except (SystemExit, FileNotFoundError, IndexError):
+        rows, _ = read_old()
+    texts = [row.text for row in rows]
+    short = [t for t in texts if 20 <= len(t) <= 40] or texts
+    typical = [t for t in texts if 100 <= len(t) <= 140] or texts
+    long = []
+    for _ in range(20):
+        parts: list[str] = []
+        while sum(len(p) + 1 for p in parts) < 4_000:
+            parts.append(rng.choice(texts))
+        long.append(" ".join(parts)[:4_000])
+    return {"short": short, "typical": typical, "long": long}
+
+
+def timed(function: object, texts: list[str], rounds: int) -> list[float]:
+    call = function  # type: ignore[assignment]
+    samples = []
+    for index in range(rounds):
+        text = texts[index % len(texts)]
+        started = time.perf_counter()
+        call(text)  # type: ignore[operator]
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+async def under_load(sizes: dict[str, list[str]], people: int, each: int) -> None:
+    rng = random.Random(3)
+    stalls: list[float] = []
+    latencies: list[float] = []
+    timeouts = 0
+    stop = asyncio.Event()
+
+    async def watch() -> None:
+        tick = 0.001
+        while not stop.is_set():
+            started = time.perf_counter()
+            await asyncio.sleep(tick)
+            stalls.append((time.perf_counter() - started - tick) * 1000)
+
+    async def person(number: int) -> None:
+        nonlocal timeouts
+        for turn in range(each):
+            size = "long" if (number + turn) % 10 == 0 else rng.choice(["short", "typical"])
+            text = rng.choice(sizes[size])
+            answered = False
+
+            async def second(chunk: str) -> object:
+                nonlocal answered
+                verdict = await STAGE.assess(chunk)
+                answered = verdict is not None
+                return verdict
+
+            started = time.perf_counter()
+            await screen(assess_every_locale, text, second)  # type: ignore[arg-type]
+            latencies.append((time.perf_counter() - started) * 1000)
+            timeouts += not answered
+            await asyncio.sleep(rng.uniform(0, 0.05))
+
+    watcher = asyncio.create_task(watch())
+    started = time.perf_counter()
+    await asyncio.gather(*(person(n) for n in range(people)))
+    wall = time.perf_counter() - started
+    stop.set()
+    await watcher
+    total = people * each
+    print(
+        f"{people} people x {each} messages at once ({total} messages, 10% long): {wall:.1f} s wall"
+    )
+    print(
+        f"  event loop longest stall {max(stalls):.1f} ms (p99 {percentile(stalls, 0.99):.1f} ms)"
+    )
+    print(
+        f"  screening latency p50 {percentile(latencies, 0.5):.0f} ms, "
+        f"p99 {percentile(latencies, 0.99):.0f} ms; model verdicts timed out "
+        f"(phrase verdict stood alone): {timeouts} of {total}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=60, help="messages timed per size")
+    parser.add_argument("--people", type=int, default=50)
+    parser.add_argument("--each", type=int, default=4, help="messages per person under load")
+    args = parser.parse_args()
+    sizes = messages(random.Random(1))
+    started = time.perf_counter()
+    STAGE.load()
+    print(f"model stage loaded in {time.perf_counter() - started:.2f} s")
+    for text in sizes["typical"][:20]:
+        assess_every_locale(text)
+    print(f"{'size':8}{'chars':>6}  {'phrase p50':>11}{'p99':>9}  {'model p50':>10}{'p99':>9}")
+    for name, texts in sizes.items():
+        rounds = args.rounds if name != "long" else max(10, args.rounds // 3)
+        phrase = timed(assess_every_locale, texts, rounds * 10)
+        model = timed(lambda text: STAGE.levels([text]), texts, rounds)
+        chars = sum(len(t) for t in texts[:rounds]) // min(rounds, len(texts))
+        print(
+            f"{name:8}{chars:6}  {percentile(phrase, 0.5):9.2f}ms{percentile(phrase, 0.99):7.2f}ms"
+            f"  {percentile(model, 0.5):8.1f}ms{percentile(model, 0.99):7.1f}ms"
+        )
+    asyncio.run(under_load(sizes, args.people, args.each))
+    STAGE.stop()
+
+
+if __name__ == "__main__":
+    main()
