@@ -22,6 +22,7 @@ from handlers.routes import Route
 from handlers.texts import common as common_texts
 from handlers.texts import profile as texts
 from handlers.timing import TimingError, ZoneMatch, parse_time_of_day, resolve_zone
+from storage.people import Settings
 
 MAX_NAME_CHARS = 40
 
@@ -189,6 +190,31 @@ def format_date(day: date, style: DateStyle = DateStyle.WEEKDAY_DAY_MONTH) -> st
     return style.value.format(
         d=day.day, a=f"{day:%a}", A=f"{day:%A}", b=f"{day:%b}", B=f"{day:%B}", Y=day.year
     )
+
+
+async def save_name(ctx: Context, person_id: int, text: str) -> str:
+    """Read a typed or pressed name and store it; raises :class:`ProfileAnswerError`."""
+    name = read_name(text)
+    await ctx.storage.set_display_name(person_id, name)
+    return name
+
+
+async def save_zone(ctx: Context, person_id: int, zone: str | None) -> str:
+    """Store the zone the person confirmed. A confirmation with no zone waiting (an old
+    button, a lost state) raises :class:`ProfileAnswerError` asking for the city again,
+    rather than storing an empty zone that would silently stop their check-ins."""
+    if not zone:
+        raise ProfileAnswerError(texts.ZONE_RETYPE)
+    await ctx.storage.update_settings(person_id, timezone=zone)
+    return zone
+
+
+async def save_time(ctx: Context, person_id: int, text: str) -> tuple[time, Settings]:
+    """Read a typed or pressed check-in time and store it; raises :class:`ProfileAnswerError`.
+    Returns the time and the person's settings after the change."""
+    chosen = read_time(text)
+    settings = await ctx.storage.update_settings(person_id, checkin_time=chosen.strftime("%H:%M"))
+    return chosen, settings
 
 
 def format_time(value: time) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from handlers.account.settings import MENU, MenuPress
+from handlers.account.settings import FLOW, MENU, MenuPress
 from handlers.profile import ZoneYesPress, profile_routes
+from handlers.texts import profile as profile_texts
+from storage.conversations import ConversationState
 from storage.people import AccountAddress
 from storage.sqlite import SqliteStorage
-from tests.support import Chat, onboard
+from tests.support import Chat, FakeClock, onboard
 
 ADDRESS = AccountAddress("test", "1001")
 
@@ -67,3 +69,18 @@ async def test_pause_bad_dates(chat: Chat) -> None:
 async def test_role_commands_need_onboarding(chat: Chat) -> None:
     reply = (await chat.command("checkin"))[0].text
     assert "/start" in reply
+
+
+async def test_a_zone_confirmed_with_none_waiting_asks_again_and_keeps_the_old_zone(
+    chat: Chat, storage: SqliteStorage, clock: FakeClock
+) -> None:
+    """A 'yes' to a zone question whose zone was lost (a state saved by an older version)
+    used to store an empty zone, which silently stopped the person's check-ins."""
+    await onboard(chat)
+    address = AccountAddress(chat.platform, chat.user_id)
+    await storage.save_conversation(address, ConversationState(FLOW, "zone_confirm", {}), clock())
+    [reply] = await chat.press(profile_routes(FLOW).zone_yes.encode(ZoneYesPress()))
+    assert reply.text == profile_texts.ZONE_RETYPE
+    person = await storage.person_for_account(address)
+    assert person is not None
+    assert (await storage.get_settings(person.id)).timezone == "America/Denver"

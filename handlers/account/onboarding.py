@@ -26,6 +26,7 @@ from handlers.profile import (
     profile_routes,
 )
 from handlers.routes import Route, decode_any
+from handlers.texts import profile as profile_texts
 from storage.conversations import ConversationState
 from storage.people import Account, InviteCode, InviteError, Role
 
@@ -189,7 +190,7 @@ class OnboardingFlow:
                 return await self._zone_confirmed(ctx, turn, state)
             case ZoneNoPress():
                 await save_state(ctx, turn, FLOW, "zone")
-                return [OutgoingMessage(texts.ZONE_RETYPE)]
+                return [OutgoingMessage(profile_texts.ZONE_RETYPE)]
             case TimePress(time=chosen):
                 return await self._time(ctx, turn, chosen)
         return [stale_button(texts.STALE_RESTART)]
@@ -244,10 +245,9 @@ class OnboardingFlow:
     async def _name(self, ctx: Context, turn: Turn, text: str) -> Replies:
         assert turn.person is not None
         try:
-            name = profile.read_name(text)
+            name = await profile.save_name(ctx, turn.person.id, text)
         except ProfileAnswerError as err:
             return [OutgoingMessage(str(err))]
-        await ctx.storage.set_display_name(turn.person.id, name)
         await save_state(ctx, turn, FLOW, "zone")
         return [profile.ask_zone(name)]
 
@@ -256,24 +256,21 @@ class OnboardingFlow:
 
     async def _zone_confirmed(self, ctx: Context, turn: Turn, state: OnboardingState) -> Replies:
         assert turn.person is not None
-        zone = state.zone
-        if zone is None:
+        try:
+            await profile.save_zone(ctx, turn.person.id, state.zone)
+        except ProfileAnswerError as err:
             await save_state(ctx, turn, FLOW, "zone")
-            return [OutgoingMessage(texts.ZONE_RETYPE)]
-        await ctx.storage.update_settings(turn.person.id, timezone=zone)
+            return [OutgoingMessage(str(err))]
         await save_state(ctx, turn, FLOW, "time")
         return [profile.ask_time(FLOW)]
 
     async def _time(self, ctx: Context, turn: Turn, text: str) -> Replies:
         assert turn.person is not None
+        person_id = turn.person.id
         try:
-            chosen = profile.read_time(text)
+            chosen, settings = await profile.save_time(ctx, person_id, text)
         except ProfileAnswerError as err:
             return [OutgoingMessage(str(err))]
-        person_id = turn.person.id
-        settings = await ctx.storage.update_settings(
-            person_id, checkin_time=chosen.strftime("%H:%M")
-        )
         await ctx.storage.mark_onboarded(person_id, ctx.clock())
         await end_flow(ctx, turn)
         await ctx.capabilities.schedule_changed(ctx, person_id)

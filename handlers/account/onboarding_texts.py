@@ -27,7 +27,6 @@ INVITE_NEXT_STEP = (
     "(then send /join CODE)."
 )
 INVITE_JOINED = "You've joined as a {role}. Send /help to see what that lets you do."
-ZONE_RETYPE = "No problem. Which city's time are you on?"
 DONE = (
     "You're all set, {name}. I'll check in every day at {time} ({zone}). "
     "Send /checkin any time to do one now, /settings to change things, or /help to see everything."

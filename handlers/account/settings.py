@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers import flowstate, profile
-from handlers.account import onboarding_texts
 from handlers.account import settings_texts as texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
@@ -23,6 +22,7 @@ from handlers.profile import (
     profile_routes,
 )
 from handlers.routes import Route, decode_any
+from handlers.texts import profile as profile_texts
 from handlers.timing import TimingError, parse_local_date, parse_quiet_hours
 from storage.conversations import ConversationState
 from storage.people import Role
@@ -88,7 +88,7 @@ class _MenuChoice:
 _MENU: flowstate.Steps[_MenuChoice] = flowstate.Steps(
     {
         "name": _MenuChoice("name", lambda: profile.ask_name(FLOW)),
-        "zone": _MenuChoice("zone", lambda: OutgoingMessage(onboarding_texts.ZONE_RETYPE)),
+        "zone": _MenuChoice("zone", lambda: OutgoingMessage(profile_texts.ZONE_RETYPE)),
         "time": _MenuChoice("time", lambda: profile.ask_time(FLOW)),
         "quiet": _MenuChoice("quiet", lambda: OutgoingMessage(texts.ASK_QUIET)),
     }
@@ -147,7 +147,7 @@ class SettingsFlow:
                 return await self._zone_confirmed(ctx, turn, state)
             case ZoneNoPress():
                 await save_state(ctx, turn, FLOW, "zone")
-                return [OutgoingMessage(onboarding_texts.ZONE_RETYPE)]
+                return [OutgoingMessage(profile_texts.ZONE_RETYPE)]
             case TimePress(time=chosen):
                 return await self._time(ctx, turn, chosen)
         return [stale_button(texts.STALE_NEXT_STEP)]
@@ -180,10 +180,9 @@ class SettingsFlow:
     async def _name(self, ctx: Context, turn: Turn, text: str) -> Replies:
         assert turn.person is not None
         try:
-            name = profile.read_name(text)
+            name = await profile.save_name(ctx, turn.person.id, text)
         except ProfileAnswerError as err:
             return [OutgoingMessage(str(err))]
-        await ctx.storage.set_display_name(turn.person.id, name)
         await end_flow(ctx, turn)
         return [OutgoingMessage(texts.NAME_SAVED.format(name=name))]
 
@@ -192,8 +191,11 @@ class SettingsFlow:
 
     async def _zone_confirmed(self, ctx: Context, turn: Turn, state: SettingsState) -> Replies:
         assert turn.person is not None
-        zone = state.zone or ""
-        await ctx.storage.update_settings(turn.person.id, timezone=zone)
+        try:
+            zone = await profile.save_zone(ctx, turn.person.id, state.zone)
+        except ProfileAnswerError as err:
+            await save_state(ctx, turn, FLOW, "zone")
+            return [OutgoingMessage(str(err))]
         await end_flow(ctx, turn)
         await ctx.capabilities.schedule_changed(ctx, turn.person.id)
         return [OutgoingMessage(texts.ZONE_SAVED.format(zone=zone))]
@@ -201,10 +203,9 @@ class SettingsFlow:
     async def _time(self, ctx: Context, turn: Turn, text: str) -> Replies:
         assert turn.person is not None
         try:
-            chosen = profile.read_time(text)
+            chosen, _ = await profile.save_time(ctx, turn.person.id, text)
         except ProfileAnswerError as err:
             return [OutgoingMessage(str(err))]
-        await ctx.storage.update_settings(turn.person.id, checkin_time=chosen.strftime("%H:%M"))
         await end_flow(ctx, turn)
         await ctx.capabilities.schedule_changed(ctx, turn.person.id)
         return [OutgoingMessage(texts.TIME_SAVED.format(time=profile.format_time(chosen)))]

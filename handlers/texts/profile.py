@@ -21,3 +21,4 @@ ASK_TIME = (
     "What time of day would you like your daily check-in? "
     "Type something like “8pm”, “20:00” or “8:30 am”, or tap one."
 )
+ZONE_RETYPE = "No problem. Which city's time are you on?"
