@@ -12,9 +12,8 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from handlers.profile import DateStyle, format_date
 from handlers.reporting import texts
 from storage.base import Storage
 from storage.reporting import (
@@ -296,7 +295,3 @@ def _goals(g: GoalCounts) -> Section:
 
 def _round(value: float | None, places: int = 1) -> float | None:
     return round(value, places) if value is not None else None
-
-
-def week_label(day: date) -> str:
-    return format_date(day, DateStyle.DAY_MONTH)

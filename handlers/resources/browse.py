@@ -78,11 +78,6 @@ def resource_text(resource: Resource) -> str:
     return "\n".join(lines)
 
 
-def resource_message(resource: Resource) -> OutgoingMessage:
-    """One entry on its own, e.g. for a mentor to send to a mentee."""
-    return OutgoingMessage(resource_text(resource))
-
-
 def category_of(word: str) -> str | None:
     key = word.strip().casefold()
     if key in CATEGORIES:
