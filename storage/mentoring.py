@@ -10,11 +10,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from storage.checkins import Answer
 from storage.people import Person, Role
+
+POSSIBLE_FLAGS_KEPT = timedelta(days=8)
+"""How long the times of ``possible`` verdicts are kept: a little longer than the one-week
+window the crisis capability counts them in; the daily purge drops older ones."""
 
 
 class Severity(enum.StrEnum):

@@ -9,6 +9,7 @@ from typing import Any
 
 from storage.attempts import FAILURES_KEPT
 from storage.crypto import CipherError, TextCipher, is_sealed, key_check, opens_key_check
+from storage.mentoring import POSSIBLE_FLAGS_KEPT
 from storage.privacy import Erasure, ExportedRows, LedgerKinds, PurgeCounts, PurgeCutoffs
 from storage.sqlite.connection import Repository
 from storage.sqlite.privacy_rules import (
@@ -141,6 +142,10 @@ class SqlitePrivacy(Repository):
             kept_since = to_db(cutoffs.now - FAILURES_KEPT)
             db.execute("DELETE FROM code_failures WHERE at < ?", (kept_since,))
             db.execute("DELETE FROM code_throttle WHERE last_failure_at < ?", (kept_since,))
+            db.execute(  # the times of 'possible' verdicts of people who had no new one since
+                "DELETE FROM possible_flags WHERE at < ?",
+                (to_db(cutoffs.now - POSSIBLE_FLAGS_KEPT),),
+            )
         result = PurgeCounts(
             checkins=counts.get("checkins", 0),
             deliveries=counts.get("deliveries", 0),

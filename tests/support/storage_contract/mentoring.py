@@ -14,6 +14,7 @@ import pytest
 from storage.base import Storage
 from storage.checkins import Answer
 from storage.mentoring import (
+    POSSIBLE_FLAGS_KEPT,
     AlertReuse,
     AuditEntry,
     ChainRole,
@@ -27,6 +28,7 @@ from storage.mentoring import (
     Trigger,
 )
 from storage.people import Account, AccountAddress, Role
+from storage.privacy import LedgerKinds, PurgeCutoffs
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -169,6 +171,15 @@ class MentoringContract:
         for trigger in (Trigger.POSSIBLE_UNANSWERED, Trigger.POSSIBLE_REPEATED):
             alert, created = await store.create_alert(mentee, trigger, NOW)
             assert created and alert.severity is Severity.NORMAL and alert.trigger is trigger
+
+    async def test_the_purge_forgets_old_possible_verdicts(self, store: Storage) -> None:
+        mentee = await person(store, "1")
+        await store.record_possible(mentee, NOW, NOW - timedelta(days=7))
+        later = NOW + POSSIBLE_FLAGS_KEPT + timedelta(days=1)
+        cutoffs = PurgeCutoffs(None, None, None, pre_consent=NOW - timedelta(days=7), now=later)
+        await store.purge_expired(cutoffs, LedgerKinds())
+        # Counted over a whole year, only the new verdict is left.
+        assert await store.record_possible(mentee, later, later - timedelta(days=365)) == 1
 
     async def test_safety_plan_round_trip(self, store: Storage) -> None:
         mentee = await person(store, "1")
