@@ -69,3 +69,30 @@ def test_no_training_line_is_a_near_duplicate_of_a_test_line() -> None:
                     close.append(f"train/{path.name}:{line}")
                     break
     assert close == []
+
+
+def test_no_training_line_is_a_near_duplicate_of_another_in_its_language() -> None:
+    """A later sitting (``en-2.tsv``) must add wording, not repeat an earlier file or itself."""
+    check = checker()
+    close: list[str] = []
+    for language in ("en", "es"):
+        seen: list[tuple[str, set[str]]] = []
+        by_token: dict[str, list[int]] = {}
+        for lang, path in corpus_files("train"):
+            if lang != language:
+                continue
+            for _, _, text, line in check.read_tsv(path):
+                key = check.norm(text)
+                tokens = set(key.split())
+                for index in {i for token in tokens for i in by_token.get(token, ())}:
+                    other, other_tokens = seen[index]
+                    if (
+                        key == other
+                        or len(tokens & other_tokens) / len(tokens | other_tokens) >= 0.8
+                    ):
+                        close.append(f"train/{path.name}:{line}")
+                        break
+                for token in tokens:
+                    by_token.setdefault(token, []).append(len(seen))
+                seen.append((key, tokens))
+    assert close == []
