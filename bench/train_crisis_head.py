@@ -6,9 +6,11 @@ Run from the repository root::
     python bench/train_crisis_head.py [--holdout 0.2] [--seed 7]
 
 Reads only ``tests/data/crisis_corpus/train/*.tsv`` (header ``label<TAB>category<TAB>text``,
-label ``none | possible | crisis``); never the test split. Until that corpus exists it falls
-back to ``tests/data/crisis_phrases.tsv`` (header ``label<TAB>text``, the label being a
-category), mapping categories to levels with :data:`OLD_LEVELS`.
+label ``none | possible | crisis``; a language may span several files, ``es.tsv``,
+``es-2.tsv``..., named by the part before the first '-'); never the test split. Until that
+corpus exists it falls back to ``tests/data/crisis_phrases.tsv`` (header
+``label<TAB>text``, the label being a category), mapping categories to levels with
+:data:`OLD_LEVELS`.
 
 1. Holds out ``--holdout`` of the training split, stratified by language and category.
 2. Trains a multinomial logistic regression (numpy, full-batch Adam, class-balanced, L2) on
@@ -90,8 +92,14 @@ def read_split(split: str) -> tuple[list[Row], list[Path]]:
             label, category, text = line.split("\t", 2)
             if label not in LEVELS:
                 raise SystemExit(f"{path}:{number}: unknown label {label!r}")
-            rows.append(Row(path.stem, label, category, text))
+            rows.append(Row(language_of(path), label, category, text))
     return rows, files
+
+
+def language_of(path: Path) -> str:
+    """The language a corpus file holds: its name up to the first '-' (``es.tsv`` and
+    ``es-2.tsv``, a later sitting, are both Spanish), so a language can span several files."""
+    return path.stem.split("-", 1)[0]
 
 
 def read_old() -> tuple[list[Row], list[Path]]:
