@@ -5,7 +5,8 @@ Fixtures only: what they build lives in :mod:`tests.support`, which tests import
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
 from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock, RecordingMessenger
+from tests.support import postgres as pg
 from tests.support.clock import START
 
 
@@ -27,6 +29,27 @@ def crisis_model() -> ModelStage:
     ``peerbot run`` loads it before any adapter starts."""
     STAGE.load()
     return STAGE
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[pg.PostgresCluster]:
+    """One throwaway PostgreSQL cluster for the session, with a migrated template database."""
+    if not pg.wanted():
+        pytest.skip(f"{pg.DISABLE}=off: the PostgreSQL tests are switched off")
+    cluster = pg.start_cluster()
+    try:
+        asyncio.run(pg.make_template(cluster))
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+async def postgres_url(postgres_cluster: pg.PostgresCluster) -> AsyncIterator[str]:
+    """A fresh, migrated database of its own for one test."""
+    url = await pg.fresh_database(postgres_cluster)
+    yield url
+    await pg.drop_database(postgres_cluster, url)
 
 
 @pytest.fixture
