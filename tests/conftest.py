@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from handlers.crisis.model import STAGE, ModelStage
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
+from storage.base import Storage
+from storage.postgres import PostgresStorage
 from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock, RecordingMessenger
 from tests.support import postgres as pg
@@ -38,7 +41,9 @@ def postgres_cluster() -> Iterator[pg.PostgresCluster]:
         pytest.skip(f"{pg.DISABLE}=off: the PostgreSQL tests are switched off")
     cluster = pg.start_cluster()
     try:
-        asyncio.run(pg.make_template(cluster))
+        # On a thread of its own: the first test to ask may already be running in a loop.
+        with ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, pg.make_template(cluster)).result()
         yield cluster
     finally:
         cluster.stop()
@@ -57,8 +62,43 @@ def clock() -> FakeClock:
     return FakeClock(START)
 
 
+BACKENDS = ("sqlite", "postgres")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module or test marked ``@pytest.mark.backends("sqlite", "postgres")`` runs once per
+    backend named, through the ``backend`` fixture its ``storage`` is built on."""
+    marker = metafunc.definition.get_closest_marker("backends")
+    if marker is not None and "backend" in metafunc.fixturenames:
+        unknown = set(marker.args) - set(BACKENDS)
+        if unknown:
+            raise ValueError(f"unknown storage backends {sorted(unknown)}")
+        metafunc.parametrize("backend", marker.args, indirect=True)
+
+
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which storage backend the test's ``storage`` is: SQLite unless the test is marked."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+async def storage(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Storage]:
+    """An opened, empty storage: a real SQLite file, or (``backend`` "postgres") a fresh
+    database on the session's PostgreSQL cluster."""
+    if backend == "postgres":
+        cluster: pg.PostgresCluster = request.getfixturevalue("postgres_cluster")
+        url = await pg.fresh_database(cluster)
+        store: Storage = PostgresStorage(url)
+        await store.open()
+        try:
+            yield store
+        finally:
+            await store.close()
+            await pg.drop_database(cluster, url)
+        return
     store = SqliteStorage(tmp_path / "peerbot.db")
     await store.open()
     yield store
@@ -71,7 +111,7 @@ def messenger() -> RecordingMessenger:
 
 
 @pytest.fixture
-def ctx(storage: SqliteStorage, clock: FakeClock, messenger: RecordingMessenger) -> Context:
+def ctx(storage: Storage, clock: FakeClock, messenger: RecordingMessenger) -> Context:
     return assemble(
         Context(
             storage=storage,

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from handlers.checkins.flow import milestone_between
+from storage.base import Storage
 from storage.checkins import Answer
 from storage.people import AccountAddress
-from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock, answer_all, onboard
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 ADDRESS = AccountAddress("test", "1001")
 
 
-async def person_id(storage: SqliteStorage) -> int:
+async def person_id(storage: Storage) -> int:
     person = await storage.person_for_account(ADDRESS)
     assert person is not None
     return person.id
 
 
-async def test_questions_use_buttons_and_store_answers(chat: Chat, storage: SqliteStorage) -> None:
+async def test_questions_use_buttons_and_store_answers(chat: Chat, storage: Storage) -> None:
     await onboard(chat)
     start = await chat.command("checkin")
     mood = start[-1]
@@ -40,7 +44,7 @@ async def test_questions_use_buttons_and_store_answers(chat: Chat, storage: Sqli
     assert answers["used"].text == "no" and answers["note"].text == "a calm day, went to a meeting"
 
 
-async def test_typed_numbers_and_words(chat: Chat, storage: SqliteStorage) -> None:
+async def test_typed_numbers_and_words(chat: Chat, storage: Storage) -> None:
     await onboard(chat)
     await chat.command("checkin")
     again = await chat.say("great")
@@ -81,7 +85,7 @@ async def test_second_checkin_while_open_carries_on(chat: Chat) -> None:
 
 
 async def test_relapse_starts_a_new_streak_not_a_new_journey(
-    chat: Chat, storage: SqliteStorage, clock: FakeClock
+    chat: Chat, storage: Storage, clock: FakeClock
 ) -> None:
     await onboard(chat)
     await answer_all(chat)
@@ -117,7 +121,7 @@ async def test_week_milestone_celebrated(chat: Chat, clock: FakeClock) -> None:
 
 
 async def test_reset_backdates_within_the_journey(
-    chat: Chat, storage: SqliteStorage, clock: FakeClock
+    chat: Chat, storage: Storage, clock: FakeClock
 ) -> None:
     await onboard(chat)
     await answer_all(chat)
@@ -137,7 +141,7 @@ async def test_reset_backdates_within_the_journey(
 
 
 async def test_late_answer_counts_for_its_day(
-    chat: Chat, storage: SqliteStorage, clock: FakeClock
+    chat: Chat, storage: Storage, clock: FakeClock
 ) -> None:
     clock.set(datetime(2026, 11, 27, 23, 0, tzinfo=clock().tzinfo))  # 16:00 in Denver
     await onboard(chat)
@@ -153,7 +157,7 @@ async def test_late_answer_counts_for_its_day(
 
 
 async def test_awaited_press_on_a_check_in_closed_behind_the_state(
-    chat: Chat, storage: SqliteStorage, clock: FakeClock
+    chat: Chat, storage: Storage, clock: FakeClock
 ) -> None:
     # The state still awaits this question, but the check-in was closed (a newer one opened
     # elsewhere): the answer is not stored and the press is told the check-in is closed.
@@ -167,7 +171,7 @@ async def test_awaited_press_on_a_check_in_closed_behind_the_state(
     assert await storage.answers_of(old.id) == {}
 
 
-async def test_awaited_press_already_stored_says_so(chat: Chat, storage: SqliteStorage) -> None:
+async def test_awaited_press_already_stored_says_so(chat: Chat, storage: Storage) -> None:
     await onboard(chat)
     mood = (await chat.command("checkin"))[-1]
     checkin = await storage.latest_checkin(await person_id(storage))

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from scheduling.due import DueWorker
+from storage.base import Storage
 from storage.circles import RsvpStatus
 from storage.deliveries import DeliveryStatus
 from storage.people import Role
-from storage.sqlite import SqliteStorage
 from tests.support import FakeClock, RecordingMessenger
 from tests.support.circles import ROOM, create_circle, last_with, member, payload
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 # The clock starts Friday 2026-11-27 15:00 UTC; the first Tuesday 19:00 in New York (EST) is
 # 2026-12-02 00:00 UTC.
@@ -27,7 +31,7 @@ async def test_a_whole_circle_from_create_to_summary(
     dispatcher: Dispatcher,
     clock: FakeClock,
     messenger: RecordingMessenger,
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     robin = await member(dispatcher, storage, clock, "2001", "Robin", role=Role.FACILITATOR)
     alex = await member(dispatcher, storage, clock, "3001", "Alex", zone="Denver")
@@ -183,7 +187,7 @@ async def test_circles_lists_upcoming_in_each_viewers_zone(
     dispatcher: Dispatcher,
     clock: FakeClock,
     messenger: RecordingMessenger,
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     robin = await member(dispatcher, storage, clock, "2001", "Robin", role=Role.FACILITATOR)
     blair = await member(dispatcher, storage, clock, "3002", "Blair", zone="London")
@@ -203,7 +207,7 @@ async def test_reporting_counts_circle_attendance(
     dispatcher: Dispatcher,
     clock: FakeClock,
     messenger: RecordingMessenger,
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     """The coordinator report's circle counts read these tables."""
     robin = await member(dispatcher, storage, clock, "2001", "Robin", role=Role.FACILITATOR)
@@ -224,7 +228,7 @@ async def test_an_erased_person_frees_their_place_for_the_waitlist(
     dispatcher: Dispatcher,
     clock: FakeClock,
     messenger: RecordingMessenger,
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     """/deleteme takes the person's RSVPs with everything else; the first person waiting
     moves up into the freed place and is told, as when someone answers "Can't"."""

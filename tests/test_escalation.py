@@ -14,11 +14,13 @@ from handlers.dispatcher import Dispatcher
 from handlers.messaging import ChatKind, DeliveryError, DeliveryFailure, Messengers
 from handlers.program import EscalationSettings, ProgramSettings
 from scheduling.due import DueWorker
+from storage.base import Storage
 from storage.mentoring import ChainRole, Severity, Trigger
 from storage.people import AccountAddress, Role
-from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock, RecordingMessenger
 from tests.support.mentoring import ACK_PREFIX, join_with_code, pings, staff, team
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 CRISIS_TEXT = "honestly i want to kill myself"
 
@@ -28,7 +30,7 @@ async def test_chain_climbs_on_the_fake_clock_until_acknowledged(
     dispatcher: Dispatcher,
     clock: FakeClock,
     messenger: RecordingMessenger,
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     """Mentor at once; backup after urgent_ack_minutes; then the coordinator on duty; an
     acknowledgement stops the climb and is logged with who and when."""
@@ -86,7 +88,7 @@ async def test_normal_alert_waits_normal_ack_hours_and_ack_stops_it(
     dispatcher: Dispatcher,
     clock: FakeClock,
     messenger: RecordingMessenger,
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     t = await team(ctx, dispatcher)
     worker = DueWorker(ctx)
@@ -126,7 +128,7 @@ async def test_mentor_ack_before_the_wait_means_no_backup_ping(
 
 
 async def test_crisis_mid_checkin_pings_without_the_message_text(
-    ctx: Context, dispatcher: Dispatcher, messenger: RecordingMessenger, storage: SqliteStorage
+    ctx: Context, dispatcher: Dispatcher, messenger: RecordingMessenger, storage: Storage
 ) -> None:
     t = await team(ctx, dispatcher)
     await t.mentee.command("checkin")
@@ -154,7 +156,7 @@ async def test_crisis_during_onboarding_pings_the_inviting_mentor(
 
 
 async def test_crisis_before_consent_gets_resources_and_no_mentor_line(
-    chat: Chat, messenger: RecordingMessenger, storage: SqliteStorage
+    chat: Chat, messenger: RecordingMessenger, storage: Storage
 ) -> None:
     await chat.command("start")
     [reply] = await chat.say(CRISIS_TEXT)
@@ -177,7 +179,7 @@ async def test_without_a_mentor_the_coordinator_on_duty_is_pinged(
 
 
 async def test_crisis_in_a_group_goes_private_and_pings(
-    ctx: Context, dispatcher: Dispatcher, messenger: RecordingMessenger, storage: SqliteStorage
+    ctx: Context, dispatcher: Dispatcher, messenger: RecordingMessenger, storage: Storage
 ) -> None:
     t = await team(ctx, dispatcher)
     await t.mentee.command("safetyplan")
@@ -211,7 +213,7 @@ async def test_an_unknown_person_in_a_group_gets_resources(dispatcher: Dispatche
 
 
 async def test_cross_platform_ping_acknowledged_by_button(
-    storage: SqliteStorage, clock: FakeClock
+    storage: Storage, clock: FakeClock
 ) -> None:
     """A Telegram mentee's /sos reaches their Discord mentor, who acknowledges it there."""
     telegram, discord = RecordingMessenger("telegram"), RecordingMessenger("discord")
@@ -239,7 +241,7 @@ async def test_one_urgent_alert_per_half_hour_but_always_the_resources(
     dispatcher: Dispatcher,
     clock: FakeClock,
     messenger: RecordingMessenger,
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     t = await team(ctx, dispatcher)
     for _ in range(3):
@@ -256,7 +258,7 @@ async def test_one_urgent_alert_per_half_hour_but_always_the_resources(
 
 
 async def test_checkin_triggers_use_and_low_mood_run(
-    ctx: Context, dispatcher: Dispatcher, clock: FakeClock, storage: SqliteStorage
+    ctx: Context, dispatcher: Dispatcher, clock: FakeClock, storage: Storage
 ) -> None:
     t = await team(ctx, dispatcher)
 
@@ -291,7 +293,7 @@ async def test_a_failed_alert_check_after_a_checkin_is_done_by_the_due_queue(
     dispatcher: Dispatcher,
     clock: FakeClock,
     messenger: RecordingMessenger,
-    storage: SqliteStorage,
+    storage: Storage,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The completion and the alert check are queued in one transaction: if the check fails
@@ -331,7 +333,7 @@ async def test_a_checkin_checked_at_once_leaves_nothing_for_the_due_queue(
     dispatcher: Dispatcher,
     clock: FakeClock,
     messenger: RecordingMessenger,
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     t = await team(ctx, dispatcher)
     worker = DueWorker(ctx)
@@ -351,7 +353,7 @@ async def test_missed_checkins_raise_a_normal_alert(
     dispatcher: Dispatcher,
     clock: FakeClock,
     messenger: RecordingMessenger,
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     t = await team(ctx, dispatcher)
     worker = DueWorker(ctx)
@@ -370,7 +372,7 @@ async def test_a_transient_failure_is_retried_at_the_same_step(
     dispatcher: Dispatcher,
     clock: FakeClock,
     messenger: RecordingMessenger,
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     t = await team(ctx, dispatcher)
 
@@ -393,7 +395,7 @@ async def test_a_transient_failure_is_retried_at_the_same_step(
 
 
 async def test_a_broken_alert_store_never_stops_the_crisis_reply(
-    ctx: Context, dispatcher: Dispatcher, storage: SqliteStorage, monkeypatch: pytest.MonkeyPatch
+    ctx: Context, dispatcher: Dispatcher, storage: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     t = await team(ctx, dispatcher)
 
@@ -408,7 +410,7 @@ async def test_a_broken_alert_store_never_stops_the_crisis_reply(
 
 
 async def test_urgent_wait_comes_from_config(
-    storage: SqliteStorage, clock: FakeClock, messenger: RecordingMessenger
+    storage: Storage, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     program = ProgramSettings(escalation=EscalationSettings(urgent_ack_minutes=3))
     ctx = assemble(Context(storage, program, Messengers({"test": messenger}), clock))

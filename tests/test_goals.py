@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from handlers.account.settings import MENU, MenuPress
 from handlers.context import Context
 from handlers.goals.cards import SHOW, TICK, ShowPress, TickPress, progress_bar
@@ -11,16 +13,18 @@ from handlers.goals.flow import MAX_OPEN_GOALS, MAX_TITLE_CHARS
 from handlers.goals.review import GOAL_REVIEW, run_goal_review
 from handlers.profile import ZoneYesPress, profile_routes
 from scheduling.due import DueWorker
+from storage.base import Storage
 from storage.deliveries import DeliveryStatus
 from storage.goals import GoalTerm
 from storage.people import Account, AccountAddress, Role
-from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock, RecordingMessenger, onboard
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 ADDRESS = AccountAddress("test", "1001")
 
 
-async def person_id(storage: SqliteStorage) -> int:
+async def person_id(storage: Storage) -> int:
     person = await storage.person_for_account(ADDRESS)
     assert person is not None
     return person.id
@@ -35,7 +39,7 @@ def test_progress_bar() -> None:
     assert progress_bar(0, 0) == ""
 
 
-async def test_add_a_goal_with_a_date_and_steps(chat: Chat, storage: SqliteStorage) -> None:
+async def test_add_a_goal_with_a_date_and_steps(chat: Chat, storage: Storage) -> None:
     await onboard(chat)
     ask = (await chat.command("goal", "add"))[-1]
     assert "What's the goal?" in ask.text and ask.buttons[0].label == "Never mind"
@@ -68,9 +72,7 @@ async def test_add_a_goal_with_a_date_and_steps(chat: Chat, storage: SqliteStora
     assert [s.title for s in goal.steps] == ["Buy walking shoes", "Walk on Monday"]
 
 
-async def test_ticking_steps_moves_the_bar_and_celebrates(
-    chat: Chat, storage: SqliteStorage
-) -> None:
+async def test_ticking_steps_moves_the_bar_and_celebrates(chat: Chat, storage: Storage) -> None:
     await onboard(chat)
     await chat.command("goal", "add", "Go", "to", "two", "meetings")
     await chat.say("short")
@@ -90,7 +92,7 @@ async def test_ticking_steps_moves_the_bar_and_celebrates(
     assert goal.completed_at is None
 
 
-async def test_goal_title_too_long_is_asked_again(chat: Chat, storage: SqliteStorage) -> None:
+async def test_goal_title_too_long_is_asked_again(chat: Chat, storage: Storage) -> None:
     await onboard(chat)
     await chat.command("goal", "add")
     replies = await chat.say("x" * (MAX_TITLE_CHARS + 1))
@@ -101,7 +103,7 @@ async def test_goal_title_too_long_is_asked_again(chat: Chat, storage: SqliteSto
     assert "few words" in empty[0].text
 
 
-async def test_target_date_in_the_past_is_refused(chat: Chat, storage: SqliteStorage) -> None:
+async def test_target_date_in_the_past_is_refused(chat: Chat, storage: Storage) -> None:
     await onboard(chat)
     await chat.command("goal", "add", "Save", "some", "money")
     await chat.say("long")
@@ -115,7 +117,7 @@ async def test_target_date_in_the_past_is_refused(chat: Chat, storage: SqliteSto
     assert goal.term is GoalTerm.LONG and goal.target_date == date(2026, 11, 27)
 
 
-async def test_goal_without_steps_is_marked_reached(chat: Chat, storage: SqliteStorage) -> None:
+async def test_goal_without_steps_is_marked_reached(chat: Chat, storage: Storage) -> None:
     await onboard(chat)
     await chat.command("goal", "add", "Call my sister")
     await chat.press_label("Short-term")
@@ -128,9 +130,7 @@ async def test_goal_without_steps_is_marked_reached(chat: Chat, storage: SqliteS
     assert "Goals reached in the last 30 days: 1" in listing
 
 
-async def test_goals_list_set_aside_and_other_peoples_buttons(
-    chat: Chat, storage: SqliteStorage
-) -> None:
+async def test_goals_list_set_aside_and_other_peoples_buttons(chat: Chat, storage: Storage) -> None:
     assert "/start" in (await chat.command("goals"))[0].text  # not set up yet
     await onboard(chat)
     assert "You don't have any goals yet" in (await chat.command("goals"))[0].text
@@ -156,7 +156,7 @@ async def test_goals_list_set_aside_and_other_peoples_buttons(
     assert "older message" in (await other.press(TICK.encode(TickPress(999, 1))))[0].text
 
 
-async def test_too_many_open_goals(chat: Chat, storage: SqliteStorage, clock: FakeClock) -> None:
+async def test_too_many_open_goals(chat: Chat, storage: Storage, clock: FakeClock) -> None:
     await onboard(chat)
     pid = await person_id(storage)
     for n in range(MAX_OPEN_GOALS):
@@ -167,9 +167,7 @@ async def test_too_many_open_goals(chat: Chat, storage: SqliteStorage, clock: Fa
     assert f"{MAX_OPEN_GOALS} goals on the go" in reply
 
 
-async def test_comment_shows_on_the_card(
-    chat: Chat, storage: SqliteStorage, clock: FakeClock
-) -> None:
+async def test_comment_shows_on_the_card(chat: Chat, storage: Storage, clock: FakeClock) -> None:
     await onboard(chat)
     mentor = await storage.create_person(
         Account(AccountAddress("test", "m1"), person_id=0, chat_id="m1"),
@@ -190,7 +188,7 @@ async def test_comment_shows_on_the_card(
 async def test_weekly_review_is_scheduled_sent_once_and_skipped_without_goals(
     ctx: Context,
     chat: Chat,
-    storage: SqliteStorage,
+    storage: Storage,
     clock: FakeClock,
     messenger: RecordingMessenger,
 ) -> None:
@@ -234,7 +232,7 @@ async def test_weekly_review_is_scheduled_sent_once_and_skipped_without_goals(
 
 
 async def test_a_new_time_zone_moves_the_queued_review(
-    chat: Chat, storage: SqliteStorage, clock: FakeClock
+    chat: Chat, storage: Storage, clock: FakeClock
 ) -> None:
     await onboard(chat)  # Denver
     pid = await person_id(storage)
@@ -250,7 +248,7 @@ async def test_a_new_time_zone_moves_the_queued_review(
 
 
 async def test_a_draft_of_an_unknown_shape_is_stale_not_an_error(
-    chat: Chat, storage: SqliteStorage, clock: FakeClock
+    chat: Chat, storage: Storage, clock: FakeClock
 ) -> None:
     """A draft saved by an older version (or damaged) ends the flow with the stale answer."""
     from handlers.goals.cards import STEPS_DONE, StepsDonePress

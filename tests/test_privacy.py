@@ -17,6 +17,7 @@ from handlers.privacy.data import purge_expired
 from handlers.texts import common
 from scheduling.housekeeping import housekeeping
 from scheduling.scheduler import build_scheduler
+from storage.base import Storage
 from storage.crypto import CipherError, TextCipher
 from storage.opening import OpenProblem, StorageOpenError
 from storage.people import AccountAddress, Role
@@ -24,6 +25,8 @@ from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock, RecordingMessenger, onboard
 from tests.support.mentoring import mentee_of, staff
 from tests.support.privacy import FREE_TEXT, NAME, NOTE, build_world, raw_bytes
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 
 async def test_mydata_sends_the_json_file_and_a_readable_summary(
@@ -54,7 +57,7 @@ async def test_mydata_sends_the_json_file_and_a_readable_summary(
 
 
 async def test_mydata_and_deleteme_typed_in_a_group_are_answered_only_privately(
-    dispatcher: Dispatcher, storage: SqliteStorage, messenger: RecordingMessenger
+    dispatcher: Dispatcher, storage: Storage, messenger: RecordingMessenger
 ) -> None:
     dm = Chat(dispatcher, user_id="u1")
     await onboard(dm)
@@ -70,7 +73,7 @@ async def test_mydata_and_deleteme_typed_in_a_group_are_answered_only_privately(
 
 
 async def test_deleteme_erases_only_on_a_fresh_confirmation(
-    dispatcher: Dispatcher, storage: SqliteStorage
+    dispatcher: Dispatcher, storage: Storage
 ) -> None:
     chat = Chat(dispatcher, user_id="u1")
     await onboard(chat)
@@ -99,7 +102,7 @@ async def test_deleteme_erases_only_on_a_fresh_confirmation(
 
 
 async def test_deleteme_before_consent_forgets_the_sign_up(
-    dispatcher: Dispatcher, storage: SqliteStorage
+    dispatcher: Dispatcher, storage: Storage
 ) -> None:
     stranger = Chat(dispatcher, user_id="u9")
     await stranger.command("start")
@@ -112,7 +115,7 @@ async def test_deleteme_before_consent_forgets_the_sign_up(
 
 
 async def test_a_mentor_who_leaves_is_announced_to_their_mentees(
-    ctx: Context, dispatcher: Dispatcher, messenger: RecordingMessenger, storage: SqliteStorage
+    ctx: Context, dispatcher: Dispatcher, messenger: RecordingMessenger, storage: Storage
 ) -> None:
     mentor, _ = await staff(ctx, dispatcher, Role.MENTOR, "m1", "Mo")
     _, mentee_id = await mentee_of(ctx, dispatcher, mentor, "u1", "Sam")
@@ -230,7 +233,7 @@ async def test_retention_purge_keeps_what_the_settings_allow(
 
 
 async def test_a_sign_up_nobody_consented_to_is_forgotten_after_a_week(
-    dispatcher: Dispatcher, storage: SqliteStorage, clock: FakeClock, ctx: Context
+    dispatcher: Dispatcher, storage: Storage, clock: FakeClock, ctx: Context
 ) -> None:
     await Chat(dispatcher, user_id="u9").command("start")
     clock.advance(days=8)
@@ -249,7 +252,7 @@ def test_the_scheduler_runs_the_purge_daily_as_a_static_job() -> None:
 
 
 async def test_a_failing_purge_is_logged_by_type_only(
-    ctx: Context, storage: SqliteStorage, caplog: pytest.LogCaptureFixture
+    ctx: Context, storage: Storage, caplog: pytest.LogCaptureFixture
 ) -> None:
     await storage.close()  # every query now fails
     assert await housekeeping(ctx) is None

@@ -22,12 +22,15 @@ from handlers.reporting.report import (
     guarded,
     percentile_90,
 )
+from storage.base import Storage
 from storage.checkins import Answer
 from storage.deliveries import DeliveryStatus
 from storage.goals import GoalTerm
 from storage.mentoring import Trigger
 from storage.people import Account, AccountAddress, Role
 from storage.sqlite import SqliteStorage
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # a Friday
 SINCE = NOW - timedelta(days=30)  # 28 Oct 15:00
@@ -114,7 +117,7 @@ def values(report: Report, key: str, group: str) -> dict[str, object]:
     return {**row.values, "_note": row.note, "_people": row.people, "_hidden": row.hidden}
 
 
-async def test_figures_match_the_hand_count(storage: SqliteStorage) -> None:
+async def test_figures_match_the_hand_count(storage: Storage) -> None:
     await seed(storage)
     report = await report_of(storage)
     assert not report.empty
@@ -157,7 +160,7 @@ async def test_figures_match_the_hand_count(storage: SqliteStorage) -> None:
     assert circles.note == "no data yet" and not circles.rows
 
 
-async def test_csv_reads_back_with_the_csv_module(storage: SqliteStorage) -> None:
+async def test_csv_reads_back_with_the_csv_module(storage: Storage) -> None:
     await seed(storage)
     text = to_csv(await report_of(storage))
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -174,7 +177,7 @@ async def test_csv_reads_back_with_the_csv_module(storage: SqliteStorage) -> Non
     assert ("goals", "set in period", "reached") not in found  # figures a row has not: omitted
 
 
-async def test_table_and_json(storage: SqliteStorage) -> None:
+async def test_table_and_json(storage: Storage) -> None:
     await seed(storage)
     report = await report_of(storage)
     table = to_table(report)
@@ -187,7 +190,7 @@ async def test_table_and_json(storage: SqliteStorage) -> None:
     assert render(report, "csv") == to_csv(report)
 
 
-async def test_an_empty_program_says_so(storage: SqliteStorage) -> None:
+async def test_an_empty_program_says_so(storage: Storage) -> None:
     report = await report_of(storage)
     assert report.empty and report.sections == ()
     assert "no one in it yet" in to_table(report)
@@ -197,7 +200,7 @@ async def test_an_empty_program_says_so(storage: SqliteStorage) -> None:
     assert report_charts(report) == []
 
 
-async def test_a_program_too_small_to_show_anything(storage: SqliteStorage) -> None:
+async def test_a_program_too_small_to_show_anything(storage: Storage) -> None:
     mentees = [await person(storage, f"m{n}", Role.MENTEE, LONG_AGO) for n in range(3)]
     for pid in mentees:
         await prompt(storage, pid, "2026-11-10", DeliveryStatus.SENT)
@@ -218,7 +221,7 @@ def test_guarded_and_percentile() -> None:
     assert percentile_90([10.0, 20.0]) == 19.0
 
 
-async def test_report_charts_are_pngs(storage: SqliteStorage) -> None:
+async def test_report_charts_are_pngs(storage: Storage) -> None:
     await seed(storage)
     charts = report_charts(await report_of(storage))
     assert [c.name for c in charts] == ["weekly-trends.png", "retention.png", "ack-times.png"]

@@ -23,9 +23,6 @@ from storage.goals import GoalStore
 from storage.links import LinkStore
 from storage.mentoring import MentoringStore
 from storage.people import PeopleStore
-from storage.privacy import PrivacyStore
-from storage.prompt_batches import PromptBatchStore
-from storage.reporting import ReportStore
 from storage.postgres.attempts import PostgresCodeAttempts
 from storage.postgres.checkins import PostgresCheckins
 from storage.postgres.circles import PostgresCircles
@@ -40,6 +37,9 @@ from storage.postgres.people import PostgresPeople
 from storage.postgres.privacy import PostgresPrivacy
 from storage.postgres.prompt_batches import PostgresPromptBatches
 from storage.postgres.reporting import PostgresReporting
+from storage.privacy import PrivacyStore
+from storage.prompt_batches import PromptBatchStore
+from storage.reporting import ReportStore
 
 
 class PostgresStorage:

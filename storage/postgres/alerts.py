@@ -45,7 +45,9 @@ class PostgresAlerts(Repository):
                     params.append(trigger.value)
                 if reuse.unacked_only:
                     sql += " AND acked_at IS NULL"
-                found = first(await db.execute_fetchall(sql + " ORDER BY id DESC LIMIT 1", tuple(params)))
+                found = first(
+                    await db.execute_fetchall(sql + " ORDER BY id DESC LIMIT 1", tuple(params))
+                )
                 if found is not None:
                     return _alert(found), False
             rows = await db.execute_fetchall(

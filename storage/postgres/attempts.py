@@ -6,7 +6,7 @@ from datetime import datetime
 
 from storage.attempts import CodeThrottle, FailedAttempts
 from storage.people import AccountAddress
-from storage.postgres.connection import Repository, Row
+from storage.postgres.connection import Repository
 from storage.timestamps import from_db, maybe_from_db, to_db
 
 

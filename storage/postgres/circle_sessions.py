@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncpg
-
 from datetime import datetime
+
+import asyncpg
 
 from storage.circles import Attendance, Session, SpeakingOrder
 from storage.postgres.connection import Repository, Row
@@ -157,7 +157,7 @@ class PostgresCircleSessions(Repository):
                 "INSERT INTO circle_pulses (session_id, person_id, value, answered_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (session_id, person_id) DO UPDATE SET"
                 " value = excluded.value, answered_at = excluded.answered_at"
-                " WHERE value != excluded.value",
+                " WHERE circle_pulses.value != excluded.value",
                 (session_id, person_id, value, to_db(now)),
             )
             return changed == 1

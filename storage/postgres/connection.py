@@ -39,7 +39,9 @@ log = logging.getLogger(__name__)
 
 Params: TypeAlias = Sequence[Any] | Mapping[str, Any]
 Row: TypeAlias = asyncpg.Record
-Conn: TypeAlias = "asyncpg.Connection[asyncpg.Record] | asyncpg.pool.PoolConnectionProxy[asyncpg.Record]"
+Conn: TypeAlias = (
+    "asyncpg.Connection[asyncpg.Record] | asyncpg.pool.PoolConnectionProxy[asyncpg.Record]"
+)
 
 MIGRATION_LOCK = 0x70656572_626F7401 & 0x7FFFFFFFFFFFFFFF
 """The advisory lock key (``pg_advisory_xact_lock``) migrations are applied under, so two
@@ -149,9 +151,7 @@ class PostgresConnection:
                 self.url, min_size=1, max_size=self._pool_size, init=_init_connection
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            raise StorageOpenError(
-                OpenProblem.CANNOT_OPEN, self.path, type(exc).__name__
-            ) from None
+            raise StorageOpenError(OpenProblem.CANNOT_OPEN, self.path, type(exc).__name__) from None
         try:
             async with pool.acquire() as conn:
                 if self.check_key:
@@ -232,6 +232,17 @@ class PostgresConnection:
     def unseal(self, stored: None) -> None: ...
     def unseal(self, stored: str | None) -> str | None:
         return unseal(self.cipher, stored)
+
+    async def vacuum(self, tables: Iterable[str]) -> None:
+        """``VACUUM`` the tables rows were just deleted or rewritten in (erasure, purge, key
+        rotation), so their old versions leave the tables' pages now rather than whenever
+        autovacuum comes by. (What the server's WAL and an operator's backups hold is theirs to
+        expire: README, "PostgreSQL".)"""
+        pool = self._open_pool()
+        async with pool.acquire() as conn:
+            for table in tables:
+                # Names from the fixed privacy registry, never from input.
+                await conn.execute(f"VACUUM {table}")
 
     # Writes -----------------------------------------------------------------------------
 

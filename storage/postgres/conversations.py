@@ -9,7 +9,7 @@ from typing import Any
 
 from storage.conversations import ConversationState
 from storage.people import AccountAddress, Person, Role
-from storage.postgres.connection import Repository, Row
+from storage.postgres.connection import Repository
 from storage.postgres.people import _person
 from storage.timestamps import to_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.deliveries import DeliveryStatus
-from storage.postgres.connection import Repository, Row
+from storage.postgres.connection import Repository
 from storage.timestamps import to_db
 
 

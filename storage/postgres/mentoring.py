@@ -18,8 +18,8 @@ from storage.mentoring import (
 )
 from storage.people import Person, Role
 from storage.postgres.alerts import PostgresAlerts, exists, first
-from storage.postgres.people import _person
 from storage.postgres.connection import Row
+from storage.postgres.people import _person
 from storage.timestamps import from_db, maybe_from_db, to_db
 
 _ACTIVE = "ended_at IS NULL"
@@ -59,7 +59,9 @@ class PostgresMentoring(PostgresAlerts):
                     await db.execute(
                         "UPDATE pairings SET backup_id = ? WHERE id = ?", (backup_id, current["id"])
                     )
-                rows = await db.execute_fetchall("SELECT * FROM pairings WHERE id = ?", (current["id"],))
+                rows = await db.execute_fetchall(
+                    "SELECT * FROM pairings WHERE id = ?", (current["id"],)
+                )
                 return _pairing(next(iter(rows)))
             if not over_capacity:
                 limit = first(
@@ -78,7 +80,9 @@ class PostgresMentoring(PostgresAlerts):
                     raise PairingError(PairingProblem.FULL)
             stamp = to_db(now)
             if current is not None:
-                await db.execute("UPDATE pairings SET ended_at = ? WHERE id = ?", (stamp, current["id"]))
+                await db.execute(
+                    "UPDATE pairings SET ended_at = ? WHERE id = ?", (stamp, current["id"])
+                )
             rows = await db.execute_fetchall(
                 "INSERT INTO pairings (mentee_id, mentor_id, backup_id, source, started_at)"
                 " VALUES (?, ?, ?, ?, ?) RETURNING *",

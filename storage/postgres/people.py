@@ -197,7 +197,9 @@ class PostgresPeople(Repository):
         async with self._db.write() as db:
             rows = await db.execute_fetchall("SELECT * FROM invite_codes WHERE code = ?", (code,))
             invite = _usable_invite(next(iter(rows), None), now)
-            await db.execute("UPDATE invite_codes SET uses_left = uses_left - 1 WHERE code = ?", (code,))
+            await db.execute(
+                "UPDATE invite_codes SET uses_left = uses_left - 1 WHERE code = ?", (code,)
+            )
         return invite
 
 

@@ -1,23 +1,29 @@
-"""Export, erasure, retention purge and key rotation on PostgreSQL (see :mod:`storage.privacy`)."""
+"""Export, erasure, retention purge and key rotation on PostgreSQL (see :mod:`storage.privacy`).
+
+The tables holding personal data, and how each is exported and erased, are one registry for
+both backends (:mod:`storage.sqlite.privacy_rules`): adding a table there adds it here. Its
+statements are read through :func:`postgres_sql`, which turns SQLite's JSON list parameter
+(``json_each``) into PostgreSQL's (``jsonb_array_elements_text``).
+
+PostgreSQL never reuses a deleted id (identity columns), so SQLite's id floors have no
+counterpart here. Deleted rows stay in the table's pages until a ``VACUUM``, which an erasure,
+a purge and a key rotation run on the tables they changed (:meth:`PostgresConnection.vacuum`).
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from storage.attempts import FAILURES_KEPT
 from storage.crypto import CipherError, TextCipher, is_sealed, key_check, opens_key_check
 from storage.mentoring import POSSIBLE_FLAGS_KEPT
-from storage.privacy import Erasure, ExportedRows, LedgerKinds, PurgeCounts, PurgeCutoffs
 from storage.postgres.connection import Repository, Row
-from storage.postgres.privacy_rules import (
-    ENCRYPTED_COLUMNS,
-    FLOORED,
-    PERSONAL_TABLES,
-    SEALED,
-    raise_floor,
-)
+from storage.privacy import Erasure, ExportedRows, LedgerKinds, PurgeCounts, PurgeCutoffs
+from storage.sqlite.privacy_rules import ENCRYPTED_COLUMNS, SEALED, TableRule
+from storage.sqlite.privacy_rules import PERSONAL_TABLES as SQLITE_RULES
 from storage.timestamps import from_db, to_db
 
 
@@ -32,7 +38,21 @@ def _params(person_id: int, kinds: LedgerKinds, tomb: str = "") -> dict[str, Any
     }
 
 
-_ALERT_KINDS = "kind IN (SELECT value FROM json_each(?))"
+def postgres_sql(sql: str) -> str:
+    """A statement of the shared privacy registry in PostgreSQL's words."""
+    return _JSON_LIST.sub(r"SELECT jsonb_array_elements_text(\1::jsonb)", sql)
+
+
+_JSON_LIST = re.compile(r"SELECT value FROM json_each\((:\w+|\?)\)")
+
+PERSONAL_TABLES = {
+    table: TableRule(
+        export=postgres_sql(rule.export), erase=tuple(postgres_sql(s) for s in rule.erase)
+    )
+    for table, rule in SQLITE_RULES.items()
+}
+
+_ALERT_KINDS = "kind IN (SELECT jsonb_array_elements_text(?::jsonb))"
 _OLD_ALERT_SUBJECTS = "SELECT CAST(id AS TEXT) FROM alerts WHERE created_at < ?"
 
 
@@ -64,8 +84,6 @@ class PostgresPrivacy(Repository):
             found = await db.execute_fetchall("SELECT 1 FROM people WHERE id = ?", (person_id,))
             if not list(found):
                 return False
-            for table in FLOORED:
-                await db.execute(raise_floor(table))
             for table in reversed(PERSONAL_TABLES):
                 for statement in PERSONAL_TABLES[table].erase:
                     await db.execute(statement, params)
@@ -73,7 +91,7 @@ class PostgresPrivacy(Repository):
                 "INSERT INTO erasures (id, erased_at, requested_by) VALUES (?, ?, ?)",
                 (erasure.id, to_db(erasure.erased_at), erasure.requested_by),
             )
-        await self._db.checkpoint()
+        await self._db.vacuum(PERSONAL_TABLES)
         return True
 
     async def erasures(self) -> list[Erasure]:
@@ -120,7 +138,6 @@ class PostgresPrivacy(Repository):
                         f" AND subject IN ({_OLD_ALERT_SUBJECTS})",
                         (alert_kinds, cut),
                     )
-                await db.execute(raise_floor("alerts"))
                 await db.execute(
                     "DELETE FROM escalation_steps WHERE alert_id IN"
                     " (SELECT id FROM alerts WHERE created_at < ?)",
@@ -154,7 +171,7 @@ class PostgresPrivacy(Repository):
             link_codes=counts.get("link_codes", 0),
         )
         if result.total:
-            await self._db.checkpoint()
+            await self._db.vacuum(_PURGED)
         return result
 
     async def rotate_cipher(self, new: TextCipher, old: TextCipher | None) -> int:
@@ -162,14 +179,14 @@ class PostgresPrivacy(Repository):
         async with self._db.write() as db:
             for table, column, which in ENCRYPTED_COLUMNS:
                 rows = await db.execute_fetchall(
-                    f"SELECT rowid, {column} FROM {table}"
+                    f"SELECT ctid, {column} FROM {table}"
                     f" WHERE {column} IS NOT NULL AND {column} <> ''"
                     + (f" AND {which}" if which else "")
                 )
                 updates = [
-                    (new.encrypt(_decrypt_either(value, new, old)), rowid) for rowid, value in rows
+                    (new.encrypt(_decrypt_either(value, new, old)), ctid) for ctid, value in rows
                 ]
-                await db.executemany(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", updates)
+                await db.executemany(f"UPDATE {table} SET {column} = ? WHERE ctid = ?", updates)
                 written += len(updates)
             # The key check moves to the new key too, and only from a key it was made with.
             row = await db.execute_fetchall("SELECT canary FROM key_check WHERE id = 1")
@@ -178,13 +195,31 @@ class PostgresPrivacy(Repository):
             ):
                 raise CipherError("the key check opens with neither key")
             await db.execute(
-                "INSERT OR REPLACE INTO key_check (id, canary, set_at)"
-                " VALUES (1, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))",
-                (key_check(new),),
+                "INSERT INTO key_check (id, canary, set_at) VALUES (1, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET canary = excluded.canary, set_at = excluded.set_at",
+                (key_check(new), to_db(datetime.now(UTC))),
             )
         self._db.cipher = new
-        await self._db.checkpoint()
+        await self._db.vacuum(sorted({table for table, _, _ in ENCRYPTED_COLUMNS}))
         return written
+
+
+_PURGED = (
+    "checkin_answers",
+    "checkins",
+    "deliveries",
+    "conversation_state",
+    "due_work",
+    "escalation_steps",
+    "alerts",
+    "audit_log",
+    "link_codes",
+    "link_requests",
+    "code_failures",
+    "code_throttle",
+    "possible_flags",
+)
+"""The tables the retention purge deletes from."""
 
 
 def _decrypt_either(value: str, new: TextCipher, old: TextCipher | None) -> str:

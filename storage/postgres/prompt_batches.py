@@ -14,6 +14,7 @@ from typing import Any
 
 from storage.deliveries import DeliveryStatus
 from storage.people import Account, AccountAddress, Person, Settings
+from storage.postgres.connection import Repository, Row, Transaction
 from storage.prompt_batches import (
     DueOutcome,
     LedgerMark,
@@ -23,7 +24,6 @@ from storage.prompt_batches import (
     PromptKey,
     PromptToOpen,
 )
-from storage.postgres.connection import Repository, Row, Transaction
 from storage.timestamps import (
     from_db,
     maybe_from_db,

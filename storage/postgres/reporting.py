@@ -1,11 +1,15 @@
-"""The report's aggregate queries on PostgreSQL (read-only; see :mod:`storage.reporting`)."""
+"""The report's aggregate queries on PostgreSQL (read-only; see :mod:`storage.reporting`).
+
+The SQLite twin finds the alert and circle columns by name (it reads databases of older
+layouts); this schema is always the one migration 0001 made, so the queries name them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from storage.checkins import QuestionKey
+from storage.postgres.connection import Repository
 from storage.reporting import (
     AlertRow,
     CircleCounts,
@@ -16,8 +20,7 @@ from storage.reporting import (
     RoleCount,
     WeekTrend,
 )
-from storage.postgres.connection import Repository, Row
-from storage.timestamps import from_db, from_db_date, to_db, to_db_date
+from storage.timestamps import from_db, from_db_date, maybe_from_db, to_db, to_db_date
 
 ROLES = ("mentee", "mentor", "facilitator", "coordinator")
 CHECKIN_KIND = "checkin"
@@ -28,25 +31,12 @@ _SCORES = (QuestionKey.MOOD.value, QuestionKey.CRAVING.value)
 RETENTION_WINDOW_DAYS = 7
 """Retained at day N: a completed check-in on one of days N-6 .. N after onboarding."""
 
-# Column names other areas might use, most likely first. Only names from these fixed lists are
-# ever put into SQL text.
-_ALERT_TRIGGER = ("trigger", "kind", "reason", "category", "source", "type")
-_ALERT_PERSON = ("mentee_id", "person_id", "subject_id")
-_ALERT_RAISED = ("created_at", "raised_at", "opened_at", "triggered_at")
-_ALERT_ACKED = ("acknowledged_at", "acked_at", "ack_at")
-_CIRCLE_SESSIONS = ("circle_sessions", "sessions", "circles")
-_CIRCLE_TIME = ("starts_at", "start_at", "scheduled_at", "held_at", "started_at")
-_CIRCLE_CANCELLED = ("cancelled_at", "canceled_at")
-_ATTENDANCE = ("circle_attendance", "attendance")
-_ATTENDANCE_SESSION = ("session_id", "circle_session_id", "circle_id")
-_ATTENDANCE_FLAG = ("attended", "present", "attended_at", "checked_in_at")
-
 
 class PostgresReporting(Repository):
     async def people_by_role(self, since: datetime) -> list[RoleCount]:
         rows = await self._db.scan(
-            "SELECT r.role, COUNT(*) AS people, COALESCE(SUM(p.onboarded_at >= ?), 0) AS joined,"
-            " COALESCE(SUM(p.stopped_at IS NOT NULL), 0) AS stopped"
+            "SELECT r.role, COUNT(*) AS people, COUNT(*) FILTER (WHERE p.onboarded_at >= ?) AS joined,"
+            " COUNT(*) FILTER (WHERE p.stopped_at IS NOT NULL) AS stopped"
             " FROM roles r JOIN people p ON p.id = r.person_id"
             " WHERE p.onboarded_at IS NOT NULL GROUP BY r.role",
             (to_db(since),),
@@ -62,8 +52,8 @@ class PostgresReporting(Repository):
     async def checkin_completion(self, start: date, end: date) -> CompletionCounts:
         row = await self._db.scan_one(
             "SELECT COUNT(*) AS prompted, COUNT(DISTINCT d.person_id) AS people,"
-            " COALESCE(SUM(EXISTS (SELECT 1 FROM checkins c WHERE c.person_id = d.person_id"
-            "   AND c.local_date = d.occurrence AND c.completed_at IS NOT NULL)), 0) AS answered"
+            " COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM checkins c WHERE c.person_id = d.person_id"
+            "   AND c.local_date = d.occurrence AND c.completed_at IS NOT NULL)) AS answered"
             " FROM deliveries d WHERE d.kind = ? AND d.status IN (?, ?)"
             " AND d.person_id IS NOT NULL AND d.occurrence BETWEEN ? AND ?",
             (CHECKIN_KIND, *PROMPTED, to_db_date(start), to_db_date(end)),
@@ -72,12 +62,12 @@ class PostgresReporting(Repository):
         return CompletionCounts(row["prompted"], row["answered"], row["people"])
 
     async def retention(self, days: int, now: datetime) -> RetentionCounts:
-        first, last = f"+{days - RETENTION_WINDOW_DAYS + 1} days", f"+{days} days"
+        first, last = days - RETENTION_WINDOW_DAYS + 1, days
         row = await self._db.scan_one(
-            "SELECT COUNT(*) AS eligible, COALESCE(SUM(EXISTS (SELECT 1 FROM checkins c"
+            "SELECT COUNT(*) AS eligible, COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM checkins c"
             "   WHERE c.person_id = p.id AND c.completed_at IS NOT NULL AND c.local_date"
-            "   BETWEEN date(substr(p.onboarded_at, 1, 10), ?)"
-            "   AND date(substr(p.onboarded_at, 1, 10), ?))), 0) AS retained"
+            "   BETWEEN to_char(left(p.onboarded_at, 10)::date + ?::int, 'YYYY-MM-DD')"
+            "   AND to_char(left(p.onboarded_at, 10)::date + ?::int, 'YYYY-MM-DD'))) AS retained"
             " FROM people p JOIN roles r ON r.person_id = p.id AND r.role = 'mentee'"
             " WHERE p.onboarded_at IS NOT NULL AND p.onboarded_at <= ?",
             (first, last, to_db(now - timedelta(days=days))),
@@ -87,7 +77,8 @@ class PostgresReporting(Repository):
 
     async def weekly_trends(self, start: date, end: date) -> list[WeekTrend]:
         rows = await self._db.scan(
-            "SELECT date(c.local_date, '-6 days', 'weekday 1') AS week_start,"
+            "SELECT to_char(c.local_date::date - (extract(isodow FROM c.local_date::date)::int - 1),"
+            " 'YYYY-MM-DD') AS week_start,"
             " COUNT(DISTINCT c.person_id) AS people, COUNT(*) AS checkins,"
             " AVG(m.value_number) AS mood_avg, AVG(k.value_number) AS craving_avg"
             " FROM checkins c"
@@ -113,10 +104,10 @@ class PostgresReporting(Repository):
     async def goal_counts(self, since: datetime, now: datetime) -> GoalCounts:
         window = (to_db(since), to_db(now))
         row = await self._db.scan_one(
-            "SELECT COALESCE(SUM(created_at BETWEEN ? AND ?), 0) AS created,"
+            "SELECT COUNT(*) FILTER (WHERE created_at BETWEEN ? AND ?) AS created,"
             " COUNT(DISTINCT CASE WHEN created_at BETWEEN ? AND ? THEN person_id END)"
             "  AS people_created,"
-            " COALESCE(SUM(completed_at BETWEEN ? AND ?), 0) AS completed,"
+            " COUNT(*) FILTER (WHERE completed_at BETWEEN ? AND ?) AS completed,"
             " COUNT(DISTINCT CASE WHEN completed_at BETWEEN ? AND ? THEN person_id END)"
             "  AS people_completed"
             " FROM goals",
@@ -128,61 +119,29 @@ class PostgresReporting(Repository):
         )
 
     async def alert_rows(self, since: datetime, now: datetime) -> list[AlertRow] | None:
-        columns = await self._columns("alerts")
-        raised = _pick(columns, _ALERT_RAISED)
-        if raised is None:
-            return None
-        trigger = _pick(columns, _ALERT_TRIGGER)
-        person = _pick(columns, _ALERT_PERSON)
-        acked = _pick(columns, _ALERT_ACKED)
-        select = ", ".join(
-            f'"{name}" AS {alias}' if name else f"NULL AS {alias}"
-            for name, alias in (
-                (trigger, "a_trigger"),
-                (person, "a_person"),
-                (raised, "a_raised"),
-                (acked, "a_acked"),
-            )
-        )
         rows = await self._db.scan(
-            f'SELECT {select} FROM alerts WHERE "{raised}" BETWEEN ? AND ?',
+            'SELECT "trigger", person_id, created_at, acked_at FROM alerts'
+            " WHERE created_at BETWEEN ? AND ?",
             (to_db(since), to_db(now)),
         )
         return [
             AlertRow(
-                trigger=str(row["a_trigger"] or "unspecified"),
-                person_id=row["a_person"],
-                raised_at=_instant(row["a_raised"]),
-                acknowledged_at=_instant(row["a_acked"]) if row["a_acked"] else None,
+                trigger=str(row["trigger"]),
+                person_id=row["person_id"],
+                raised_at=from_db(row["created_at"]),
+                acknowledged_at=maybe_from_db(row["acked_at"]),
             )
             for row in rows
         ]
 
     async def circle_counts(self, since: datetime, now: datetime) -> CircleCounts | None:
-        for sessions in _CIRCLE_SESSIONS:
-            session_columns = await self._columns(sessions)
-            starts = _pick(session_columns, _CIRCLE_TIME)
-            if starts is not None:
-                break
-        else:
-            return None
-        attendance, link, flag = None, None, None
-        for name in _ATTENDANCE:
-            columns = await self._columns(name)
-            link, flag = _pick(columns, _ATTENDANCE_SESSION), _pick(columns, _ATTENDANCE_FLAG)
-            if link is not None and flag is not None and "person_id" in columns:
-                attendance = name
-                break
-        if attendance is None:
-            return None
-        cancelled = _pick(session_columns, _CIRCLE_CANCELLED)
-        held = f'"{starts}" BETWEEN ? AND ?' + (f' AND "{cancelled}" IS NULL' if cancelled else "")
+        held = "started_at BETWEEN ? AND ?"
         row = await self._db.scan_one(
-            f'SELECT (SELECT COUNT(*) FROM "{sessions}" WHERE {held}) AS held,'
-            f" COUNT(a.person_id) AS expected, COUNT(DISTINCT a.person_id) AS people,"
-            f' COALESCE(SUM(a."{flag}" IS NOT NULL AND a."{flag}" != 0), 0) AS attended'
-            f' FROM "{attendance}" a WHERE a."{link}" IN (SELECT id FROM "{sessions}"'
-            f" WHERE {held})",
+            f"SELECT (SELECT COUNT(*) FROM circle_sessions WHERE {held}) AS held,"
+            " COUNT(a.person_id) AS expected, COUNT(DISTINCT a.person_id) AS people,"
+            " COUNT(*) FILTER (WHERE a.attended <> 0) AS attended"
+            " FROM circle_attendance a WHERE a.session_id IN"
+            f" (SELECT id FROM circle_sessions WHERE {held})",
             (to_db(since), to_db(now)) * 2,
         )
         assert row is not None
@@ -214,27 +173,3 @@ class PostgresReporting(Repository):
             (person_id, CHECKIN_KIND, *PROMPTED, to_db_date(start), to_db_date(end)),
         )
         return [from_db_date(row["occurrence"]) for row in rows]
-
-    async def _columns(self, table: str) -> frozenset[str]:
-        """The table's column names, or nothing if there is no such table."""
-        exists = await self._db.scan_one(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-        )
-        if exists is None:
-            return frozenset()
-        rows = await self._db.scan("SELECT name FROM pragma_table_info(?)", (table,))
-        return frozenset(str(row["name"]) for row in rows)
-
-
-def _pick(columns: frozenset[str], candidates: Sequence[str]) -> str | None:
-    return next((name for name in candidates if name in columns), None)
-
-
-def _instant(value: object) -> datetime:
-    """A stored instant, in this program's format or any ISO-8601 form (naive means UTC)."""
-    text = str(value)
-    try:
-        return from_db(text)
-    except ValueError:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import OutgoingMessage
+from storage.base import Storage
 from storage.circles import Circle
 from storage.people import AccountAddress, Role
-from storage.sqlite import SqliteStorage
 from tests.support.chat import ROOM, Chat, Room, onboard
 from tests.support.clock import FakeClock
 from tests.support.messenger import RecordingMessenger
@@ -34,7 +34,7 @@ class Member:
 
 async def member(
     dispatcher: Dispatcher,
-    storage: SqliteStorage,
+    storage: Storage,
     clock: FakeClock,
     user_id: str,
     name: str,
@@ -75,7 +75,7 @@ def count_with(messenger: RecordingMessenger, chat_id: str, text_part: str) -> i
 async def create_circle(
     facilitator: Member,
     messenger: RecordingMessenger,
-    storage: SqliteStorage,
+    storage: Storage,
     *,
     title: str = "Tuesday evening circle",
     day: str = "Tue",

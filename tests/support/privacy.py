@@ -19,11 +19,11 @@ from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
+from storage.base import Storage
 from storage.circles import Circle, Recurrence, RsvpStatus, SpeakingOrder
 from storage.goals import GoalTerm
 from storage.mentoring import AuditEntry, Sharing
 from storage.people import Role
-from storage.sqlite import SqliteStorage
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 from tests.support.mentoring import ACK_PREFIX, mentee_of, pings, staff
@@ -68,14 +68,14 @@ class World:
         return [NAME, USER, DISCORD_USER, *FREE_TEXT, CRISIS, *self.said]
 
 
-def make_ctx(storage: SqliteStorage, clock: FakeClock) -> tuple[Context, Messengers]:
+def make_ctx(storage: Storage, clock: FakeClock) -> tuple[Context, Messengers]:
     messengers = Messengers(
         {"test": RecordingMessenger("test"), "discord": RecordingMessenger("discord")}
     )
     return assemble(Context(storage, ProgramSettings(), messengers, clock)), messengers
 
 
-async def build_world(storage: SqliteStorage, clock: FakeClock) -> World:
+async def build_world(storage: Storage, clock: FakeClock) -> World:
     ctx, messengers = make_ctx(storage, clock)
     messenger, discord = messengers.get("test"), messengers.get("discord")
     assert isinstance(messenger, RecordingMessenger) and isinstance(discord, RecordingMessenger)
@@ -151,7 +151,7 @@ async def build_world(storage: SqliteStorage, clock: FakeClock) -> World:
     )
 
 
-async def _circles(storage: SqliteStorage, clock: FakeClock, sid: int, fac_id: int) -> None:
+async def _circles(storage: Storage, clock: FakeClock, sid: int, fac_id: int) -> None:
     """A circle the subject goes to (and runs a session of), and one they facilitate."""
 
     def circle(facilitator: int, co: int | None) -> Circle:
