@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from bot.config import Config
 from storage import OpenProblem, Storage, StorageOpenError, storage_from_url
@@ -58,8 +59,8 @@ def open_problem_line(err: StorageOpenError) -> str:
         case OpenProblem.READ_ONLY:
             return (
                 f"The database {path} is read-only here: the bot must be able to write the file "
-                f"and its folder {path.parent}. Give it write access there, or set [storage] url "
-                "to a writable place."
+                f"and its folder {path.parent if isinstance(path, Path) else path}. Give it write "
+                "access there, or set [storage] url to a writable place."
             )
         case OpenProblem.DISK_FULL:
             return (

@@ -22,7 +22,8 @@ def storage_from_url(
     cipher: TextCipher | None = None,
     check_key: bool = True,
 ) -> Storage:
-    """A (not yet opened) storage for ``url``: ``sqlite:///relative.db``, ``sqlite:////abs.db``.
+    """A (not yet opened) storage for ``url``: ``sqlite:///relative.db``, ``sqlite:////abs.db``,
+    or ``postgresql://user:password@host:port/database`` (asyncpg; libpq's URL form).
 
     A relative SQLite path is taken from ``base_dir`` (default: the working directory).
     ``cipher`` encrypts free text at rest (:mod:`storage.crypto`); without one it is plain.
@@ -37,8 +38,17 @@ def storage_from_url(
             path = base_dir / path
         return SqliteStorage(path, cipher=cipher, check_key=check_key)
     if url.startswith(("postgresql://", "postgres://")):
-        raise StorageURLError("PostgreSQL storage is not available in this version yet")
-    raise StorageURLError(f"{url!r} is not a database URL this program knows (sqlite:///FILE)")
+        try:
+            from storage.postgres import PostgresStorage
+        except ImportError:  # asyncpg is the optional extra `postgres`
+            raise StorageURLError(
+                "PostgreSQL needs the asyncpg driver: pip install 'peer-support-bot[postgres]'"
+            ) from None
+        return PostgresStorage(url, cipher=cipher, check_key=check_key)
+    raise StorageURLError(
+        f"{url!r} is not a database URL this program knows"
+        " (sqlite:///FILE or postgresql://USER@HOST/DATABASE)"
+    )
 
 
 __all__ = [

@@ -21,9 +21,10 @@ class OpenProblem(enum.Enum):
 
 
 class StorageOpenError(Exception):
-    """The database at ``path`` cannot be used as configured; nothing was written to it."""
+    """The database at ``path`` (a SQLite file, or a PostgreSQL URL without its password)
+    cannot be used as configured; nothing was written to it."""
 
-    def __init__(self, problem: OpenProblem, path: Path, detail: str = "") -> None:
+    def __init__(self, problem: OpenProblem, path: Path | str, detail: str = "") -> None:
         super().__init__(f"{path}: {problem.value}" + (f" ({detail})" if detail else ""))
         self.problem = problem
         self.path = path

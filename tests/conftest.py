@@ -18,9 +18,8 @@ from handlers.crisis.model import STAGE, ModelStage
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers
 from handlers.program import ProgramSettings
+from storage import storage_from_url
 from storage.base import Storage
-from storage.postgres import PostgresStorage
-from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock, RecordingMessenger
 from tests.support import postgres as pg
 from tests.support.clock import START
@@ -83,23 +82,24 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def storage(
+async def database_url(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> AsyncIterator[Storage]:
-    """An opened, empty storage: a real SQLite file, or (``backend`` "postgres") a fresh
-    database on the session's PostgreSQL cluster."""
-    if backend == "postgres":
-        cluster: pg.PostgresCluster = request.getfixturevalue("postgres_cluster")
-        url = await pg.fresh_database(cluster)
-        store: Storage = PostgresStorage(url)
-        await store.open()
-        try:
-            yield store
-        finally:
-            await store.close()
-            await pg.drop_database(cluster, url)
+) -> AsyncIterator[str]:
+    """Where the test's database is: a new SQLite file, or (``backend`` "postgres") a fresh
+    database on the session's PostgreSQL cluster, dropped afterwards."""
+    if backend != "postgres":
+        yield f"sqlite:///{tmp_path / 'peerbot.db'}"
         return
-    store = SqliteStorage(tmp_path / "peerbot.db")
+    cluster: pg.PostgresCluster = request.getfixturevalue("postgres_cluster")
+    url = await pg.fresh_database(cluster)
+    yield url
+    await pg.drop_database(cluster, url)
+
+
+@pytest.fixture
+async def storage(database_url: str) -> AsyncIterator[Storage]:
+    """An opened, empty storage at ``database_url``."""
+    store = storage_from_url(database_url)
     await store.open()
     yield store
     await store.close()

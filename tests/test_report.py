@@ -28,7 +28,6 @@ from storage.deliveries import DeliveryStatus
 from storage.goals import GoalTerm
 from storage.mentoring import Trigger
 from storage.people import Account, AccountAddress, Role
-from storage.sqlite import SqliteStorage
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
 
@@ -37,14 +36,14 @@ SINCE = NOW - timedelta(days=30)  # 28 Oct 15:00
 LONG_AGO = NOW - timedelta(days=100)  # onboarded 19 Aug: day 30 is 18 Sep, 60 is 18 Oct...
 
 
-async def person(store: SqliteStorage, key: str, role: Role, onboarded: datetime) -> int:
+async def person(store: Storage, key: str, role: Role, onboarded: datetime) -> int:
     account = Account(AccountAddress("test", key), person_id=0, chat_id=key)
     created = await store.create_person(account, role=role, consented_at=onboarded)
     await store.mark_onboarded(created.id, onboarded)
     return created.id
 
 
-async def checkin(store: SqliteStorage, pid: int, day: str, mood: int, craving: int) -> None:
+async def checkin(store: Storage, pid: int, day: str, mood: int, craving: int) -> None:
     at = datetime.fromisoformat(f"{day}T20:00:00+00:00")
     opened = await store.open_checkin(pid, date.fromisoformat(day), "scheduled", at)
     await store.record_answer(opened.id, Answer("mood", number=float(mood)), at)
@@ -52,12 +51,12 @@ async def checkin(store: SqliteStorage, pid: int, day: str, mood: int, craving: 
     await store.complete_checkin(opened.id, at)
 
 
-async def prompt(store: SqliteStorage, pid: int, day: str, status: DeliveryStatus) -> None:
+async def prompt(store: Storage, pid: int, day: str, status: DeliveryStatus) -> None:
     at = datetime.fromisoformat(f"{day}T19:00:00+00:00")
     await store.finish_delivery("checkin", str(pid), day, status, at, person_id=pid)
 
 
-async def seed(store: SqliteStorage) -> list[int]:
+async def seed(store: Storage) -> list[int]:
     """Five long-standing mentees, one new one, two mentors and a coordinator."""
     mentees = [await person(store, f"m{n}", Role.MENTEE, LONG_AGO) for n in range(5)]
     new = await person(store, "m5", Role.MENTEE, NOW - timedelta(days=10))
@@ -107,7 +106,7 @@ async def seed(store: SqliteStorage) -> list[int]:
     return mentees
 
 
-async def report_of(store: SqliteStorage) -> Report:
+async def report_of(store: Storage) -> Report:
     return build_report(await collect(store, "Test Program", SINCE, NOW))
 
 

@@ -11,11 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 
 from tests.support.emulator import EmulatorHandle, running_emulator
 
-pytestmark = pytest.mark.e2e  # a real `peerbot run` subprocess against the Node emulator
+pytestmark = [
+    pytest.mark.e2e,  # a real `peerbot run` subprocess against the Node emulator
+    pytest.mark.backends("sqlite", "postgres"),
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = 4242
@@ -35,13 +39,15 @@ async def wait_for_line(stream: asyncio.StreamReader, part: str, seen: list[str]
             return
 
 
-async def start_bot(emu: EmulatorHandle, tmp_path: Path) -> asyncio.subprocess.Process:
+async def start_bot(
+    emu: EmulatorHandle, tmp_path: Path, database_url: str
+) -> asyncio.subprocess.Process:
     config = tmp_path / "config.toml"
     config.write_text(f'[telegram]\napi_base_url = "{emu.base_url}"\npoll_timeout = 1\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEERBOT_")}
     env.update(
         PEERBOT_TELEGRAM_TOKEN=emu.token,
-        PEERBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        PEERBOT_DATABASE_URL=database_url,
         PYTHONPATH=str(ROOT),
     )
     return await asyncio.create_subprocess_exec(
@@ -51,9 +57,21 @@ async def start_bot(emu: EmulatorHandle, tmp_path: Path) -> asyncio.subprocess.P
     )  # fmt: skip
 
 
-async def test_sigterm_mid_conversation_keeps_the_answer(tmp_path: Path) -> None:
+async def rows(database_url: str, sql: str) -> list[tuple[Any, ...]]:
+    """What the stopped bot left in its database, read with the backend's own client."""
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            return [tuple(row) for row in db.execute(sql)]
+    conn = await asyncpg.connect(database_url)
+    try:
+        return [tuple(row) for row in await conn.fetch(sql)]
+    finally:
+        await conn.close()
+
+
+async def test_sigterm_mid_conversation_keeps_the_answer(tmp_path: Path, database_url: str) -> None:
     async with running_emulator() as emu:
-        bot = await start_bot(emu, tmp_path)
+        bot = await start_bot(emu, tmp_path, database_url)
         log: list[str] = []
         assert bot.stderr is not None
         await wait_for_line(bot.stderr, "started the TelegramAdapter", log)
@@ -72,8 +90,6 @@ async def test_sigterm_mid_conversation_keeps_the_answer(tmp_path: Path) -> None
         assert "Traceback" not in "".join(log) + rest
         assert emu.token.split(":")[1] not in "".join(log) + rest  # the token is never logged
 
-    with sqlite3.connect(tmp_path / "bot.db") as db:
-        names = [row[0] for row in db.execute("SELECT display_name FROM people")]
-        step = db.execute("SELECT step FROM conversation_state").fetchone()
-    assert names == ["River"]
-    assert step == ("zone",)  # a restart would resume at the time-zone question
+    assert await rows(database_url, "SELECT display_name FROM people") == [("River",)]
+    # a restart would resume at the time-zone question
+    assert await rows(database_url, "SELECT step FROM conversation_state") == [("zone",)]

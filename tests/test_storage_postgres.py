@@ -6,16 +6,28 @@ a database of its own, copied from a migrated template.
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 
+from bot.database import open_problem_line
+from storage import OpenProblem, StorageOpenError, storage_from_url
+from storage.crypto import KEY_CHECK_TEXT, TextCipher, is_sealed
+from storage.mentoring import SafetyPlan
 from storage.postgres import PostgresStorage
+from storage.postgres.connection import numbered
+from storage.postgres.migrations import load_migrations
+from tests.support import postgres as pg
 from tests.support.storage_contract import (
+    NOW,
     CircleContract,
     MentoringContract,
     PromptBatchContract,
     StorageContract,
+    make_person,
 )
 
 
@@ -29,3 +41,126 @@ async def store(postgres_url: str) -> AsyncIterator[PostgresStorage]:
 
 class TestPostgresContract(StorageContract, MentoringContract, CircleContract, PromptBatchContract):
     pass
+
+
+async def test_two_stores_starting_together_migrate_once(
+    postgres_cluster: pg.PostgresCluster,
+) -> None:
+    """Two processes' first start on one empty database: the advisory lock lets one migrate,
+    the other waits and finds every migration applied."""
+    url = await pg.empty_database(postgres_cluster)
+    first, second = PostgresStorage(url), PostgresStorage(url)
+    await asyncio.gather(first.open(), second.open())
+    try:
+        person_id = await make_person(first)
+        assert (await second.get_person(person_id)) is not None
+    finally:
+        await asyncio.gather(first.close(), second.close())
+    conn = await asyncpg.connect(url)
+    try:
+        versions = [r[0] for r in await conn.fetch("SELECT version FROM schema_migrations")]
+    finally:
+        await conn.close()
+    assert versions == sorted(set(versions)) == [m.version for m in load_migrations()]
+
+
+async def test_free_text_is_encrypted_as_on_sqlite_and_the_key_is_checked(
+    postgres_url: str,
+) -> None:
+    key = TextCipher(TextCipher.generate_key())
+    store = PostgresStorage(postgres_url, cipher=key)
+    await store.open()
+    try:
+        person_id = await make_person(store)
+        await store.save_safety_plan(SafetyPlan(person_id, warning_signs="late nights"), NOW)
+        plan = await store.get_safety_plan(person_id)
+        assert plan is not None and plan.warning_signs == "late nights"
+    finally:
+        await store.close()
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        stored = await conn.fetchval("SELECT warning_signs FROM safety_plans")
+        canary = await conn.fetchval("SELECT canary FROM key_check WHERE id = 1")
+    finally:
+        await conn.close()
+    assert is_sealed(stored) and "late nights" not in stored
+    assert key.decrypt(stored) == "late nights" and key.decrypt(canary) == KEY_CHECK_TEXT
+
+    for cipher, problem in (
+        (None, OpenProblem.KEY_MISSING),
+        (TextCipher(TextCipher.generate_key()), OpenProblem.KEY_WRONG),
+    ):
+        with pytest.raises(StorageOpenError) as refused:
+            await PostgresStorage(postgres_url, cipher=cipher).open()
+        assert refused.value.problem is problem
+
+
+async def test_a_key_over_plain_text_is_refused(postgres_url: str) -> None:
+    store = PostgresStorage(postgres_url)
+    await store.open()
+    try:
+        person_id = await make_person(store)
+        await store.save_safety_plan(SafetyPlan(person_id, what_helps="a walk"), NOW)
+    finally:
+        await store.close()
+    with pytest.raises(StorageOpenError) as refused:
+        await PostgresStorage(postgres_url, cipher=TextCipher(TextCipher.generate_key())).open()
+    assert refused.value.problem is OpenProblem.NOT_ENCRYPTED
+
+
+async def test_rotating_the_key_rewrites_every_sealed_value(postgres_url: str) -> None:
+    old, new = (TextCipher(TextCipher.generate_key()) for _ in range(2))
+    store = PostgresStorage(postgres_url, cipher=old)
+    await store.open()
+    try:
+        person_id = await make_person(store)
+        await store.save_safety_plan(SafetyPlan(person_id, professionals="Dr. Lee"), NOW)
+    finally:
+        await store.close()
+    rotating = PostgresStorage(postgres_url, cipher=new, check_key=False)
+    await rotating.open()
+    try:
+        assert await rotating.rotate_cipher(new, old) >= 1
+    finally:
+        await rotating.close()
+    reopened = PostgresStorage(postgres_url, cipher=new)
+    await reopened.open()
+    try:
+        plan = await reopened.get_safety_plan(person_id)
+        assert plan is not None and plan.professionals == "Dr. Lee"
+    finally:
+        await reopened.close()
+    with pytest.raises(StorageOpenError):
+        await PostgresStorage(postgres_url, cipher=old).open()
+
+
+def test_a_postgresql_url_opens_postgres_storage() -> None:
+    for url in ("postgresql://bot@db.example/peerbot", "postgres://bot:pw@db:5432/peerbot"):
+        assert isinstance(storage_from_url(url), PostgresStorage)
+
+
+async def test_a_server_that_cannot_be_reached_is_one_clear_line_without_the_password() -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    store = storage_from_url(f"postgresql://bot:s3cret@127.0.0.1:{port}/peerbot")
+    with pytest.raises(StorageOpenError) as refused:
+        await store.open()
+    line = open_problem_line(refused.value)
+    assert refused.value.problem is OpenProblem.CANNOT_OPEN
+    assert f"127.0.0.1:{port}/peerbot" in line and "s3cret" not in line
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT * FROM t WHERE a = ? AND b = ?", ("SELECT * FROM t WHERE a = $1 AND b = $2", 2)),
+        ("SELECT :x, :y, :x", ("SELECT $1, $2, $1", ("x", "y"))),
+        ("SELECT '?', ':x', ?::text", ("SELECT '?', ':x', $1::text", 1)),
+        ('SELECT "trigger" FROM alerts', ('SELECT "trigger" FROM alerts', 0)),
+    ],
+)
+def test_placeholders_become_numbered_and_quoted_text_is_left(
+    sql: str, expected: tuple[str, object]
+) -> None:
+    assert numbered(sql) == expected

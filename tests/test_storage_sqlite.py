@@ -84,7 +84,7 @@ async def test_foreign_keys_cascade(store: SqliteStorage, tmp_path: Path) -> Non
     assert await store.roles_of(person_id) == frozenset()
 
 
-def test_storage_url() -> None:
+def test_storage_url() -> None:  # postgresql:// URLs: tests/test_storage_postgres.py
     assert isinstance(storage_from_url("sqlite:///x.db"), SqliteStorage)
     with pytest.raises(StorageURLError):
         storage_from_url("mysql://nope")

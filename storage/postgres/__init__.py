@@ -9,8 +9,6 @@ suite (``tests/support/storage_contract/``).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from storage.attempts import CodeAttemptStore
 from storage.checkins import CheckinStore
 from storage.circles import CircleStore
@@ -65,7 +63,7 @@ class PostgresStorage:
         self.prompt_batches: PromptBatchStore = PostgresPromptBatches(self.db)
 
     @property
-    def path(self) -> Path:
+    def path(self) -> str:
         """The database URL (without its password), as error messages name it."""
         return self.db.path
 

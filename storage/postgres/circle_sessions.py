@@ -100,7 +100,8 @@ class PostgresCircleSessions(Repository):
             changed = await db.execute(
                 "INSERT INTO circle_attendance (session_id, person_id, attended, joined_at)"
                 " VALUES (?, ?, 1, ?) ON CONFLICT (session_id, person_id) DO UPDATE SET"
-                " attended = 1, joined_at = excluded.joined_at WHERE circle_attendance.attended = 0",
+                " attended = 1, joined_at = excluded.joined_at"
+                " WHERE circle_attendance.attended = 0",
                 (session_id, person_id, to_db(now)),
             )
             return changed == 1

@@ -180,8 +180,8 @@ class PostgresCircles(PostgresCircleSessions):
                 "INSERT INTO circle_rsvps (occurrence_id, person_id, status, position,"
                 " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (occurrence_id, person_id)"
                 " DO UPDATE SET status = excluded.status, position = excluded.position,"
-                " updated_at = CASE WHEN circle_rsvps.status = excluded.status THEN circle_rsvps.updated_at"
-                " ELSE excluded.updated_at END",
+                " updated_at = CASE WHEN circle_rsvps.status = excluded.status"
+                " THEN circle_rsvps.updated_at ELSE excluded.updated_at END",
                 (occurrence_id, person_id, status.value, position, to_db(now)),
             )
             promoted: tuple[int, ...] = ()

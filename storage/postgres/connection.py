@@ -25,7 +25,6 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any, TypeAlias, overload
 
 import asyncpg
@@ -137,9 +136,9 @@ class PostgresConnection:
         self._lock = asyncio.Lock()
 
     @property
-    def path(self) -> Path:
+    def path(self) -> str:
         """What error messages name: the URL without its password."""
-        return Path(_without_password(self.url))
+        return _without_password(self.url)
 
     async def open(self) -> None:
         """Connect, migrate (under the advisory lock), check the key.
@@ -151,7 +150,9 @@ class PostgresConnection:
                 self.url, min_size=1, max_size=self._pool_size, init=_init_connection
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            raise StorageOpenError(OpenProblem.CANNOT_OPEN, self.path, type(exc).__name__) from None
+            # What the server or the system said: never the password, which is not in it.
+            detail = str(exc) or type(exc).__name__
+            raise StorageOpenError(OpenProblem.CANNOT_OPEN, self.path, detail) from None
         try:
             async with pool.acquire() as conn:
                 if self.check_key:

@@ -196,7 +196,8 @@ class PostgresPrivacy(Repository):
                 raise CipherError("the key check opens with neither key")
             await db.execute(
                 "INSERT INTO key_check (id, canary, set_at) VALUES (1, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET canary = excluded.canary, set_at = excluded.set_at",
+                " ON CONFLICT (id) DO UPDATE SET canary = excluded.canary,"
+                " set_at = excluded.set_at",
                 (key_check(new), to_db(datetime.now(UTC))),
             )
         self._db.cipher = new

@@ -1,8 +1,8 @@
 """The batch path of the scheduled check-in prompts (see :mod:`storage.prompt_batches`).
 
 Each method is one round trip or one transaction for a whole batch: the rows of a batch travel
-as one JSON parameter read with ``jsonb_array_elements`` (one statement text whatever the batch size, so
-PostgreSQL's statement cache keeps it), or through ``executemany``.
+as one JSON parameter read with ``jsonb_array_elements`` (one statement text whatever the batch
+size, so asyncpg's prepared statement cache keeps it), or through ``executemany``.
 """
 
 from __future__ import annotations

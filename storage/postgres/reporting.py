@@ -35,7 +35,8 @@ RETENTION_WINDOW_DAYS = 7
 class PostgresReporting(Repository):
     async def people_by_role(self, since: datetime) -> list[RoleCount]:
         rows = await self._db.scan(
-            "SELECT r.role, COUNT(*) AS people, COUNT(*) FILTER (WHERE p.onboarded_at >= ?) AS joined,"
+            "SELECT r.role, COUNT(*) AS people,"
+            " COUNT(*) FILTER (WHERE p.onboarded_at >= ?) AS joined,"
             " COUNT(*) FILTER (WHERE p.stopped_at IS NOT NULL) AS stopped"
             " FROM roles r JOIN people p ON p.id = r.person_id"
             " WHERE p.onboarded_at IS NOT NULL GROUP BY r.role",
@@ -52,7 +53,8 @@ class PostgresReporting(Repository):
     async def checkin_completion(self, start: date, end: date) -> CompletionCounts:
         row = await self._db.scan_one(
             "SELECT COUNT(*) AS prompted, COUNT(DISTINCT d.person_id) AS people,"
-            " COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM checkins c WHERE c.person_id = d.person_id"
+            " COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM checkins c"
+            "   WHERE c.person_id = d.person_id"
             "   AND c.local_date = d.occurrence AND c.completed_at IS NOT NULL)) AS answered"
             " FROM deliveries d WHERE d.kind = ? AND d.status IN (?, ?)"
             " AND d.person_id IS NOT NULL AND d.occurrence BETWEEN ? AND ?",
@@ -77,8 +79,9 @@ class PostgresReporting(Repository):
 
     async def weekly_trends(self, start: date, end: date) -> list[WeekTrend]:
         rows = await self._db.scan(
-            "SELECT to_char(c.local_date::date - (extract(isodow FROM c.local_date::date)::int - 1),"
-            " 'YYYY-MM-DD') AS week_start,"
+            # The Monday of the check-in's week, as SQLite's date(d, '-6 days', 'weekday 1').
+            "SELECT to_char(c.local_date::date"
+            "   - (extract(isodow FROM c.local_date::date)::int - 1), 'YYYY-MM-DD') AS week_start,"
             " COUNT(DISTINCT c.person_id) AS people, COUNT(*) AS checkins,"
             " AVG(m.value_number) AS mood_avg, AVG(k.value_number) AS craving_avg"
             " FROM checkins c"

@@ -1,7 +1,8 @@
-"""The PostgreSQL backend's numbered SQL migrations (``0001_foundation.sql``, ...), beside this file.
+"""The PostgreSQL backend's numbered SQL migrations (``0001_schema.sql``, ...), beside this file.
 
-Applied in order on start (:meth:`storage.postgres.connection.PostgresConnection.open`), which records
-what it applied in ``schema_migrations``.
+Applied in order on start (:meth:`storage.postgres.connection.PostgresConnection.open`), under
+an advisory lock, which records what it applied in ``schema_migrations``. They are numbered on
+their own: 0001 is the whole schema SQLite's 0001-0014 built.
 """
 
 from __future__ import annotations
