@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sqlite3
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -20,6 +22,7 @@ from storage.mentoring import SafetyPlan
 from storage.postgres import PostgresStorage
 from storage.postgres.connection import numbered
 from storage.postgres.migrations import load_migrations
+from storage.sqlite import SqliteStorage
 from tests.support import postgres as pg
 from tests.support.storage_contract import (
     NOW,
@@ -164,3 +167,32 @@ def test_placeholders_become_numbered_and_quoted_text_is_left(
     sql: str, expected: tuple[str, object]
 ) -> None:
     assert numbered(sql) == expected
+
+
+async def test_the_schema_has_every_sqlite_table_and_column(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """One privacy registry and one contract serve both backends only while both schemas
+    match: a SQLite migration without its PostgreSQL counterpart fails here."""
+    sqlite_store = SqliteStorage(tmp_path / "schema.db")
+    await sqlite_store.open()
+    await sqlite_store.close()
+    with sqlite3.connect(tmp_path / "schema.db") as db:
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        on_sqlite = {
+            table: {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            for table in names
+            if table not in ("id_floors", "sqlite_sequence")  # SQLite's own id bookkeeping
+        }
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema()"
+        )
+    finally:
+        await conn.close()
+    on_postgres: dict[str, set[str]] = {}
+    for row in rows:
+        on_postgres.setdefault(row["table_name"], set()).add(row["column_name"])
+    assert on_postgres == on_sqlite

@@ -236,9 +236,9 @@ class PostgresConnection:
 
     async def vacuum(self, tables: Iterable[str]) -> None:
         """``VACUUM`` the tables rows were just deleted or rewritten in (erasure, purge, key
-        rotation), so their old versions leave the tables' pages now rather than whenever
-        autovacuum comes by. (What the server's WAL and an operator's backups hold is theirs to
-        expire: README, "PostgreSQL".)"""
+        rotation), so their old versions are reclaimed now rather than whenever autovacuum
+        comes by. (PostgreSQL does not zero freed bytes as SQLite's ``secure_delete`` does; what
+        the server's WAL and an operator's backups hold is theirs to expire: README, Privacy.)"""
         pool = self._open_pool()
         async with pool.acquire() as conn:
             for table in tables:
