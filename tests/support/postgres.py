@@ -201,7 +201,10 @@ async def fresh_database(cluster: PostgresCluster) -> str:
     name = cluster.next_database_name()
     admin = await asyncpg.connect(cluster.url())
     try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+        # FILE_COPY (PostgreSQL 15+) copies the template's few files; the default WAL_LOG
+        # writes them through the WAL, 3x slower for a database this small.
+        strategy = " STRATEGY FILE_COPY" if admin.get_server_version().major >= 15 else ""
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"{strategy}')
     finally:
         await admin.close()
     return cluster.url(name)
