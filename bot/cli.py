@@ -17,7 +17,7 @@ from bot import cli_mentoring, cli_privacy, cli_report
 from bot.config import DEFAULT_PATH, EXAMPLE_PATH, Config, ConfigError, load_config
 from bot.database import open_problem_line, opened_storage
 from handlers.timing import TimingError, parse_duration
-from storage import StorageOpenError, StorageURLError
+from storage import StorageOpenError, StorageURLError, shown_url
 from storage.people import InviteCode, Role
 
 EXIT_USAGE = 2
@@ -142,7 +142,7 @@ def _init(path: Path | None) -> int:
     except StorageOpenError as err:
         print(open_problem_line(err), file=sys.stderr)
         return EXIT_USAGE
-    print(f"database ready at {config.database_url}")
+    print(f"database ready at {shown_url(config.database_url)}")
     return 0
 
 

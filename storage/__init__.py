@@ -6,7 +6,7 @@ from pathlib import Path
 
 from storage.base import Storage
 from storage.crypto import TextCipher
-from storage.opening import OpenProblem, StorageOpenError
+from storage.opening import OpenProblem, StorageOpenError, shown_url
 from storage.people import UNSET
 from storage.sqlite import SqliteStorage
 
@@ -58,5 +58,6 @@ __all__ = [
     "Storage",
     "StorageOpenError",
     "StorageURLError",
+    "shown_url",
     "storage_from_url",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 
 class OpenProblem(enum.Enum):
@@ -18,6 +19,16 @@ class OpenProblem(enum.Enum):
     READ_ONLY = "the database or its folder is read-only"
     DISK_FULL = "the disk is full"
     CANNOT_OPEN = "the database cannot be opened"
+
+
+def shown_url(url: str) -> str:
+    """A database URL as it may be printed or logged: a password in it becomes ``***``."""
+    parts = urlsplit(url)
+    userinfo, at, host = parts.netloc.rpartition("@")  # as urllib and asyncpg read it
+    if not at or ":" not in userinfo:
+        return url
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 class StorageOpenError(Exception):

@@ -15,8 +15,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from bot import cli
 from bot.database import open_problem_line
-from storage import OpenProblem, StorageOpenError, storage_from_url
+from storage import OpenProblem, StorageOpenError, shown_url, storage_from_url
 from storage.crypto import KEY_CHECK_TEXT, TextCipher, is_sealed
 from storage.mentoring import SafetyPlan
 from storage.postgres import PostgresStorage
@@ -196,3 +197,25 @@ async def test_the_schema_has_every_sqlite_table_and_column(
     for row in rows:
         on_postgres.setdefault(row["table_name"], set()).add(row["column_name"])
     assert on_postgres == on_sqlite
+
+
+def test_peerbot_init_on_postgres_never_prints_the_password(
+    postgres_cluster: pg.PostgresCluster,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = asyncio.run(pg.empty_database(postgres_cluster))  # a sync test: no loop runs here
+    with_password = url.replace("//peerbot@", "//peerbot:s3cret@")  # trust auth ignores it
+    monkeypatch.setenv("PEERBOT_DATABASE_URL", with_password)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["init"]) == 0
+    printed = capsys.readouterr()
+    assert "s3cret" not in printed.out + printed.err
+    assert f"database ready at {shown_url(with_password)}" in printed.out
+
+
+def test_shown_url_hides_only_the_password() -> None:
+    assert shown_url("postgresql://bot:p@ss:w0rd@db:5432/x") == "postgresql://bot:***@db:5432/x"
+    assert shown_url("postgresql://bot@db/x") == "postgresql://bot@db/x"
+    assert shown_url("sqlite:///peerbot.db") == "sqlite:///peerbot.db"

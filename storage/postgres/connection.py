@@ -25,14 +25,16 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any, TypeAlias, overload
 
 import asyncpg
 
 from storage.crypto import PREFIX, CipherError, TextCipher, key_check, seal, unseal
-from storage.opening import OpenProblem, StorageOpenError
+from storage.opening import OpenProblem, StorageOpenError, shown_url
 from storage.postgres.migrations import load_migrations
 from storage.sqlite.privacy_rules import ENCRYPTED_COLUMNS
+from storage.timestamps import to_db
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +140,7 @@ class PostgresConnection:
     @property
     def path(self) -> str:
         """What error messages name: the URL without its password."""
-        return _without_password(self.url)
+        return shown_url(self.url)
 
     async def open(self) -> None:
         """Connect, migrate (under the advisory lock), check the key.
@@ -146,9 +148,7 @@ class PostgresConnection:
         Raises :class:`StorageOpenError` for a server that cannot be reached or a wrong key.
         """
         try:
-            pool = await asyncpg.create_pool(
-                self.url, min_size=1, max_size=self._pool_size, init=_init_connection
-            )
+            pool = await asyncpg.create_pool(self.url, min_size=1, max_size=self._pool_size)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             # What the server or the system said: never the password, which is not in it.
             detail = str(exc) or type(exc).__name__
@@ -261,6 +261,17 @@ class PostgresConnection:
         async with self._lock, pool.acquire() as conn:
             return list(await conn.fetch(text, *args))
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Transaction]:
+        """Reads that must all see one moment (an export): a read-only repeatable-read
+        transaction (each statement of a read-committed one sees its own moment)."""
+        pool = self._open_pool()
+        async with (
+            pool.acquire() as conn,
+            conn.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            yield Transaction(conn)
+
     # Reads ------------------------------------------------------------------------------
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
@@ -278,13 +289,9 @@ class PostgresConnection:
         return await self.fetchone(sql, params)
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
-    # Instants, dates and codes are text compared byte by byte, as on SQLite.
-    await conn.execute("SET default_transaction_isolation = 'read committed'")
-
-
 async def _migrate(conn: Conn) -> None:
-    """Apply pending migrations, each in its own transaction, under the advisory lock."""
+    """Apply pending migrations in one transaction holding the advisory lock: a second
+    process starting now waits for the lock, then finds them applied. All or nothing."""
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
         await conn.execute(
@@ -306,15 +313,7 @@ async def _migrate(conn: Conn) -> None:
 
 
 def _now_text() -> str:
-    from datetime import UTC, datetime
-
-    from storage.timestamps import to_db
-
     return to_db(datetime.now(UTC))
-
-
-def _without_password(url: str) -> str:
-    return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
 class Repository:

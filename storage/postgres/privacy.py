@@ -64,8 +64,8 @@ class PostgresPrivacy(Repository):
     async def export_person(self, person_id: int, kinds: LedgerKinds) -> ExportedRows:
         params = _params(person_id, kinds)
         exported: ExportedRows = {}
-        # Inside one transaction, so every table is read at the same moment.
-        async with self._db.write() as db:
+        # Inside one snapshot, so every table is read at the same moment.
+        async with self._db.snapshot() as db:
             for table, rule in PERSONAL_TABLES.items():
                 rows = await db.execute_fetchall(rule.export, params)
                 exported[table] = [self._readable(table, row) for row in rows]
