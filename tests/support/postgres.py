@@ -124,8 +124,12 @@ class PostgresCluster:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_cluster() -> PostgresCluster:
-    """initdb a cluster in a new temporary folder and start it on a free loopback port."""
+def start_cluster(*, durable: bool = False, synchronous_commit: bool = True) -> PostgresCluster:
+    """initdb a cluster in a new temporary folder and start it on a free loopback port.
+
+    For tests it skips durability (no fsync: a throwaway cluster); ``durable`` keeps the
+    server's defaults (fsync on; ``synchronous_commit`` as asked), for benchmarks.
+    """
     bindir = find_bindir()
     user = _cluster_user()
     folder = Path(tempfile.mkdtemp(prefix="peerbot-pg-"))
@@ -145,18 +149,18 @@ def start_cluster() -> PostgresCluster:
             "--locale=C",
             "--no-sync",
         )
-        options = " ".join(
-            (
-                f"-p {cluster.port}",
-                "-c listen_addresses=127.0.0.1",
-                f"-k {folder}",
-                # A throwaway cluster: durability buys nothing, and costs the suite time.
-                "-c fsync=off",
-                "-c synchronous_commit=off",
-                "-c full_page_writes=off",
-                "-c max_connections=200",
-            )
-        )
+        settings = [
+            f"-p {cluster.port}",
+            "-c listen_addresses=127.0.0.1",
+            f"-k {folder}",
+            "-c max_connections=200",
+        ]
+        if not durable:
+            # A throwaway cluster: durability buys nothing, and costs the suite time.
+            settings += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        elif not synchronous_commit:
+            settings.append("-c synchronous_commit=off")
+        options = " ".join(settings)
         cluster._run(
             "pg_ctl",
             "-D",
@@ -230,5 +234,15 @@ async def drop_database(cluster: PostgresCluster, url: str) -> None:
     admin = await asyncpg.connect(cluster.url())
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def server_version(cluster: PostgresCluster) -> str:
+    import asyncpg
+
+    admin = await asyncpg.connect(cluster.url())
+    try:
+        return str(await admin.fetchval("SHOW server_version"))
     finally:
         await admin.close()
