@@ -1,4 +1,5 @@
-"""The storage contract on a real PostgreSQL server, plus what is particular to PostgreSQL.
+"""What is particular to PostgreSQL storage (the contract suite runs on it from
+``tests/test_storage_contract.py``).
 
 The server is the session's throwaway cluster (``tests/support/postgres.py``); each test gets
 a database of its own, copied from a migrated template.
@@ -9,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -19,6 +19,7 @@ from bot import cli
 from bot.database import open_problem_line
 from storage import OpenProblem, StorageOpenError, shown_url, storage_from_url
 from storage.crypto import KEY_CHECK_TEXT, TextCipher, is_sealed
+from storage.forwarding import Forward
 from storage.mentoring import SafetyPlan
 from storage.postgres import PostgresStorage
 from storage.postgres.connection import numbered
@@ -27,24 +28,8 @@ from storage.sqlite import SqliteStorage
 from tests.support import postgres as pg
 from tests.support.storage_contract import (
     NOW,
-    CircleContract,
-    MentoringContract,
-    PromptBatchContract,
-    StorageContract,
     make_person,
 )
-
-
-@pytest.fixture
-async def store(postgres_url: str) -> AsyncIterator[PostgresStorage]:
-    storage = PostgresStorage(postgres_url)
-    await storage.open()
-    yield storage
-    await storage.close()
-
-
-class TestPostgresContract(StorageContract, MentoringContract, CircleContract, PromptBatchContract):
-    pass
 
 
 async def test_two_stores_starting_together_migrate_once(
@@ -219,3 +204,16 @@ def test_shown_url_hides_only_the_password() -> None:
     assert shown_url("postgresql://bot:p@ss:w0rd@db:5432/x") == "postgresql://bot:***@db:5432/x"
     assert shown_url("postgresql://bot@db/x") == "postgresql://bot@db/x"
     assert shown_url("sqlite:///peerbot.db") == "sqlite:///peerbot.db"
+
+
+def test_each_method_is_answered_by_its_area_repository() -> None:
+    """PostgresStorage forwards exactly what SqliteStorage does, each to the repository its
+    line names, and every repository shares the one connection."""
+    store = PostgresStorage("postgresql://bot@localhost/never-opened")
+    forwarded = {n: m for n, m in vars(PostgresStorage).items() if isinstance(m, Forward)}
+    on_sqlite = {n: m for n, m in vars(SqliteStorage).items() if isinstance(m, Forward)}
+    assert {n: m.area for n, m in forwarded.items()} == {n: m.area for n, m in on_sqlite.items()}
+    for name, member in forwarded.items():
+        repository = getattr(store, member.area)
+        assert getattr(store, name).__self__ is repository, name
+        assert repository._db is store.db, member.area

@@ -1,4 +1,5 @@
-"""The storage contract on a real SQLite file, plus what is particular to SQLite."""
+"""What is particular to SQLite storage (the contract suite runs on it from
+``tests/test_storage_contract.py``)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,6 @@ from storage.sqlite import SqliteStorage
 from storage.sqlite import checkins as sqlite_checkins
 from storage.sqlite import connection as sqlite_base
 from tests.support.storage_contract import (
-    CircleContract,
-    MentoringContract,
-    PromptBatchContract,
-    StorageContract,
     make_person,
 )
 
@@ -36,10 +33,6 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
     await storage.open()
     yield storage
     await storage.close()
-
-
-class TestSqliteContract(StorageContract, MentoringContract, CircleContract, PromptBatchContract):
-    pass
 
 
 async def test_pragmas_and_migrations(tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """The storage contract: every backend runs these very tests.
 
-A backend's test module subclasses the four contract classes and provides a ``store`` fixture
-yielding an opened, empty storage (see ``tests/test_storage_sqlite.py``). The classes hold
-``test_*`` methods, so pytest collects them only through such a subclass.
+``tests/test_storage_contract.py`` subclasses the four contract classes once, with a ``store``
+fixture yielding an opened, empty storage of each backend in turn (the ``backends`` mark). The
+classes hold ``test_*`` methods, so pytest collects them only through such a subclass.
 """
 
 from tests.support.storage_contract.batches import PromptBatchContract
