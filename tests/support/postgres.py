@@ -43,6 +43,8 @@ def find_bindir() -> Path:
     """The folder holding ``initdb``, ``pg_ctl`` and ``postgres``."""
     explicit = os.environ.get("PEERBOT_PG_BINDIR")
     if explicit:
+        if not (Path(explicit) / "initdb").exists():
+            raise PostgresUnavailable(f"PEERBOT_PG_BINDIR={explicit} holds no initdb")
         return Path(explicit)
     pg_config = shutil.which("pg_config")
     if pg_config:
