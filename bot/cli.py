@@ -51,6 +51,19 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run the bot: every adapter with a token, or the console adapter when none is set",
     )
+    run.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the console on a ready-made demo program (coordinator, mentor, facilitator, "
+        "two mentees, a circle), in its own fresh file peerbot-demo.db; your program's database "
+        "is not touched",
+    )
+    run.add_argument(
+        "--log-file",
+        type=Path,
+        metavar="FILE",
+        help="write log lines to FILE (the console in a terminal uses peerbot.log by default)",
+    )
     run.set_defaults(handler=_run)
     commands.add_parser("init", help="write config.toml from the example and create the database")
     invite = commands.add_parser("invite", help="make an invite code that grants a role")
@@ -119,7 +132,17 @@ def _setup_logging(config: Config) -> None:
 async def _run(config: Config, args: argparse.Namespace) -> int:
     from bot.runner import run
 
-    return await run(config)
+    if not args.demo:
+        return await run(config, log_file=args.log_file)
+    from bot import console_demo
+
+    config, note = await console_demo.make_demo(config)
+    return await run(config, make_adapters=_no_platforms, console_note=note, log_file=args.log_file)
+
+
+def _no_platforms(*_: object) -> list[Any]:
+    """The demo is the console's, whatever tokens are set."""
+    return []
 
 
 def _init(path: Path | None) -> int:

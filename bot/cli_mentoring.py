@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from bot.config import Config
-from bot.database import opened_storage
+from bot.database import assembled
 from handlers import audit
 from handlers.account import codeguard
-from handlers.app import assemble
-from handlers.context import Context
 from handlers.mentoring import pairing, roster
 from handlers.numbers import read_whole
 from handlers.profile import PersonLabel
@@ -83,7 +80,7 @@ def add_commands(subparsers: Any) -> None:
 
 
 async def _pair(config: Config, args: argparse.Namespace) -> int:
-    async with _context(config) as ctx:
+    async with assembled(config) as ctx:
         try:
             outcome = await pairing.pair(
                 ctx,
@@ -108,7 +105,7 @@ async def _pair(config: Config, args: argparse.Namespace) -> int:
 
 
 async def _unpair(config: Config, args: argparse.Namespace) -> int:
-    async with _context(config) as ctx:
+    async with assembled(config) as ctx:
         ended = await pairing.unpair(ctx, args.mentee)
         if ended is None:
             print(f"person {args.mentee} has no mentor", file=sys.stderr)
@@ -121,7 +118,7 @@ async def _unpair(config: Config, args: argparse.Namespace) -> int:
 
 
 async def _roster(config: Config, args: argparse.Namespace) -> int:
-    async with _context(config) as ctx:
+    async with assembled(config) as ctx:
         team = await roster.roster(ctx)
     mentor_rows = [
         (
@@ -162,7 +159,7 @@ async def _audit(config: Config, args: argparse.Namespace) -> int:
             f'--since "{args.since}" is not a duration (write it like 7d or 12h)', file=sys.stderr
         )
         return EXIT_USAGE
-    async with _context(config) as ctx:
+    async with assembled(config) as ctx:
         lines = await audit.read_log(ctx, subject_id=args.person, window=window, limit=args.limit)
         failures = await codeguard.repeated_failures(ctx, window=window)
     if args.person is not None:
@@ -206,7 +203,7 @@ async def _audit(config: Config, args: argparse.Namespace) -> int:
 
 
 async def _oncall(config: Config, args: argparse.Namespace) -> int:
-    async with _context(config) as ctx:
+    async with assembled(config) as ctx:
         if args.clear:
             await roster.set_on_duty(ctx, None)
             print("nobody is on duty now: escalations end with the first coordinator")
@@ -231,7 +228,7 @@ async def _capacity(config: Config, args: argparse.Namespace) -> int:
         if limit is None:
             print(f'limit "{args.limit}" must be a number or "default"', file=sys.stderr)
             return EXIT_USAGE
-    async with _context(config) as ctx:
+    async with assembled(config) as ctx:
         try:
             capacity = await pairing.set_capacity(ctx, args.mentor, limit)
         except PairingError:
@@ -239,13 +236,6 @@ async def _capacity(config: Config, args: argparse.Namespace) -> int:
             return EXIT_FAILED
     print(f"{_name(capacity.mentor)} takes at most {capacity.limit} mentees")
     return 0
-
-
-@asynccontextmanager
-async def _context(config: Config) -> AsyncIterator[Context]:
-    """The assembled core on the configured storage, closed after the block."""
-    async with opened_storage(config) as storage:
-        yield assemble(Context(storage=storage, program=config.program))
 
 
 def _name(person: PersonLabel | None) -> str:

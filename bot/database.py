@@ -13,6 +13,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.config import Config
+from handlers.app import assemble
+from handlers.context import Context
 from storage import OpenProblem, Storage, StorageOpenError, storage_from_url
 
 
@@ -29,6 +31,15 @@ async def opened_storage(config: Config, *, check_key: bool = True) -> AsyncIter
         yield storage
     finally:
         await storage.close()
+
+
+@asynccontextmanager
+async def assembled(config: Config) -> AsyncIterator[Context]:
+    """The assembled core on the configured storage, closed after the block: what the CLI's
+    commands call the core's use cases on (no messengers: what they say the running bot
+    sends, through the due queue)."""
+    async with opened_storage(config) as storage:
+        yield assemble(Context(storage=storage, program=config.program))
 
 
 def open_problem_line(err: StorageOpenError) -> str:

@@ -12,12 +12,14 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from bot.adapters import console_texts
 from bot.adapters.console import ConsoleAdapter, ConsoleMessenger
 from bot.config import Config
 from handlers.account.help import personal_menu
@@ -34,6 +36,9 @@ from storage import storage_from_url
 from storage.people import AccountAddress, Role
 
 log = logging.getLogger(__name__)
+
+CONSOLE_LOG = Path("peerbot.log")
+"""Where the console's log lines go when it runs in a terminal."""
 
 
 class PlatformAdapter(Protocol):
@@ -94,10 +99,15 @@ async def run(
     stdout: TextIO | None = None,
     stop: asyncio.Event | None = None,
     make_adapters: AdapterFactory = platform_adapters,
+    console_note: str = "",
+    log_file: Path | None = None,
 ) -> int:
     """Run until SIGINT/SIGTERM or ``stop`` is set (or, for the console, the end of input).
 
     ``make_adapters`` is where tests put adapters wired to emulators instead of the network.
+    ``console_note`` is added to the console's banner (the demo's cast). Log lines go to
+    ``log_file`` when given; with the console on a terminal they go to
+    :data:`CONSOLE_LOG` so they never land in the middle of the chat.
     """
     storage = storage_from_url(config.database_url, cipher=config.cipher)
     await storage.open()
@@ -134,9 +144,17 @@ async def run(
             log.info("started the %s adapter", type(adapter).__name__)
         if not adapters:
             log.info("no platform token set: starting the console adapter")
+            if log_file is None and stdin is None and _isatty(sys.stderr):
+                log_file = CONSOLE_LOG
+            note = console_note
+            if log_file is not None:
+                log_to_file(log_file)
+                note += console_texts.LOG_FILE.format(path=log_file)
             console = ConsoleMessenger(stdout or sys.stdout, Path("peerbot-images"))
             messengers.add(console)
-            console_task = asyncio.create_task(ConsoleAdapter(dispatcher, console, stdin).run())
+            console_task = asyncio.create_task(
+                ConsoleAdapter(dispatcher, console, stdin, banner_extra=note).run()
+            )
         scheduler.start()
         waiter = asyncio.create_task(stop.wait())
         waited: list[asyncio.Task[Any]] = [waiter]
@@ -162,3 +180,27 @@ async def run(
             with contextlib.suppress(NotImplementedError):
                 loop.remove_signal_handler(sig)
     return 0
+
+
+def log_to_file(path: Path) -> None:
+    """Send every log line to ``path`` (readable by its owner only) instead of the terminal.
+
+    Log lines name events and failures, never what anyone said, but a log is still the
+    program's business: 0600 like the database.
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.close(descriptor)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if isinstance(old, logging.StreamHandler) and not isinstance(old, logging.FileHandler):
+            handler.setFormatter(old.formatter)
+            root.removeHandler(old)
+    root.addHandler(handler)
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -16,8 +16,8 @@ def test_console_onboarding_with_piped_stdin(tmp_path: Path) -> None:
     result = run_console(tmp_path, script)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "bot> Welcome to Peer Support" in out
-    assert "1. Yes, that's okay" in out  # buttons as numbered choices
+    assert "[you DM] Welcome to Peer Support" in out  # labelled with who receives it
+    assert "[you DM]   1. Yes, that's okay" in out  # buttons as numbered choices
     assert "Nice to meet you, River" in out
     assert "America/New_York" in out
     assert "You're all set, River" in out
@@ -37,4 +37,5 @@ def test_console_state_survives_a_restart(tmp_path: Path) -> None:
 def test_console_exits_cleanly_on_empty_input(tmp_path: Path) -> None:
     result = run_console(tmp_path, "")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ""
+    assert result.stdout.rstrip().endswith("End with Ctrl-D (or the end of piped input).")
+    assert "[you DM]" not in result.stdout  # the banner, and nothing said

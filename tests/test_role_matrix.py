@@ -42,7 +42,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "reset": ONBOARDED,
     "progress": ONBOARDED,
     "sos": ANYONE,
-    "invite": frozenset({MENTOR}),
+    "invite": frozenset({MENTOR, COORDINATOR}),
     "sharing": frozenset({MENTEE}),
     "newmentor": frozenset({MENTEE}),
     "mentees": frozenset({MENTOR}),

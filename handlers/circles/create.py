@@ -23,7 +23,7 @@ from handlers.messaging import Button, ChatKind, DeliveryError, OutgoingMessage
 from handlers.numbers import read_whole
 from handlers.profile import format_time
 from handlers.timing import TimingError, parse_duration, parse_time_of_day, resolve_zone
-from storage.circles import Circle, Recurrence, Venue, VenueKind
+from storage.circles import Circle, Occurrence, Recurrence, Venue, VenueKind
 
 FLOW = CREATE_FLOW
 MAX_TITLE, MAX_DESCRIPTION, MAX_GUIDELINES = 80, 500, 1000
@@ -367,8 +367,21 @@ class CreateFlow:
         return await _create(ctx, turn, draft)
 
 
-async def _create(ctx: Context, turn: Turn, draft: CircleDraft) -> Replies:
-    assert turn.person is not None
+@dataclass(frozen=True, slots=True)
+class CreatedCircle:
+    """A new circle, its first meeting, and whether its announcement is already posted."""
+
+    circle: Circle
+    first: Occurrence
+    announced: bool
+
+
+async def create_circle(ctx: Context, facilitator_id: int, draft: CircleDraft) -> CreatedCircle:
+    """Create the circle a finished draft describes, schedule its first meeting and announce
+    it in its venue (or queue the announcement when the venue cannot be reached now).
+
+    What ``/circle create`` does when the facilitator confirms; the console demo sets up its
+    circle with it too."""
     now = ctx.clock()
     at = time.fromisoformat(draft.time)
     days = tuple(sorted(draft.days))
@@ -383,7 +396,7 @@ async def _create(ctx: Context, turn: Turn, draft: CircleDraft) -> Replies:
         Circle(
             id=0,
             title=draft.title,
-            facilitator_id=turn.person.id,
+            facilitator_id=facilitator_id,
             zone=zone,
             local_time=at,
             weekdays=days,
@@ -397,7 +410,6 @@ async def _create(ctx: Context, turn: Turn, draft: CircleDraft) -> Replies:
             venue=venue,
         )
     )
-    await end_flow(ctx, turn)
     occurrence = await next_occurrence(ctx, circle, now)
     assert occurrence is not None  # first_date found a date ahead
     await schedule(ctx, circle, occurrence, announce_at=None)
@@ -406,6 +418,16 @@ async def _create(ctx: Context, turn: Turn, draft: CircleDraft) -> Replies:
     except DeliveryError:  # the due queue posts it once the venue can be reached
         await schedule_reminders(ctx, occurrence, announce_at=now)
         announced = circle.venue is not None
+    return CreatedCircle(circle, occurrence, announced)
+
+
+async def _create(ctx: Context, turn: Turn, draft: CircleDraft) -> Replies:
+    assert turn.person is not None
+    created = await create_circle(ctx, turn.person.id, draft)
+    await end_flow(ctx, turn)
+    circle, occurrence, announced = created.circle, created.first, created.announced
+    zone = draft.zone
+    now = ctx.clock()
     lines = [
         texts.CREATED.format(
             title=circle.title,

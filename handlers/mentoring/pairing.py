@@ -50,6 +50,7 @@ INVITE_DAYS = 7
 SCOPES = ("numbers", "streak", "notes", "goals")
 MENTORS = frozenset({Role.MENTOR})
 MENTEES = frozenset({Role.MENTEE})
+INVITERS = frozenset({Role.MENTOR, Role.COORDINATOR})
 
 # Letters that cannot be misread for each other (no 0/O, 1/I/L), as ``peerbot invite`` uses.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -154,28 +155,61 @@ async def set_capacity(ctx: Context, mentor_id: int, limit: int | None) -> Mento
 # Invites ------------------------------------------------------------------------------------------
 
 
+async def make_invite(
+    ctx: Context,
+    role: Role,
+    *,
+    uses: int = 1,
+    valid_for: timedelta = timedelta(days=INVITE_DAYS),
+    created_by: int | None = None,
+) -> InviteCode:
+    """A new invite code that grants ``role`` (a mentor's mentee code pairs with them).
+
+    The one way codes are made: a mentor's or coordinator's ``/invite`` and ``peerbot
+    invite``."""
+    now = ctx.clock()
+    invite_code = InviteCode(
+        code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(8)),
+        role=role,
+        uses_left=uses,
+        created_at=now,
+        expires_at=now + valid_for,
+        created_by=created_by,
+    )
+    await ctx.storage.create_invite(invite_code)
+    return invite_code
+
+
 async def invite(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
-    """``/invite``: a one-use code that pairs whoever joins with it with this mentor."""
+    """``/invite``: for a mentor, a one-use code that pairs whoever joins with it with them;
+    for a coordinator, ``/invite ROLE``: a one-use code for a new mentee, mentor, facilitator
+    or coordinator (unpaired: pair them with ``peerbot pair``)."""
     assert turn.person is not None
+    if args or Role.MENTOR not in turn.roles:
+        return await _coordinator_invite(ctx, turn, args)
     mentor_id = turn.person.id
     capacity = await mentor_load(ctx, mentor_id)
     if capacity.full:
         return [
             OutgoingMessage(texts.INVITE_FULL.format(count=capacity.load, limit=capacity.limit))
         ]
-    now = ctx.clock()
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
-    await ctx.storage.create_invite(
-        InviteCode(
-            code=code,
-            role=Role.MENTEE,
-            uses_left=1,
-            created_at=now,
-            expires_at=now + timedelta(days=INVITE_DAYS),
-            created_by=mentor_id,
+    made = await make_invite(ctx, Role.MENTEE, created_by=mentor_id)
+    return [OutgoingMessage(texts.INVITE_CREATED.format(code=made.code, days=INVITE_DAYS))]
+
+
+async def _coordinator_invite(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+    roles = {role.value: role for role in Role}
+    wanted = args[0].casefold() if args else ""
+    if Role.COORDINATOR not in turn.roles:
+        return [OutgoingMessage(texts.INVITE_MENTOR_ONLY)]
+    if wanted not in roles:
+        return [OutgoingMessage(texts.INVITE_WHICH_ROLE.format(roles=" | ".join(roles)))]
+    made = await make_invite(ctx, roles[wanted])
+    return [
+        OutgoingMessage(
+            texts.ROLE_INVITE_CREATED.format(code=made.code, role=wanted, days=INVITE_DAYS)
         )
-    )
-    return [OutgoingMessage(texts.INVITE_CREATED.format(code=code, days=INVITE_DAYS))]
+    ]
 
 
 async def after_invite(ctx: Context, person_id: int, invite_code: InviteCode) -> Replies:
@@ -390,7 +424,13 @@ class SharingFlow:
 
 CAPABILITY = Capability(
     commands=(
-        CommandSpec("invite", "get a code that pairs a new mentee with you", invite, MENTORS),
+        CommandSpec(
+            "invite",
+            "get an invite code (mentors: for a mentee of yours; coordinators: for any role)",
+            invite,
+            INVITERS,
+            arg_hint="[mentee|mentor|facilitator|coordinator]",
+        ),
         CommandSpec("sharing", "choose what your mentor sees", sharing_command, MENTEES),
         CommandSpec("newmentor", "ask the coordinator for a different mentor", newmentor, MENTEES),
     ),

@@ -9,6 +9,16 @@ INVITE_CREATED = (
     "Share it with the person you'll mentor. They send /start {code} to me (or /join {code} "
     "if they already use me), and you'll be paired. It works once, for {days} days."
 )
+ROLE_INVITE_CREATED = (
+    "Here's a {role} invite code: *{code}*\n"
+    "The person sends /start {code} to me (or /join {code} if they already use me). It works "
+    "once, for {days} days. Pair a new mentee with a mentor with `peerbot pair`."
+)
+INVITE_WHICH_ROLE = "Which role is the invite for? Send /invite followed by one of: {roles}."
+INVITE_MENTOR_ONLY = (
+    "Only coordinators can invite for a role. Send /invite on its own for a code that pairs a "
+    "new mentee with you."
+)
 INVITE_FULL = (
     "You're mentoring {count} people, which is your limit of {limit}, so I can't make a new "
     "invite right now. Ask your coordinator if you'd like to take on more."

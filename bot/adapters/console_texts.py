@@ -1,0 +1,20 @@
+"""What the console adapter itself says (the bot's own sentences are the core's)."""
+
+from __future__ import annotations
+
+BANNER = """\
+peer-support-bot console: you chat with the bot privately, as "{speaker}".
+  @name TEXT      speak as someone else (new on first use; stays until the next @name)
+  #{group} TEXT    say one line in the console group #{group} (/circle here, /circle start)
+  NUMBER          pick one of the numbered choices shown in that chat
+Replies say who gets them: [@name DM] a private chat, [#{group} group] the group.
+End with Ctrl-D (or the end of piped input).{extra}"""
+
+DEMO_EXTRA = """
+Demo program (a fresh copy in {path} each time): {people}.
+Try: @{mentee} /checkin, @{mentor} /mentees, @{facilitator} #{group} /circle start."""
+
+LOG_FILE = "\nLog lines go to {path}, not here."
+
+YOU = "you"
+"""How the default speaker (the console's single person before any @name) is shown."""
