@@ -20,8 +20,8 @@ from bot.adapters import console_texts
 from bot.adapters.console import DEFAULT_GROUP, GROUP_MARK, PLATFORM, dm_ref
 from bot.config import Config
 from bot.database import opened_storage
-from handlers.app import assemble
 from handlers import profile
+from handlers.app import assemble
 from handlers.circles.create import create_circle
 from handlers.circles.draft import CircleDraft
 from handlers.context import Context

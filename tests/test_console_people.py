@@ -126,7 +126,7 @@ def test_a_whole_program_in_one_console(tmp_path: Path) -> None:
     assert "Here: 2 (Sam, Alex)" in summary[0] and "(2 so far)" in summary[-1], summary
     assert all(line.startswith("[@fran DM]") for line in summary)
 
-    status, rest, stderr = console.close()
+    status, _, stderr = console.close()
     assert status == 0, stderr
     out = "\n".join(console.transcript)
     assert "Traceback" not in out + stderr
