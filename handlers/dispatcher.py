@@ -6,6 +6,7 @@ raises can stop a crisis reply, which is built before any flow runs.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 from dataclasses import replace
 
@@ -159,9 +160,9 @@ class Dispatcher:
 
     async def _command(self, turn: Turn, command: Command) -> Replies:
         spec = self.commands.get(command.name)
-        if spec is None:
-            return [OutgoingMessage(texts.UNKNOWN_COMMAND.format(name=command.name))]
         onboarded = turn.person is not None and turn.person.onboarded
+        if spec is None:
+            return [self._unknown(command.name, turn.roles, onboarded)]
         if not spec.allowed(turn.roles, onboarded):
             if not onboarded:
                 return [OutgoingMessage(texts.NEED_ONBOARDING)]
@@ -175,6 +176,15 @@ class Dispatcher:
         ):
             return await self._privately(turn, spec, command)
         return await spec.run(self.ctx, turn, command.args)
+
+    def _unknown(self, name: str, roles: frozenset[Role], onboarded: bool) -> OutgoingMessage:
+        """``/chekin``: "did you mean /checkin?", among the commands this person may use
+        (those they may not are no help to them); without a close one, /help."""
+        usable = [spec.name for spec in self.commands_for(roles, onboarded)]
+        close = difflib.get_close_matches(name.casefold(), usable, n=1, cutoff=0.75)
+        if close:
+            return OutgoingMessage(texts.DID_YOU_MEAN.format(name=name, match=close[0]))
+        return OutgoingMessage(texts.UNKNOWN_COMMAND.format(name=name))
 
     async def _privately(self, turn: Turn, spec: CommandSpec, command: Command) -> Replies:
         """Run a personal command typed in a group as if typed in the person's private chat,

@@ -108,3 +108,13 @@ async def test_the_screen_lets_other_turns_run_between_chunks() -> None:
     assert not found.is_crisis
     assert len(seen_at) > 30  # 120,000 characters, 3,600 new ones a chunk
     assert all(later > earlier for earlier, later in pairwise(seen_at))
+
+
+async def test_a_typo_gets_the_command_the_person_may_use(chat: Chat) -> None:
+    await onboard(chat)  # a mentee
+    said = await chat.command("chekin")
+    assert said[0].text.startswith("I don't know /chekin. Did you mean /checkin?")
+    said = await chat.command("mentes")  # a mentor's command: no help to a mentee
+    assert "Did you mean" not in said[0].text and "/help" in said[0].text
+    said = await chat.command("zzzz")
+    assert "Did you mean" not in said[0].text

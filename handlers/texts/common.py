@@ -8,6 +8,7 @@ NOT_STARTED = (
     "Send /start to begin, or /help to see what I can do."
 )
 UNKNOWN_COMMAND = "I don't know /{name}. Send /help to see the commands you can use."
+DID_YOU_MEAN = "I don't know /{name}. Did you mean /{match}? Send /help to see them all."
 NOT_FOR_YOUR_ROLE = (
     "/{name} is for {roles} in the program, so I can't run it for you. "
     "Send /help to see the commands you can use."
