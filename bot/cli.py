@@ -5,21 +5,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import secrets
 import shutil
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
 from bot import cli_mentoring, cli_privacy, cli_report
 from bot.config import DEFAULT_PATH, EXAMPLE_PATH, Config, ConfigError, load_config
-from bot.database import open_problem_line, opened_storage
+from bot.database import assembled, open_problem_line, opened_storage, with_database
+from bot.errors import AdapterStartError
+from handlers.mentoring import pairing
+from handlers.texts.plurals import plural
 from handlers.timing import TimingError, parse_duration
 from storage import StorageOpenError, StorageURLError, shown_url
-from storage.people import InviteCode, Role
+from storage.people import Role
 
+EXIT_FAILED = 1
 EXIT_USAGE = 2
 OUR_PACKAGES = ("bot", "handlers", "scheduling", "storage")
 
@@ -32,8 +35,16 @@ class CommandModule(Protocol):
     def add_commands(self, subparsers: Any) -> None: ...
 
 
-# Letters that cannot be misread for each other (no 0/O, 1/I/L).
-_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CONFIG_HELP = "config file (default: ./config.toml if present, else built-in defaults)"
+WITHOUT_PROGRAM_DATA = frozenset({"new-data-key", "resources", "demo-data"})
+"""Commands that never open the program's database (demo-data writes its own file)."""
+
+
+def _version() -> str:
+    try:
+        return metadata.version("peer-support-bot")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,9 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="peer-support-bot: daily check-ins, mentors and peer circles for a "
         "recovery peer-mentorship program.",
     )
-    parser.add_argument(
-        "--config", type=Path, default=None, help="config file (default: ./config.toml if present)"
-    )
+    parser.add_argument("--config", type=Path, default=None, help=CONFIG_HELP)
+    parser.add_argument("--version", action="version", version=f"peerbot {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser(
@@ -67,31 +77,44 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
     commands.add_parser("init", help="write config.toml from the example and create the database")
     invite = commands.add_parser("invite", help="make an invite code that grants a role")
-    invite.add_argument("--role", choices=[r.value for r in Role], default=Role.MENTEE.value)
+    invite.add_argument(
+        "--role",
+        choices=[r.value for r in Role],
+        default=Role.MENTEE.value,
+        help="the role the code grants",
+    )
     invite.add_argument("--uses", type=int, default=1, help="how many people may use it")
     invite.add_argument("--expires", default="7d", help="how long it is valid, e.g. 7d or 12h")
     invite.set_defaults(handler=_invite)
     for module in COMMAND_MODULES:
         module.add_commands(commands)
+    for name, command in commands.choices.items():
+        command.formatter_class = argparse.ArgumentDefaultsHelpFormatter
+        if name in WITHOUT_PROGRAM_DATA:
+            continue
+        # On the command too, so `peerbot report --database demo.db` reads as people type it;
+        # SUPPRESS leaves the value given before the command alone when none is given here.
+        command.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=CONFIG_HELP)
+        command.add_argument(
+            "--database",
+            dest="database_file",
+            type=Path,
+            metavar="FILE",
+            default=argparse.SUPPRESS,
+            help="use this SQLite file instead of [storage] url (e.g. peerbot-demo.db)",
+        )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    # --config is accepted before or after the command: `peerbot run --config x.toml`.
-    args, rest = parser.parse_known_args(argv)
-    if rest:
-        extra = argparse.ArgumentParser(add_help=False)
-        extra.add_argument("--config", type=Path)
-        more, unknown = extra.parse_known_args(rest)
-        if unknown:
-            parser.error(f"unrecognised arguments: {' '.join(unknown)}")
-        args.config = more.config or args.config
+    args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    database: Path | None = getattr(args, "database_file", None)
     if args.command == "init":
-        return _init(args.config)
+        return _init(args.config, database)
     if not getattr(args, "needs_config", True):  # e.g. new-data-key: works with a bad config
         return int(asyncio.run(args.handler(None, args)))
     try:
@@ -99,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as err:
         print(err, file=sys.stderr)
         return EXIT_USAGE
+    if database is not None:
+        config = with_database(config, database)
     _setup_logging(config)
     try:
         return int(asyncio.run(args.handler(config, args)))
@@ -108,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageOpenError as err:
         print(open_problem_line(err), file=sys.stderr)
         return EXIT_USAGE
+    except AdapterStartError as err:
+        print(err, file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
 
@@ -145,7 +173,7 @@ def _no_platforms(*_: object) -> list[Any]:
     return []
 
 
-def _init(path: Path | None) -> int:
+def _init(path: Path | None, database: Path | None) -> int:
     target = path or DEFAULT_PATH
     if target.exists():
         print(f"{target} already exists; leaving it as it is.")
@@ -160,6 +188,8 @@ def _init(path: Path | None) -> int:
     except ConfigError as err:
         print(err, file=sys.stderr)
         return EXIT_USAGE
+    if database is not None:
+        config = with_database(config, database)
     try:
         asyncio.run(_create_database(config))
     except StorageOpenError as err:
@@ -184,21 +214,13 @@ async def _invite(config: Config, args: argparse.Namespace) -> int:
     except TimingError:
         print(f'--expires "{expires}" is not a duration (write it like 7d or 12h)', file=sys.stderr)
         return EXIT_USAGE
-    now = datetime.now(UTC)
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
-    async with opened_storage(config) as storage:
-        await storage.create_invite(
-            InviteCode(
-                code=code,
-                role=Role(role),
-                uses_left=uses,
-                created_at=now,
-                expires_at=now + valid_for,
-            )
-        )
+    async with assembled(config) as ctx:
+        made = await pairing.make_invite(ctx, Role(role), uses=uses, valid_for=valid_for)
+    code = made.code
     print(code)
     print(
-        f"{role} invite, {uses} use(s), valid until {(now + valid_for):%Y-%m-%d %H:%M} UTC. "
+        f"{role} invite, {plural('{n} use', '{n} uses', uses)}, valid until "
+        f"{made.expires_at:%Y-%m-%d %H:%M} UTC. "
         f"People send /start {code} (or /join {code} if they already use the bot).",
         file=sys.stderr,
     )

@@ -109,12 +109,13 @@ async def _erase(config: Config, args: argparse.Namespace) -> int:
         if outcome is None:
             print(f"person {args.person} is not anyone this program knows", file=sys.stderr)
             return EXIT_FAILED
-        untold = [await _name(storage, person_id) for person_id in outcome.untold]
+        queued = [await _name(storage, person_id) for person_id in outcome.queued]
     erasure = outcome.erasure
-    print(f"erased. Tombstone {erasure.id}, {erasure.erased_at:%Y-%m-%d %H:%M} UTC.")
-    if untold:
+    who = f"#{args.person} {outcome.name}".rstrip()
+    print(f"erased {who}. Tombstone {erasure.id}, {erasure.erased_at:%Y-%m-%d %H:%M} UTC.")
+    if queued:
         print(
-            "Please tell " + ", ".join(untold) + " that the person has left the program "
+            "The running bot tells " + ", ".join(queued) + " that they have left the program "
             "(nothing more): their mentor or mentees.",
             file=sys.stderr,
         )

@@ -8,6 +8,8 @@ JSON on stdout stays clean and no extra dependency is needed for a handful of st
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 from collections import Counter
 from datetime import UTC, datetime
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.config import Config
+from bot.database import missing_database
 from bot.demo_data import MENTEES, seed
 from handlers import charts
 from handlers.checkins.progress import alt_text, gather
@@ -64,37 +67,44 @@ def add_commands(subparsers: Any) -> None:
         "report", help="the program's outcomes: engagement, retention, escalations, circles"
     )
     report.add_argument("--since", default="30d", help="how far back, e.g. 30d or 12w")
-    report.add_argument("--format", choices=FORMATS, default="table")
-    report.add_argument("--charts", type=Path, metavar="DIR", help="also write PNG charts here")
     report.add_argument(
-        "--database", type=Path, help="read this SQLite file instead (e.g. demo.db)"
+        "--format", choices=FORMATS, default="table", help="a table to read, or csv/json for tools"
+    )
+    report.add_argument(
+        "--charts",
+        type=Path,
+        metavar="DIR",
+        help="also write PNG charts (and their alt texts) into this folder; its parent must exist",
     )
     report.set_defaults(handler=_report)
 
     resources = subparsers.add_parser("resources", help="work with a resource directory file")
     actions = resources.add_subparsers(dest="resources_action", metavar="ACTION", required=True)
     check = actions.add_parser("check", help="validate a resources.toml and list every problem")
-    check.add_argument("file", type=Path)
+    check.add_argument("file", type=Path, help="the resource directory file (TOML)")
     check.set_defaults(handler=_resources_check)
 
     demo = subparsers.add_parser(
         "demo-data", help="seed a realistic small demo program into a separate database"
     )
-    demo.add_argument("--database", type=Path, default=DEFAULT_DEMO_DB)
-    demo.add_argument("--replace", action="store_true", help="overwrite an existing file")
+    demo.add_argument(
+        "--database",
+        type=Path,
+        default=DEFAULT_DEMO_DB,
+        metavar="FILE",
+        help="the new demo database (never the program's own)",
+    )
+    demo.add_argument(
+        "--replace", action="store_true", help="overwrite an existing demo database and chart"
+    )
     demo.add_argument(
         "--progress-chart",
         type=Path,
         metavar="PNG",
-        help="also draw one demo mentee's /progress chart to this file",
+        help="also draw one demo mentee's /progress chart to this file (in a folder that exists; "
+        "an existing file only with --replace)",
     )
     demo.set_defaults(handler=_demo)
-
-
-def _storage(config: Config, database: Path | None) -> Storage:
-    if database is not None:
-        return SqliteStorage(database)
-    return storage_from_url(config.database_url, cipher=config.cipher)
 
 
 async def _report(config: Config, args: argparse.Namespace) -> int:
@@ -105,11 +115,19 @@ async def _report(config: Config, args: argparse.Namespace) -> int:
             f'--since "{args.since}" is not a duration (write it like 30d or 12w)', file=sys.stderr
         )
         return EXIT_USAGE
-    if args.database is not None and not args.database.exists():
-        print(f"{args.database}: no such database", file=sys.stderr)
+    missing = missing_database(config)
+    if missing is not None:  # reading must not leave an empty database behind
+        print(
+            f"There is no database at {missing}, so there is nothing to report yet. Run "
+            "`peerbot report` where the bot runs, or name the file with --database FILE.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if args.charts is not None and (problem := _folder_problem(args.charts)) is not None:
+        print(problem, file=sys.stderr)
         return EXIT_USAGE
     now = datetime.now(UTC)
-    storage = _storage(config, args.database)
+    storage = storage_from_url(config.database_url, cipher=config.cipher)
     await storage.open()
     progress = ProgressBar(REPORT_STEPS + (1 if args.charts else 0))
     try:
@@ -120,9 +138,14 @@ async def _report(config: Config, args: argparse.Namespace) -> int:
     written = []
     if args.charts is not None and not report.empty:
         progress("charts")
-        args.charts.mkdir(parents=True, exist_ok=True)
-        for chart in await charts.render(lambda: report_charts(report)):
-            written.append(_write_chart(args.charts / chart.name, chart.png, chart.alt_text))
+        try:
+            args.charts.mkdir(exist_ok=True)
+            for chart in await charts.render(lambda: report_charts(report)):
+                written.append(_write_chart(args.charts / chart.name, chart.png, chart.alt_text))
+        except OSError as err:
+            progress.close()
+            print(f"Cannot write the charts into {args.charts}: {err.strerror}.", file=sys.stderr)
+            return EXIT_PROBLEMS
     progress.close()
     sys.stdout.write(render(report, args.format))
     for path in written:
@@ -150,11 +173,20 @@ async def _resources_check(config: Config, args: argparse.Namespace) -> int:
 
 async def _demo(config: Config, args: argparse.Namespace) -> int:
     path: Path = args.database
-    if not _fresh_file(path, replace=args.replace):
-        print(f"{path} already exists; pass --replace to start it over", file=sys.stderr)
+    chart: Path | None = args.progress_chart
+    for target in (path, chart):
+        if target is not None and (problem := _target_problem(target, args.replace)):
+            print(problem, file=sys.stderr)
+            return EXIT_USAGE
+    if _is_program_database(path, config):
+        print(
+            f"{path} is the program's own database; the demo needs a file of its own",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
+    _fresh_file(path, replace=args.replace)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
-    storage = SqliteStorage(path)
+    storage = SqliteStorage(path, cipher=config.cipher)
     await storage.open()
     progress = ProgressBar(MENTEES)
     try:
@@ -184,11 +216,53 @@ async def _sample_chart(storage: Storage, person_id: int, now: datetime, target:
 
 
 def _write_chart(path: Path, png: bytes, alt: str) -> Path:
-    """The PNG, and its alt text beside it in a .txt of the same name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """The PNG, and its alt text beside it in a .txt of the same name (the folder exists)."""
     path.write_bytes(png)
     path.with_suffix(".txt").write_text(alt + "\n", encoding="utf-8")
     return path
+
+
+def _folder_problem(folder: Path) -> str | None:
+    """Why charts cannot go into ``folder`` (made if missing, but never its parents)."""
+    if folder.exists() and not folder.is_dir():
+        return f"--charts {folder}: that is a file, not a folder."
+    if not folder.exists() and not folder.parent.is_dir():
+        return f"--charts {folder}: the folder {folder.parent} does not exist."
+    return None
+
+
+def _target_problem(path: Path, replace: bool) -> str | None:
+    """Why demo-data will not write ``path``: a folder that does not exist (it creates none,
+    least of all at the filesystem root), a file already there without --replace, or a file
+    the project's git tracks (the README's own pictures)."""
+    if not path.parent.is_dir():
+        return f"{path}: the folder {path.parent} does not exist; demo-data makes no folders."
+    if path.exists() and not replace:
+        return f"{path} already exists; pass --replace to write over it."
+    if path.exists() and _tracked_by_git(path):
+        return f"{path} is part of the project's own files; write the demo somewhere else."
+    return None
+
+
+def _tracked_by_git(path: Path) -> bool:
+    """Whether ``path`` is a file a git checkout tracks (False without git or a checkout)."""
+    git = shutil.which("git")
+    if git is None:
+        return False
+    found = subprocess.run(
+        [git, "ls-files", "--error-unmatch", path.name],
+        cwd=path.parent,
+        capture_output=True,
+        check=False,
+    )
+    return found.returncode == 0
+
+
+def _is_program_database(path: Path, config: Config) -> bool:
+    url = config.database_url
+    if not url.startswith("sqlite:///"):
+        return False
+    return path.resolve() == Path(url.removeprefix("sqlite:///")).resolve()
 
 
 def _fresh_file(path: Path, *, replace: bool) -> bool:

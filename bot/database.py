@@ -10,12 +10,28 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from bot.config import Config
 from handlers.app import assemble
 from handlers.context import Context
 from storage import OpenProblem, Storage, StorageOpenError, storage_from_url
+
+
+def with_database(config: Config, path: Path) -> Config:
+    """The config with its database replaced by the SQLite file ``path`` (``--database``)."""
+    return replace(config, database_url=f"sqlite:///{path}")
+
+
+def missing_database(config: Config) -> Path | None:
+    """The configured SQLite file when it does not exist yet (a reading command says so
+    instead of creating an empty one); None when it exists or is not a file."""
+    url = config.database_url
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    return None if path.exists() else path
 
 
 @asynccontextmanager

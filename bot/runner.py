@@ -22,11 +22,13 @@ from typing import Any, Protocol, TextIO
 from bot.adapters import console_texts
 from bot.adapters.console import ConsoleAdapter, ConsoleMessenger
 from bot.config import Config
+from bot.errors import AdapterStartError
 from handlers.account.help import personal_menu
 from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.crisis import model as crisis_model
 from handlers.dispatcher import Dispatcher
+from handlers.logsafe import describe_exception
 from handlers.mentoring.roster import duty_warning
 from handlers.messaging import Messengers
 from scheduling.due import DueWorker
@@ -139,7 +141,11 @@ async def run(
     started: list[PlatformAdapter] = []
     try:
         for adapter in adapters:
-            await adapter.start()
+            try:
+                await adapter.start()
+            except Exception as exc:
+                log.error("starting %s failed: %s", type(adapter).__name__, describe_exception(exc))
+                raise AdapterStartError(_start_problem(adapter, exc)) from None
             started.append(adapter)
             log.info("started the %s adapter", type(adapter).__name__)
         if not adapters:
@@ -180,6 +186,17 @@ async def run(
             with contextlib.suppress(NotImplementedError):
                 loop.remove_signal_handler(sig)
     return 0
+
+
+def _start_problem(adapter: PlatformAdapter, exc: Exception) -> str:
+    messenger = getattr(adapter, "messenger", None)
+    platform = str(getattr(messenger, "platform", type(adapter).__name__))
+    return console_texts.ADAPTER_DID_NOT_START.format(
+        platform=platform.capitalize(),
+        error=type(exc).__name__,
+        token=f"PEERBOT_{platform.upper()}_TOKEN",
+        section=platform,
+    )
 
 
 def log_to_file(path: Path) -> None:

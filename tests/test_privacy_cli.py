@@ -12,9 +12,15 @@ import pytest
 
 from bot.cli import main
 from bot.config import ConfigError, load_config
+from handlers.app import assemble
+from handlers.context import Context
+from handlers.messaging import Messengers
+from handlers.privacy import texts
+from handlers.program import ProgramSettings
+from scheduling.due import DueWorker
 from storage.crypto import TextCipher
 from storage.sqlite import SqliteStorage
-from tests.support import FakeClock
+from tests.support import FakeClock, RecordingMessenger
 from tests.support.console import run_console
 from tests.support.privacy import FREE_TEXT, NAME, NOTE, build_world, raw_bytes
 
@@ -68,9 +74,38 @@ def test_erase_asks_for_yes_and_names_who_to_tell(
     assert "--yes" in capsys.readouterr().err
     assert main(["erase", str(sid), "--yes"]) == 0
     printed = capsys.readouterr()
-    assert printed.out.startswith("erased. Tombstone ")
-    assert f"#{mentor_id} Mo" in printed.err  # no adapter runs here: the coordinator tells them
+    assert printed.out.startswith(f"erased #{sid} ")  # named, so the coordinator can check
+    assert "Tombstone " in printed.out
+    # No adapter runs here: the notice waits in the due queue for the running bot.
+    assert f"The running bot tells #{mentor_id} Mo" in printed.err
     assert main(["erase", str(sid), "--yes"]) == 1
+
+
+def test_erase_from_the_command_line_tells_the_mentor_through_the_bot(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sid, _ = make_world(env)
+    assert main(["erase", str(sid), "--yes", "--database", str(env)]) == 0
+    assert f"erased #{sid} {NAME}." in capsys.readouterr().out
+
+    async def bot_runs_later() -> list[str]:
+        """The bot starts after the erasure: its first ticks send the notice, once."""
+        storage = SqliteStorage(env)
+        await storage.open()
+        messenger = RecordingMessenger(platform="test")
+        clock = FakeClock(datetime.now(UTC))
+        ctx = assemble(Context(storage, ProgramSettings(), Messengers({"test": messenger}), clock))
+        try:
+            await DueWorker(ctx).tick()
+            clock.advance(minutes=5)
+            await DueWorker(ctx).tick()
+            return [m.text for _, m in messenger.sent]
+        finally:
+            await storage.close()
+
+    sent = asyncio.run(bot_runs_later())
+    left = [text for text in sent if "has left the program" in text]
+    assert left == [texts.MENTEE_LEFT.format(name=NAME)]
 
 
 def test_rotate_key_encrypts_then_rotates(

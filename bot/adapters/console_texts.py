@@ -1,4 +1,5 @@
-"""What the console adapter itself says (the bot's own sentences are the core's)."""
+"""What the console adapter and ``peerbot run`` say themselves (the bot's sentences are the
+core's)."""
 
 from __future__ import annotations
 
@@ -18,3 +19,8 @@ LOG_FILE = "\nLog lines go to {path}, not here."
 
 YOU = "you"
 """How the default speaker (the console's single person before any @name) is shown."""
+
+ADAPTER_DID_NOT_START = (
+    "Could not start the {platform} adapter ({error}): its API did not answer or refused. Check "
+    "the network, {token} and the [{section}] settings in the config, then start again."
+)

@@ -23,9 +23,11 @@ from typing import Any
 from handlers.context import Context
 from handlers.logsafe import describe_exception
 from handlers.messaging import ConversationRef, DeliveryError, Document, OutgoingMessage
+from handlers.numbers import read_id
 from handlers.outbox import deliver, prompt_ref
 from handlers.privacy import texts
 from handlers.profile import display_name
+from storage.due_queue import DueWork
 from storage.privacy import Erasure, PurgeCounts, PurgeCutoffs
 
 log = logging.getLogger(__name__)
@@ -95,21 +97,53 @@ def export_message(ctx: Context, document: Mapping[str, Any], encrypted: bool) -
 @dataclass(frozen=True, slots=True)
 class ErasureOutcome:
     erasure: Erasure
+    name: str = ""
+    """What the person was called (for the one who asked: ``peerbot erase`` names them)."""
     told: tuple[int, ...] = ()
-    """Who heard that the person left."""
-    untold: tuple[int, ...] = ()
-    """Who should have, but no adapter could reach them now (``peerbot erase`` runs none)."""
+    """Who heard at once that the person left."""
+    queued: tuple[int, ...] = ()
+    """Who will hear it from the running bot: no adapter could reach them now (``peerbot
+    erase`` runs none) or the send failed, so the notice waits in the due queue."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Notice:
+    """Which leaving notice goes to whom, and the name it says (kept in the due row until the
+    notice is sent: the rest of the person is gone by then)."""
+
+    which: str
+    name: str
+
+    def to_json(self) -> str:
+        return json.dumps({"which": self.which, "name": self.name}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> _Notice | None:
+        try:
+            data = json.loads(text)
+            return cls(str(data["which"]), str(data["name"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def message(self) -> OutgoingMessage:
+        template = texts.MENTEE_LEFT if self.which == MENTEE_LEFT else texts.MENTOR_LEFT
+        return OutgoingMessage(template.format(name=self.name))
+
+
+MENTEE_LEFT, MENTOR_LEFT = "mentee", "mentor"
 
 
 async def erase_person(ctx: Context, person_id: int, *, requested_by: str) -> ErasureOutcome | None:
-    """Erase the person everywhere; tell their mentor (and mentees) that they left.
+    """Erase the person everywhere; tell their mentor (and mentees) that they left, now when
+    an adapter can reach them, else through the due queue when the bot runs.
 
     Returns the tombstone and who was told, or None if there was no such person.
     """
     person = await ctx.storage.get_person(person_id)
     if person is None:
         return None
-    notices = await _leaving_notices(ctx, person_id)
+    name = await display_name(ctx, person_id)
+    notices = await _leaving_notices(ctx, person_id, name)
     then = await ctx.capabilities.before_erase(ctx, person_id)  # e.g. circle places held
     erasure = Erasure(secrets.token_hex(8), ctx.clock(), requested_by)
     if not await ctx.storage.erase_person(person_id, erasure, ctx.capabilities.ledger_kinds):
@@ -118,52 +152,80 @@ async def erase_person(ctx: Context, person_id: int, *, requested_by: str) -> Er
     for after_erase in then:  # e.g. the next people waiting get the freed circle places
         await after_erase()
     told: list[int] = []
-    untold: list[int] = []
-    for recipient, ref, message in notices:
-        if ctx.messengers.get(ref.platform) is None:
-            untold.append(recipient)
-            continue
-        try:
-            async with asyncio.timeout(NOTICE_SECONDS):
-                await deliver(
-                    ctx,
-                    kind=LEFT_NOTICE,
-                    subject=erasure.id,
-                    occurrence=str(recipient),
-                    person_id=recipient,
-                    ref=ref,
-                    message=message,
+    queued: list[int] = []
+    for recipient, ref, notice in notices:
+        if ctx.messengers.get(ref.platform) is not None:
+            try:
+                async with asyncio.timeout(NOTICE_SECONDS):
+                    await _deliver_notice(ctx, erasure.id, recipient, ref, notice)
+                told.append(recipient)
+                continue
+            except (DeliveryError, TimeoutError) as exc:
+                log.warning(
+                    "leaving notice of erasure %s not delivered now: %s",
+                    erasure.id,
+                    describe_exception(exc),
                 )
-            told.append(recipient)
-        except (DeliveryError, TimeoutError) as exc:
-            untold.append(recipient)
-            log.warning(
-                "leaving notice of erasure %s not delivered: %s",
-                erasure.id,
-                describe_exception(exc),
+        await ctx.storage.set_due(
+            DueWork(
+                LEFT_NOTICE,
+                f"{erasure.id}:{recipient}",
+                ctx.clock(),
+                notice.to_json(),
+                person_id=recipient,
             )
-    return ErasureOutcome(erasure, tuple(told), tuple(untold))
+        )
+        queued.append(recipient)
+    return ErasureOutcome(erasure, name, tuple(told), tuple(queued))
+
+
+async def _deliver_notice(
+    ctx: Context, erasure_id: str, recipient: int, ref: ConversationRef, notice: _Notice
+) -> None:
+    await deliver(
+        ctx,
+        kind=LEFT_NOTICE,
+        subject=erasure_id,
+        occurrence=str(recipient),
+        person_id=recipient,
+        ref=ref,
+        message=notice.message(),
+    )
+
+
+async def run_left_notice(ctx: Context, work: DueWork, now: datetime) -> DueWork | None:
+    """The due-queue handler: a leaving notice the erasure could not send at once (the
+    delivery ledger keeps it to once; a passing failure is retried by the worker)."""
+    erasure_id, _, recipient = work.subject.partition(":")
+    notice = _Notice.from_json(work.occurrence)
+    person_id = read_id(recipient)
+    if notice is None or person_id is None:
+        return None
+    ref = await prompt_ref(ctx, person_id)
+    if ref is None:  # they have gone too, or cannot be reached at all: nothing to say
+        return None
+    await _deliver_notice(ctx, erasure_id, person_id, ref, notice)
+    return None
 
 
 async def _leaving_notices(
-    ctx: Context, person_id: int
-) -> list[tuple[int, ConversationRef, OutgoingMessage]]:
+    ctx: Context, person_id: int, name: str
+) -> list[tuple[int, ConversationRef, _Notice]]:
     """Who hears that the person left, read before their rows go: nothing else is said."""
-    name = await display_name(ctx, person_id)
-    wanted: dict[int, OutgoingMessage] = {}
+    wanted: dict[int, _Notice] = {}
     pairing = await ctx.storage.pairing_of(person_id)
     if pairing is not None:
         for helper in (pairing.mentor_id, pairing.backup_id):
             if helper is not None:
-                wanted[helper] = OutgoingMessage(texts.MENTEE_LEFT.format(name=name))
+                wanted[helper] = _Notice(MENTEE_LEFT, name)
     for mentee in await ctx.storage.mentees_of(person_id):
         if mentee.mentor_id == person_id:
-            wanted[mentee.mentee_id] = OutgoingMessage(texts.MENTOR_LEFT.format(name=name))
+            wanted[mentee.mentee_id] = _Notice(MENTOR_LEFT, name)
     notices = []
-    for recipient, message in wanted.items():
+    for recipient, notice in wanted.items():
         ref = await prompt_ref(ctx, recipient)
         if ref is not None and recipient != person_id:
-            notices.append((recipient, ref, message))
+            notices.append((recipient, ref, notice))
     return notices
 
 
