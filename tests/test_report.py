@@ -233,6 +233,7 @@ async def test_report_charts_are_pngs(storage: Storage) -> None:
 def test_cli_demo_data_then_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     database = tmp_path / "demo.db"
     chart = tmp_path / "docs" / "demo-progress.png"
+    chart.parent.mkdir()  # demo-data makes no folders
     assert main(["demo-data", "--database", str(database), "--progress-chart", str(chart)]) == 0
     assert png_size(chart.read_bytes()) == (1080, 1350)
     assert chart.with_suffix(".txt").read_text(encoding="utf-8").startswith("Chart of your mood")
