@@ -17,7 +17,7 @@ from bot.config import DEFAULT_PATH, EXAMPLE_PATH, Config, ConfigError, load_con
 from bot.database import assembled, open_problem_line, opened_storage, with_database
 from bot.errors import AdapterStartError
 from handlers.mentoring import pairing
-from handlers.texts.plurals import plural
+from handlers.texts.plurals import USE, counted
 from handlers.timing import TimingError, parse_duration
 from storage import StorageOpenError, StorageURLError, shown_url
 from storage.people import Role
@@ -219,7 +219,7 @@ async def _invite(config: Config, args: argparse.Namespace) -> int:
     code = made.code
     print(code)
     print(
-        f"{role} invite, {plural('{n} use', '{n} uses', uses)}, valid until "
+        f"{role} invite, {counted(USE, uses)}, valid until "
         f"{made.expires_at:%Y-%m-%d %H:%M} UTC. "
         f"People send /start {code} (or /join {code} if they already use the bot).",
         file=sys.stderr,

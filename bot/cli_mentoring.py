@@ -25,6 +25,7 @@ from handlers.account import codeguard
 from handlers.mentoring import pairing, roster
 from handlers.numbers import read_whole
 from handlers.profile import PersonLabel
+from handlers.texts.plurals import MENTEE, counted
 from handlers.timing import TimingError, parse_duration
 from storage.mentoring import PairingError, PairingProblem, PairingSource
 
@@ -234,7 +235,7 @@ async def _capacity(config: Config, args: argparse.Namespace) -> int:
         except PairingError:
             print(f"person {args.mentor} is not a mentor", file=sys.stderr)
             return EXIT_FAILED
-    print(f"{_name(capacity.mentor)} takes at most {capacity.limit} mentees")
+    print(f"{_name(capacity.mentor)} takes at most {counted(MENTEE, capacity.limit)}")
     return 0
 
 

@@ -32,6 +32,15 @@ from handlers.privacy.data import (
     export_document,
     purge_expired,
 )
+from handlers.texts.plurals import (
+    ALERT,
+    AUDIT_ROW,
+    CHECKIN,
+    CONVERSATION,
+    LEDGER_ROW,
+    LINK_CODE,
+    counted,
+)
 from storage import Storage
 from storage.crypto import CipherError, TextCipher
 from storage.mentoring import AuditEntry
@@ -130,11 +139,15 @@ async def _name(storage: Storage, person_id: int) -> str:
 async def _purge(config: Config, args: argparse.Namespace) -> int:
     async with opened_storage(config) as storage:
         counts = await purge_expired(assemble(Context(storage=storage, program=config.program)))
-    print(
-        f"purged {counts.checkins} check-ins, {counts.alerts} alerts, {counts.audit} audit rows,"
-        f" {counts.deliveries} ledger rows, {counts.conversations} idle conversations,"
-        f" {counts.link_codes} expired link codes."
-    )
+    purged = [
+        counted(CHECKIN, counts.checkins),
+        counted(ALERT, counts.alerts),
+        counted(AUDIT_ROW, counts.audit),
+        counted(LEDGER_ROW, counts.deliveries),
+        counted(CONVERSATION, counts.conversations),
+        counted(LINK_CODE, counts.link_codes),
+    ]
+    print(f"purged {', '.join(purged)}.")
     return 0
 
 

@@ -19,6 +19,7 @@ from handlers.numbers import read_whole
 from handlers.profile import DateStyle, format_date, local_today
 from handlers.program import Question
 from handlers.routes import Route
+from handlers.texts.plurals import DAY, counted
 from handlers.timing import TimingError, parse_local_date
 from storage.checkins import Answer, Checkin, FinishedCheckin
 from storage.conversations import ConversationState
@@ -265,10 +266,10 @@ async def finish(ctx: Context, turn: Turn, checkin: Checkin, last: Answer) -> Ou
     streak_days = (day - streak_start).days + 1
     lines = [texts.THANKS]
     if relapsed:
-        lines.append(texts.NEW_STREAK.format(journey=journey_days))
+        lines.append(texts.NEW_STREAK.format(journey=counted(DAY, journey_days)))
     else:
         lines.append(
-            texts.STREAK_AND_JOURNEY.format(days=streak_days, journey=journey_days)
+            texts.STREAK_AND_JOURNEY.format(days=streak_days, journey=counted(DAY, journey_days))
             if journey_days != streak_days
             else texts.STREAK.format(days=streak_days)
         )
@@ -308,9 +309,9 @@ async def days_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Repli
     return [
         OutgoingMessage(
             texts.DAYS.format(
-                streak=(today - person.streak_start).days + 1,
+                streak=counted(DAY, (today - person.streak_start).days + 1),
                 streak_start=_show_date(person.streak_start),
-                journey=(today - person.journey_start).days + 1,
+                journey=counted(DAY, (today - person.journey_start).days + 1),
                 journey_start=_show_date(person.journey_start),
             )
         )
@@ -339,7 +340,9 @@ async def reset_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Repl
     await ctx.storage.set_streak(turn.person.id, journey_start=journey_start, streak_start=start)
     return [
         OutgoingMessage(
-            texts.RESET_DONE.format(date=_show_date(start), days=(today - start).days + 1)
+            texts.RESET_DONE.format(
+                date=_show_date(start), days=counted(DAY, (today - start).days + 1)
+            )
         )
     ]
 

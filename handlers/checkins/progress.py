@@ -18,6 +18,7 @@ from handlers.context import Capability, CommandSpec, Context, Replies, Turn
 from handlers.messaging import Image, OutgoingMessage
 from handlers.numbers import read_whole
 from handlers.profile import DateStyle, format_date, local_today
+from handlers.texts.plurals import DAY, counted
 from storage.people import Person, Role
 from storage.reporting import DailyScore
 
@@ -57,7 +58,7 @@ async def gather(ctx: Context, person: Person, days: int) -> ProgressData:
 
 
 def day_count(n: int) -> str:
-    return texts.DAY_COUNT.get(n) or texts.DAYS.format(n=n)
+    return counted(DAY, n)
 
 
 def alt_text(data: ProgressData) -> str:

@@ -26,8 +26,6 @@ CRAVING_AXIS = "Cravings (0 to 10)"
 MOOD_LEGEND = "Mood"
 CRAVING_LEGEND = "Cravings"
 MISSED_LEGEND = "Missed check-in"
-DAY_COUNT = {1: "1 day"}
-DAYS = "{n} days"
 
 # The alt text: the chart's facts in words.
 ALT_INTRO = "Chart of your mood and cravings over the last {days} days ({start} to {end})."

@@ -19,9 +19,9 @@ ALREADY_ANSWERED = "Got it, I already have that answer."
 
 THANKS = "Thanks for checking in."
 STREAK = "Day {days} of your current streak."
-STREAK_AND_JOURNEY = "Day {days} of your current streak, and {journey} days on your journey."
+STREAK_AND_JOURNEY = "Day {days} of your current streak, and {journey} on your journey."
 NEW_STREAK = (
-    "Thank you for being honest. That's day 1 again, and {journey} days on your journey: "
+    "Thank you for being honest. That's day 1 again, and {journey} on your journey: "
     "a slip is information, not failure. Your mentor is here for you, and so am I."
 )
 LOW_MOOD_SUPPORT = "It sounds like a hard day. If it would help to talk, reach out to your mentor."
@@ -39,8 +39,8 @@ CELEBRATE_YEARS = "🎉 {years} years! Take a moment to be proud."
 NEXT_STEP = "Send /days to see your count, or /help for everything else."
 
 DAYS = (
-    "Current streak: {streak} days (since {streak_start}).\n"
-    "Your journey: {journey} days (since {journey_start})."
+    "Current streak: {streak} (since {streak_start}).\n"
+    "Your journey: {journey} (since {journey_start})."
 )
 DAYS_NOT_STARTED = "Your count starts with your first check-in. Send /checkin to do one now."
 RESET_NEEDS_DATE = "Send the date your current streak began, like “/reset 2026-11-01”."
@@ -48,4 +48,4 @@ RESET_FUTURE = "That date is in the future. Send the day your current streak beg
 RESET_BEFORE_JOURNEY = (
     "That's before your journey here began ({journey_start}). Send a date on or after it."
 )
-RESET_DONE = "Done: your current streak started on {date}. That's {days} days."
+RESET_DONE = "Done: your current streak started on {date}. That's {days}."

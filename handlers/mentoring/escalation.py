@@ -39,6 +39,7 @@ from handlers.outbox import deliver, prompt_ref
 from handlers.profile import display_name, format_date, format_time
 from handlers.routes import Route
 from handlers.screening import Told
+from handlers.texts.plurals import CHECKIN, counted
 from storage.deliveries import DeliveryStatus
 from storage.due_queue import DueWork
 from storage.mentoring import Alert, AlertReuse, ChainRole, EscalationStep, Severity, Trigger
@@ -304,7 +305,9 @@ async def ping_message(ctx: Context, alert: Alert, step: EscalationStep) -> Outg
 
 
 def trigger_text(ctx: Context, trigger: Trigger) -> str:
-    return texts.TRIGGERS[trigger.value].format(missed=ctx.program.escalation.missed_checkins)
+    return texts.TRIGGERS[trigger.value].format(
+        missed=counted(CHECKIN, ctx.program.escalation.missed_checkins)
+    )
 
 
 async def local_when(ctx: Context, viewer_id: int, moment: datetime) -> str:

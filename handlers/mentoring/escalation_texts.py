@@ -11,7 +11,7 @@ TRIGGERS = {
     "use": "said in their check-in that they have used",
     "craving": "reported a strong craving in their check-in",
     "low_mood": "reported a low mood on 3 check-ins in a row",
-    "missed_checkins": "has missed {missed} check-ins in a row",
+    "missed_checkins": "has missed {missed} in a row",
     "possible_unanswered": "didn't answer when I asked whether they're safe",
     "possible_repeated": "has had several messages this week that made me ask if they're safe",
 }

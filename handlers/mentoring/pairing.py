@@ -34,6 +34,7 @@ from handlers.messaging import DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.profile import PersonLabel, display_name, maybe_label, person_label
 from handlers.routes import Route, decode_any
+from handlers.texts.plurals import DAY, PERSON, counted
 from storage.due_queue import DueWork
 from storage.mentoring import Pairing, PairingError, PairingProblem, PairingSource, Sharing
 from storage.people import InviteCode, Role
@@ -191,10 +192,14 @@ async def invite(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     capacity = await mentor_load(ctx, mentor_id)
     if capacity.full:
         return [
-            OutgoingMessage(texts.INVITE_FULL.format(count=capacity.load, limit=capacity.limit))
+            OutgoingMessage(
+                texts.INVITE_FULL.format(count=counted(PERSON, capacity.load), limit=capacity.limit)
+            )
         ]
     made = await make_invite(ctx, Role.MENTEE, created_by=mentor_id)
-    return [OutgoingMessage(texts.INVITE_CREATED.format(code=made.code, days=INVITE_DAYS))]
+    return [
+        OutgoingMessage(texts.INVITE_CREATED.format(code=made.code, days=counted(DAY, INVITE_DAYS)))
+    ]
 
 
 async def _coordinator_invite(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
@@ -207,7 +212,9 @@ async def _coordinator_invite(ctx: Context, turn: Turn, args: tuple[str, ...]) -
     made = await make_invite(ctx, roles[wanted])
     return [
         OutgoingMessage(
-            texts.ROLE_INVITE_CREATED.format(code=made.code, role=wanted, days=INVITE_DAYS)
+            texts.ROLE_INVITE_CREATED.format(
+                code=made.code, role=wanted, days=counted(DAY, INVITE_DAYS)
+            )
         )
     ]
 

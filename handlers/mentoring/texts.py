@@ -7,12 +7,12 @@ from handlers.messaging import DeliveryFailure
 INVITE_CREATED = (
     "Here's your invite code: *{code}*\n"
     "Share it with the person you'll mentor. They send /start {code} to me (or /join {code} "
-    "if they already use me), and you'll be paired. It works once, for {days} days."
+    "if they already use me), and you'll be paired. It works once, for {days}."
 )
 ROLE_INVITE_CREATED = (
     "Here's a {role} invite code: *{code}*\n"
     "The person sends /start {code} to me (or /join {code} if they already use me). It works "
-    "once, for {days} days. Pair a new mentee with a mentor with `peerbot pair`."
+    "once, for {days}. Pair a new mentee with a mentor with `peerbot pair`."
 )
 INVITE_WHICH_ROLE = "Which role is the invite for? Send /invite followed by one of: {roles}."
 INVITE_MENTOR_ONLY = (
@@ -20,7 +20,7 @@ INVITE_MENTOR_ONLY = (
     "new mentee with you."
 )
 INVITE_FULL = (
-    "You're mentoring {count} people, which is your limit of {limit}, so I can't make a new "
+    "You're mentoring {count}, which is your limit of {limit}, so I can't make a new "
     "invite right now. Ask your coordinator if you'd like to take on more."
 )
 PAIRED_WITH = (
@@ -100,7 +100,7 @@ NO_CHECKINS = "No check-ins yet"
 NUMBERS = "Mood {mood}/5 {arrow}, craving {craving}/10"
 NUMBERS_PRIVATE = "Numbers: kept private"
 NO_NUMBER = "-"
-STREAK = "Streak: {days} days"
+STREAK = "Streak: {days}"
 STREAK_NOT_STARTED = "Streak: not started yet"
 STREAK_PRIVATE = "Streak: kept private"
 GOALS_SHARED = "Goals: shared (tap Goals below)"

@@ -34,6 +34,7 @@ from handlers.mentoring.goals import goals_buttons
 from handlers.messaging import DeliveryError, DeliveryFailure, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.profile import display_name, format_date, local_today
+from handlers.texts.plurals import DAY, counted
 from storage.mentoring import Alert, CheckinSummary, Pairing
 from storage.people import Person, Role
 
@@ -123,7 +124,7 @@ async def _streak(ctx: Context, mentee_id: int) -> str:
     if person is None or person.streak_start is None:
         return texts.STREAK_NOT_STARTED
     today, _ = await local_today(ctx, mentee_id)
-    return texts.STREAK.format(days=max((today - person.streak_start).days + 1, 1))
+    return texts.STREAK.format(days=counted(DAY, max((today - person.streak_start).days + 1, 1)))
 
 
 # /alerts -----------------------------------------------------------------------------------------

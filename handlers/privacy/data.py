@@ -27,6 +27,7 @@ from handlers.numbers import read_id
 from handlers.outbox import deliver, prompt_ref
 from handlers.privacy import texts
 from handlers.profile import display_name
+from handlers.texts.plurals import ALERT, CHECKIN, GOAL, SIGNUP, TIME, counted
 from storage.due_queue import DueWork
 from storage.privacy import Erasure, PurgeCounts, PurgeCutoffs
 
@@ -79,13 +80,20 @@ def export_message(ctx: Context, document: Mapping[str, Any], encrypted: bool) -
         name=person.get("display_name") or "friend",
         filename=filename,
         roles=roles or "-",
-        checkins=len(tables.get("checkins", [])),
+        checkins=counted(CHECKIN, len(tables.get("checkins", []))),
         notes=notes,
-        goals=len(tables.get("goals", [])),
+        goals=counted(GOAL, len(tables.get("goals", []))),
         plan=texts.PLAN_YES if tables.get("safety_plans") else texts.PLAN_NO,
-        alerts=sum(1 for row in tables.get("alerts", []) if row.get("person_id") == person_id),
-        views=sum(1 for row in tables.get("audit_log", []) if row.get("subject_id") == person_id),
-        circles=len(tables.get("circle_rsvps", [])) + len(tables.get("circle_attendance", [])),
+        alerts=counted(
+            ALERT, sum(1 for row in tables.get("alerts", []) if row.get("person_id") == person_id)
+        ),
+        views=counted(
+            TIME,
+            sum(1 for row in tables.get("audit_log", []) if row.get("subject_id") == person_id),
+        ),
+        circles=counted(
+            SIGNUP, len(tables.get("circle_rsvps", [])) + len(tables.get("circle_attendance", []))
+        ),
         protection=texts.ENCRYPTED if encrypted else texts.NOT_ENCRYPTED,
     )
     return OutgoingMessage(text, document=Document(export_bytes(document), filename))

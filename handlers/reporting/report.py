@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from handlers.reporting import texts
+from handlers.texts.plurals import DAY, counted
 from storage.base import Storage
 from storage.reporting import (
     AlertRow,
@@ -189,7 +190,7 @@ def _retention(counts: list[RetentionCounts]) -> Section:
     columns = (texts.COL_ELIGIBLE, texts.COL_RETAINED, texts.COL_RATE)
     rows = tuple(
         guarded(
-            texts.DAYS_GROUP.format(days=r.days),
+            texts.DAYS_GROUP.format(days=counted(DAY, r.days)),
             r.eligible,
             {
                 texts.COL_ELIGIBLE: r.eligible,

@@ -49,7 +49,7 @@ COL_EXPECTED = "places"
 COL_ATTENDED = "attended"
 COL_SET = "set"
 COL_REACHED = "reached"
-DAYS_GROUP = "{days} days"
+DAYS_GROUP = "{days}"
 GOALS_SET = "set in period"
 GOALS_REACHED = "reached in period"
 
