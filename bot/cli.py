@@ -158,14 +158,22 @@ def _setup_logging(config: Config) -> None:
 
 
 async def _run(config: Config, args: argparse.Namespace) -> int:
-    from bot.runner import run
+    from bot.runner import CONSOLE_LOG, run
 
+    log_file: Path | None = args.log_file
+    console = args.demo or not (config.secrets.telegram_token or config.secrets.discord_token)
+    if log_file is None and console and sys.stderr.isatty():
+        log_file = CONSOLE_LOG  # a terminal shows stderr among the chat: log to a file
     if not args.demo:
-        return await run(config, log_file=args.log_file)
+        return await run(config, log_file=log_file)
     from bot import console_demo
 
+    if log_file is not None:  # before the demo is made, so its log lines go there too
+        from bot.runner import log_to_file
+
+        log_to_file(log_file)
     config, note = await console_demo.make_demo(config)
-    return await run(config, make_adapters=_no_platforms, console_note=note, log_file=args.log_file)
+    return await run(config, make_adapters=_no_platforms, console_note=note, log_file=log_file)
 
 
 def _no_platforms(*_: object) -> list[Any]:

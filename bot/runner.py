@@ -108,9 +108,11 @@ async def run(
 
     ``make_adapters`` is where tests put adapters wired to emulators instead of the network.
     ``console_note`` is added to the console's banner (the demo's cast). Log lines go to
-    ``log_file`` when given; with the console on a terminal they go to
-    :data:`CONSOLE_LOG` so they never land in the middle of the chat.
+    ``log_file`` from the start when one is given (``peerbot run`` gives :data:`CONSOLE_LOG`
+    for the console in a terminal, so no log line lands in the middle of the chat).
     """
+    if log_file is not None:
+        log_to_file(log_file)
     storage = storage_from_url(config.database_url, cipher=config.cipher)
     await storage.open()
     if config.cipher is None:
@@ -150,11 +152,8 @@ async def run(
             log.info("started the %s adapter", type(adapter).__name__)
         if not adapters:
             log.info("no platform token set: starting the console adapter")
-            if log_file is None and stdin is None and _isatty(sys.stderr):
-                log_file = CONSOLE_LOG
             note = console_note
             if log_file is not None:
-                log_to_file(log_file)
                 note += console_texts.LOG_FILE.format(path=log_file)
             console = ConsoleMessenger(stdout or sys.stdout, Path("peerbot-images"))
             messengers.add(console)
@@ -214,10 +213,3 @@ def log_to_file(path: Path) -> None:
             handler.setFormatter(old.formatter)
             root.removeHandler(old)
     root.addHandler(handler)
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -172,3 +172,55 @@ def test_demo_opens_on_a_ready_program(tmp_path: Path) -> None:
     again = run_console(tmp_path, "@riley /mentees\n", "--demo")
     assert again.returncode == 0, again.stderr
     assert "Evening circle is starting" not in again.stdout  # a fresh demo each time
+
+
+def test_in_a_terminal_arrow_keys_recall_lines_and_logs_stay_out(tmp_path: Path) -> None:
+    """On a terminal (a pseudo-terminal here) the console reads with readline: the up arrow
+    brings back the previous line instead of printing ``^[[A``; log lines go to peerbot.log."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    from tests.support.console import console_env
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        cwd=tmp_path,
+        env=console_env(tmp_path),
+        close_fds=True,
+    )
+    os.close(follower)
+    seen = b""
+
+    def read_until(part: bytes, times: int = 1) -> None:
+        nonlocal seen
+        while seen.count(part) < times:
+            ready, _, _ = select.select([leader], [], [], 30)
+            assert ready, seen.decode(errors="replace")
+            seen += os.read(leader, 4096)
+
+    try:
+        read_until(b"you> ")
+        os.write(leader, b"/days\r")
+        read_until(b"set up first")
+        read_until(b"you> ", times=2)  # readline waits for the next line
+        os.write(leader, b"\x1b[A\r")  # the up arrow, then Enter: /days again
+        read_until(b"set up first", times=2)
+        read_until(b"you> ", times=3)
+        os.write(leader, b"\x04")  # Ctrl-D ends the input
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+    text = seen.decode(errors="replace")
+    assert "^[[A" not in text
+    assert not [line for line in text.splitlines() if LOG_LINE.match(line.strip())]
+    assert "Log lines go to peerbot.log" in text
+    assert "starting the console adapter" in (tmp_path / "peerbot.log").read_text()
