@@ -199,3 +199,35 @@ async def test_read_log_by_window_and_subject(
     lines = await audit.read_log(ctx, subject_id=ann, window=timedelta(days=30), limit=10)
     assert [line.subject for line in lines] == [PersonLabel(ann, "Ann")]
     assert len(await audit.read_log(ctx, subject_id=None, window=timedelta(days=30), limit=2)) == 2
+
+
+async def test_coordinators_invite_for_a_role_in_the_chat(
+    dispatcher: Dispatcher, storage: SqliteStorage, clock: FakeClock
+) -> None:
+    from tests.support import Chat, onboard
+
+    cora = Chat(dispatcher, user_id="5001")
+    await onboard(cora, name="Cora")
+    found = await storage.person_for_account(AccountAddress("test", "5001"))
+    assert found is not None
+    await storage.grant_role(found.id, Role.COORDINATOR, clock())
+    said = await cora.command("invite")
+    assert "Which role is the invite for?" in said[0].text
+    said = await cora.command("invite", "Mentor")
+    assert "Here's a mentor invite code:" in said[0].text and "for 7 days" in said[0].text
+    code = said[0].text.split("*")[1]
+    invite = await storage.check_invite(code, clock())
+    assert invite.role is Role.MENTOR and invite.created_by is None  # pairs nobody
+
+    riley = Chat(dispatcher, user_id="5002")
+    await onboard(riley, name="Riley")
+    said = await riley.command("join", code)
+    assert "mentor" in said[0].text
+    said = await riley.command("invite", "coordinator")  # a mentor invites mentees only
+    assert said[0].text.startswith("Only coordinators can invite for a role.")
+    said = await riley.command("invite")
+    assert "Here's your invite code" in said[0].text
+    sam = Chat(dispatcher, user_id="5003")
+    await onboard(sam, name="Sam")
+    said = await sam.command("invite", "mentor")
+    assert said[0].text.startswith("/invite is for coordinators or mentors")  # not mentees
