@@ -12,7 +12,7 @@ belongs to the ``postgres`` user the Debian package creates (or ``nobody``), thr
 
 Where the programs are: ``PEERBOT_PG_BINDIR`` if set, else ``pg_config --bindir`` on the
 PATH, else the newest ``/usr/lib/postgresql/*/bin`` (Debian keeps them off the PATH).
-``.ci/setup`` installs the distribution's ``postgresql`` package when none is found.
+``.ci/setup-test`` installs the distribution's ``postgresql`` package when none is found.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def find_bindir() -> Path:
         return debian[-1].parent
     raise PostgresUnavailable(
         "no PostgreSQL server programs (initdb, pg_ctl) found: install the distribution's"
-        " `postgresql` package (`.ci/setup` does so as root), set PEERBOT_PG_BINDIR, or set"
+        " `postgresql` package (`.ci/setup-test` does so as root), set PEERBOT_PG_BINDIR, or set"
         f" {DISABLE}=off to skip the PostgreSQL tests"
     )
 
