@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.adapters.discord import DiscordSettings
 from bot.adapters.telegram import TelegramSettings
+from bot.adapters.telegram_limits import PAID_BROADCAST_LIMIT, TelegramLimits
 from handlers.numbers import read_id
 from handlers.program import (
     CheckinSettings,
@@ -233,6 +234,15 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "webhook_url": (_optional(_http_url), None),
         "webhook_listen": (_host_port, TelegramSettings.webhook_listen),
         "poll_timeout": (_number(1, 60), float(TelegramSettings.poll_timeout)),
+        "messages_per_second": (_whole(1, 30), TelegramLimits.messages_per_second),
+        "private_chat_per_second": (_whole(1, 5), TelegramLimits.private_chat_per_second),
+        "group_per_minute": (_whole(1, 60), TelegramLimits.group_per_minute),
+        "safety_margin": (_number(0, 1), TelegramLimits.safety_margin),
+        "allow_paid_broadcast": (_boolean, TelegramLimits.allow_paid_broadcast),
+        "paid_messages_per_second": (
+            _whole(31, PAID_BROADCAST_LIMIT),
+            TelegramLimits.paid_messages_per_second,
+        ),
     },
     "discord": {
         "prompts_in": (_choice("dm", "private_thread"), DiscordSettings.prompts_in),
@@ -299,6 +309,14 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             webhook_url=values["telegram"]["webhook_url"],
             webhook_listen=values["telegram"]["webhook_listen"],
             poll_timeout=int(values["telegram"]["poll_timeout"]),
+            limits=TelegramLimits(
+                messages_per_second=values["telegram"]["messages_per_second"],
+                private_chat_per_second=values["telegram"]["private_chat_per_second"],
+                group_per_minute=values["telegram"]["group_per_minute"],
+                safety_margin=values["telegram"]["safety_margin"],
+                allow_paid_broadcast=values["telegram"]["allow_paid_broadcast"],
+                paid_messages_per_second=values["telegram"]["paid_messages_per_second"],
+            ),
         ),
         discord=DiscordSettings(**values["discord"]),
     )
