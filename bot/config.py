@@ -204,6 +204,8 @@ def _database_url(value: Any) -> str:
     return value
 
 
+_LIMITS = TelegramLimits()  # Telegram's documented values (slots: read from an instance)
+
 SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
     "program": {"name": (_string(80), "Peer Support")},
     "storage": {"url": (_database_url, "sqlite:///peerbot.db")},
@@ -234,14 +236,14 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "webhook_url": (_optional(_http_url), None),
         "webhook_listen": (_host_port, TelegramSettings.webhook_listen),
         "poll_timeout": (_number(1, 60), float(TelegramSettings.poll_timeout)),
-        "messages_per_second": (_whole(1, 30), TelegramLimits.messages_per_second),
-        "private_chat_per_second": (_whole(1, 5), TelegramLimits.private_chat_per_second),
-        "group_per_minute": (_whole(1, 60), TelegramLimits.group_per_minute),
-        "safety_margin": (_number(0, 1), TelegramLimits.safety_margin),
-        "allow_paid_broadcast": (_boolean, TelegramLimits.allow_paid_broadcast),
+        "messages_per_second": (_whole(1, 30), _LIMITS.messages_per_second),
+        "private_chat_per_second": (_whole(1, 5), _LIMITS.private_chat_per_second),
+        "group_per_minute": (_whole(1, 60), _LIMITS.group_per_minute),
+        "safety_margin": (_number(0, 1), _LIMITS.safety_margin),
+        "allow_paid_broadcast": (_boolean, _LIMITS.allow_paid_broadcast),
         "paid_messages_per_second": (
             _whole(31, PAID_BROADCAST_LIMIT),
-            TelegramLimits.paid_messages_per_second,
+            _LIMITS.paid_messages_per_second,
         ),
     },
     "discord": {
