@@ -112,6 +112,15 @@ def _duration(value: Any) -> timedelta:
         raise ValueError('is not a duration (write it like "2h" or "90m")') from None
 
 
+def _spread(value: Any) -> timedelta:
+    if value == "off":
+        return timedelta(0)
+    span = _duration(value)
+    if span > timedelta(hours=2):
+        raise ValueError('must be "off" or at most 2h')
+    return span
+
+
 def _quiet_hours(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError('is not a range of hours (write it like "22:00-07:00")')
@@ -214,6 +223,7 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "quiet_hours": (_quiet_hours, "22:00-07:00"),
         "max_lateness": (_duration, timedelta(hours=2)),
         "reminder_after": (_duration, timedelta(hours=3)),
+        "spread": (_spread, timedelta(0)),
         "tick_seconds": (_number(1, 60), 20.0),
     },
     "crisis": {"region": (_string(10), "US"), "resources": (lambda v: v, {})},
@@ -254,6 +264,8 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "message_content": (_boolean, False),
         "rsvp_role_id": (_optional(_snowflake), None),
         "mirror_circle_events": (_boolean, DiscordSettings.mirror_circle_events),
+        "dm_gap_seconds": (_number(0, 60), DiscordSettings.dm_gap_seconds),
+        "dm_burst": (_whole(1, 50), DiscordSettings.dm_burst),
     },
 }
 
@@ -291,6 +303,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             quiet_hours=values["checkin"]["quiet_hours"],
             max_lateness=values["checkin"]["max_lateness"],
             reminder_after=values["checkin"]["reminder_after"],
+            spread=values["checkin"]["spread"],
         ),
         escalation=EscalationSettings(**values["escalation"]),
         mentoring=MentoringSettings(**values["mentoring"]),

@@ -147,9 +147,10 @@ class SendPacer:
     ``key`` names what a per-key budget counts (a chat); a send without a budget counts only
     against the overall one. With an ``overflow`` budget (Telegram's paid broadcasts), a send
     that finds the overall budget full may go on that one instead, and is told so
-    (:attr:`Pass.paid`); the overflow budget counts every send, free or paid. Within a lane, sends go in the order they asked, except that a
-    send whose chat has no room (or is held) lets the next one by, so one busy chat never
-    holds up the rest. ``clock``/``sleep`` are injectable so tests run on a clock they move.
+    (:attr:`Pass.paid`); the overflow budget counts every send, free or paid. Within a lane,
+    sends go in the order they asked, except that a send whose chat has no room (or is held)
+    lets the next one by, so one busy chat never holds up the rest. ``clock``/``sleep`` are
+    injectable so tests run on a clock they move.
     """
 
     def __init__(
@@ -224,9 +225,7 @@ class SendPacer:
 
     # ---- inside ------------------------------------------------------------------------
 
-    async def _acquire(
-        self, key: Hashable, budget: Budget | None, lane: Lane
-    ) -> _Granted:
+    async def _acquire(self, key: Hashable, budget: Budget | None, lane: Lane) -> _Granted:
         granted: asyncio.Future[_Granted] = asyncio.get_running_loop().create_future()
         waiters = self._queues[lane].get(key)
         if waiters is None:

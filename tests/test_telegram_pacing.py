@@ -48,14 +48,15 @@ class OfflineBotAPI(BaseRequest):
         self.calls.append((self.clock(), endpoint, params))
         if endpoint == "getMe":
             return 200, json.dumps({"ok": True, "result": BOT}).encode()
-        chat = int(params.get("chat_id", 0))
+        chat = int(str(params.get("chat_id", 0)))
         if chat in self.flood:
             self.flood.discard(chat)
             body = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry "
                     "after 5", "parameters": {"retry_after": 5}}  # fmt: skip
             return 429, json.dumps(body).encode()
+        kind = "private" if chat > 0 else "group"
         message = {"message_id": len(self.calls), "date": 0, "from": BOT,
-                   "chat": {"id": chat, "type": "private" if chat > 0 else "group"}, "text": "x"}  # fmt: skip
+                   "chat": {"id": chat, "type": kind}, "text": "x"}  # fmt: skip
         return 200, json.dumps({"ok": True, "result": message}).encode()
 
     def sends(self) -> list[tuple[float, int, str]]:
@@ -64,11 +65,13 @@ class OfflineBotAPI(BaseRequest):
 
 
 async def paced_bot(
-    clock: SteppedClock, limits: TelegramLimits, flood: set[int] = frozenset()  # type: ignore[assignment]
-) -> tuple[ExtBot[None], OfflineBotAPI]:
+    clock: SteppedClock,
+    limits: TelegramLimits,
+    flood: set[int] = frozenset(),  # type: ignore[assignment]
+) -> tuple[ExtBot[int], OfflineBotAPI]:
     api = OfflineBotAPI(clock, flood)
     limiter = PacedRateLimiter(limits, clock=clock, sleep=clock.sleep)
-    bot: ExtBot[None] = ExtBot("1:offline", request=api, get_updates_request=api,
+    bot: ExtBot[int] = ExtBot("1:offline", request=api, get_updates_request=api,
                                rate_limiter=limiter)  # fmt: skip
     await bot.initialize()
     return bot, api

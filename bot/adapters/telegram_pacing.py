@@ -34,6 +34,8 @@ from handlers.pacing import Clock, SendPacer, Sleep
 log = logging.getLogger(__name__)
 
 PACED_PREFIXES = ("send", "copyMessage", "forwardMessage", "edit", "stopPoll")
+
+
 def is_group(chat_id: object) -> bool:
     """A group, supergroup or channel: negative ids, and ``@name`` strings."""
     if isinstance(chat_id, str):
