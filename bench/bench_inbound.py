@@ -17,11 +17,11 @@ Setup (all offline, one process, one event loop):
   sent to each chat, so the benchmark presses the buttons the bot actually sent.
 * ``ours``: the real ``TelegramAdapter`` (its builder chain, its ``TypeHandler``, its messenger,
   the real ``build_dispatcher`` core, a ``Context`` on ``SqliteStorage`` in a fresh temp file on
-  disk). The only substitution is the request object. The adapter asks for
-  ``AIORateLimiter(max_retries=3)``, whose default overall limit paces every request that carries
-  a ``chat_id`` to 30/s (Telegram's own broadcast limit); for the CPU-cost figures the benchmark
-  swaps in ``AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)`` (the same
-  wrapper code path, no pacing). ``inbound_shipped_*`` is a short run with the limiter as shipped.
+  disk). The only substitution is the request object. The adapter's ``PacedRateLimiter`` keeps
+  Telegram's limits (30 messages/s for the bot, 1/s per private chat: ``bench_send.py``); for
+  the CPU-cost figures the benchmark swaps in
+  ``AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)`` (a rate limiter that
+  does not pace). ``inbound_shipped_*`` is a short run with the limiter as shipped.
 * ``app.initialize()`` runs (``getMe`` answered offline); the updater is not started: updates
   are built with ``Update.de_json`` (outside the timed region) and fed to
   ``await app.process_update(update)`` one at a time; each call is timed.
@@ -195,7 +195,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> None:
             out("inbound_concurrent_answers", done, "answers")
             out("inbound_concurrent_answers_per_s", done / wall, "answers/s")
 
-    # as shipped: AIORateLimiter with its default 30 requests/s overall pacing
+    # as shipped: PacedRateLimiter, Telegram's limits (30/s for the bot, 1/s per chat)
     if args.shipped_answers:
         async with Ours(tmp / "shipped.db", paced=True) as ours:
             driver = Driver(ours.request)
@@ -286,7 +286,7 @@ def main() -> None:
         "--shipped-answers",
         type=int,
         default=100,
-        help="answers with the adapter's AIORateLimiter as shipped, 30 req/s (0: skip)",
+        help="answers with the adapter's rate limiter as shipped, Telegram's limits (0: skip)",
     )
     parser.add_argument("--profile", type=int, default=0, help="profile N answers instead")
     args = parser.parse_args()

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.adapters.discord import DiscordSettings
 from bot.adapters.telegram import TelegramSettings
+from bot.adapters.telegram_limits import PAID_BROADCAST_LIMIT, TelegramLimits
 from handlers.numbers import read_id
 from handlers.program import (
     CheckinSettings,
@@ -109,6 +110,15 @@ def _duration(value: Any) -> timedelta:
         return parse_duration(value)
     except TimingError:
         raise ValueError('is not a duration (write it like "2h" or "90m")') from None
+
+
+def _spread(value: Any) -> timedelta:
+    if value == "off":
+        return timedelta(0)
+    span = _duration(value)
+    if span > timedelta(hours=2):
+        raise ValueError('must be "off" or at most 2h')
+    return span
 
 
 def _quiet_hours(value: Any) -> str:
@@ -203,6 +213,8 @@ def _database_url(value: Any) -> str:
     return value
 
 
+_LIMITS = TelegramLimits()  # Telegram's documented values (slots: read from an instance)
+
 SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
     "program": {"name": (_string(80), "Peer Support")},
     "storage": {"url": (_database_url, "sqlite:///peerbot.db")},
@@ -211,6 +223,7 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "quiet_hours": (_quiet_hours, "22:00-07:00"),
         "max_lateness": (_duration, timedelta(hours=2)),
         "reminder_after": (_duration, timedelta(hours=3)),
+        "spread": (_spread, timedelta(0)),
         "tick_seconds": (_number(1, 60), 20.0),
     },
     "crisis": {"region": (_string(10), "US"), "resources": (lambda v: v, {})},
@@ -233,6 +246,15 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "webhook_url": (_optional(_http_url), None),
         "webhook_listen": (_host_port, TelegramSettings.webhook_listen),
         "poll_timeout": (_number(1, 60), float(TelegramSettings.poll_timeout)),
+        "messages_per_second": (_whole(1, 30), _LIMITS.messages_per_second),
+        "private_chat_per_second": (_whole(1, 5), _LIMITS.private_chat_per_second),
+        "group_per_minute": (_whole(1, 60), _LIMITS.group_per_minute),
+        "safety_margin": (_number(0, 1), _LIMITS.safety_margin),
+        "allow_paid_broadcast": (_boolean, _LIMITS.allow_paid_broadcast),
+        "paid_messages_per_second": (
+            _whole(31, PAID_BROADCAST_LIMIT),
+            _LIMITS.paid_messages_per_second,
+        ),
     },
     "discord": {
         "prompts_in": (_choice("dm", "private_thread"), DiscordSettings.prompts_in),
@@ -242,6 +264,8 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "message_content": (_boolean, False),
         "rsvp_role_id": (_optional(_snowflake), None),
         "mirror_circle_events": (_boolean, DiscordSettings.mirror_circle_events),
+        "dm_gap_seconds": (_number(0, 60), DiscordSettings.dm_gap_seconds),
+        "dm_burst": (_whole(1, 50), DiscordSettings.dm_burst),
     },
 }
 
@@ -279,6 +303,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             quiet_hours=values["checkin"]["quiet_hours"],
             max_lateness=values["checkin"]["max_lateness"],
             reminder_after=values["checkin"]["reminder_after"],
+            spread=values["checkin"]["spread"],
         ),
         escalation=EscalationSettings(**values["escalation"]),
         mentoring=MentoringSettings(**values["mentoring"]),
@@ -299,6 +324,14 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             webhook_url=values["telegram"]["webhook_url"],
             webhook_listen=values["telegram"]["webhook_listen"],
             poll_timeout=int(values["telegram"]["poll_timeout"]),
+            limits=TelegramLimits(
+                messages_per_second=values["telegram"]["messages_per_second"],
+                private_chat_per_second=values["telegram"]["private_chat_per_second"],
+                group_per_minute=values["telegram"]["group_per_minute"],
+                safety_margin=values["telegram"]["safety_margin"],
+                allow_paid_broadcast=values["telegram"]["allow_paid_broadcast"],
+                paid_messages_per_second=values["telegram"]["paid_messages_per_second"],
+            ),
         ),
         discord=DiscordSettings(**values["discord"]),
     )

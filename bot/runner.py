@@ -25,6 +25,7 @@ from bot.config import Config
 from bot.errors import AdapterStartError
 from handlers.account.help import personal_menu
 from handlers.app import assemble, build_dispatcher
+from handlers.checkins.fanout import lateness_warning
 from handlers.context import Context
 from handlers.crisis import model as crisis_model
 from handlers.dispatcher import Dispatcher
@@ -91,6 +92,17 @@ def platform_adapters(
     return adapters
 
 
+def sending_rate(config: Config) -> tuple[float, str] | None:
+    """The rate a fan-out of prompts runs at, messages/s, and the platform that sets it (the
+    slowest running; None for the console, which has no limit)."""
+    rates: list[tuple[float, str]] = []
+    if config.secrets.telegram_token:
+        rates.append((config.telegram.limits.effective_per_second, "Telegram"))
+    if config.secrets.discord_token and config.discord.dm_gap_seconds > 0:
+        rates.append((1 / config.discord.dm_gap_seconds, "Discord (DM pacing)"))
+    return min(rates) if rates else None
+
+
 AdapterFactory = Callable[[Config, Dispatcher, Messengers], list[PlatformAdapter]]
 
 
@@ -150,6 +162,9 @@ async def run(
                 raise AdapterStartError(_start_problem(adapter, exc)) from None
             started.append(adapter)
             log.info("started the %s adapter", type(adapter).__name__)
+        if (rate := sending_rate(config)) is not None:
+            if (late := await lateness_warning(ctx, *rate)) is not None:
+                log.warning(late)
         if not adapters:
             log.info("no platform token set: starting the console adapter")
             note = console_note

@@ -148,6 +148,8 @@ class Capability:
     """Everything one capability adds to the program, declared in one value.
 
     ``due_handlers`` and ``batch_handlers`` map due-queue kinds to their work;
+    ``routine_kinds`` names those of them that are scheduled work (a daily prompt, a reminder):
+    their sends wait behind urgent ones (:mod:`handlers.pacing`), any other kind's do not;
     ``ledger_kinds`` names the queue and ledger kinds whose subject is a person, an alert or
     a pairing (so an export, an erasure and the purge find them); ``on_schedule_change`` runs
     whenever something that decides a person's proactive messages changes (a new zone or
@@ -162,6 +164,7 @@ class Capability:
     ledger_kinds: LedgerKinds = field(default_factory=LedgerKinds)
     on_schedule_change: PersonHook | None = None
     on_erase: ErasureHook | None = None
+    routine_kinds: frozenset[str] = frozenset()
 
     @classmethod
     def combine(
@@ -172,6 +175,7 @@ class Capability:
         ledger_kinds: LedgerKinds | None = None,
         on_schedule_change: PersonHook | None = None,
         on_erase: ErasureHook | None = None,
+        routine_kinds: Iterable[str] = (),
     ) -> Capability:
         """One package's record: its modules' commands, flows and due work, with the
         package's ledger kinds and hooks."""
@@ -185,6 +189,7 @@ class Capability:
             ledger_kinds=ledger_kinds or LedgerKinds(),
             on_schedule_change=on_schedule_change,
             on_erase=on_erase,
+            routine_kinds=frozenset(routine_kinds).union(*(p.routine_kinds for p in parts)),
         )
 
 
@@ -211,6 +216,10 @@ class Registry:
         self.flows: Mapping[str, FlowHandler] = MappingProxyType(flows)
         self.due_handlers: Mapping[str, DueHandler] = MappingProxyType(due_handlers)
         self.batch_handlers: Mapping[str, DueBatchHandler] = MappingProxyType(batch_handlers)
+        self.routine_kinds: frozenset[str] = frozenset().union(
+            *(c.routine_kinds for c in self.capabilities)
+        )
+        """Due kinds whose sends go in the routine lane (every other kind's are urgent)."""
         kinds = [c.ledger_kinds for c in self.capabilities]
         self.ledger_kinds = LedgerKinds(
             person=tuple(k for lk in kinds for k in lk.person),

@@ -1,8 +1,12 @@
 """Proactive sends: through the delivery ledger, with retries, never silently dropped.
 
-Pacing to each platform's limits is the adapters' job (python-telegram-bot's AIORateLimiter,
-discord.py's own buckets); here we retry what failed for a passing reason, honour
-``retry_after``, and stop on a permanent failure so the caller can pause that person.
+Pacing to each platform's limits is the adapters' job, with the kernel's
+:class:`~handlers.pacing.SendPacer` (Telegram's limits in ``bot.adapters.telegram_pacing``;
+Discord's buckets are discord.py's own, its DM pacing ours): a send waits there in its lane
+(:func:`handlers.pacing.in_lane`: urgent unless the due worker runs routine work), after its
+ledger row is written, so a crash while it waits loses nothing. Here we retry what failed for
+a passing reason, honour ``retry_after``, and stop on a permanent failure so the caller can
+pause that person.
 
 :func:`deliver` is the one-send-at-a-time form. The daily prompts are sent through
 :mod:`handlers.checkins.batch`, which writes the same ledger rows for a claimed batch at once

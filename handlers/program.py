@@ -61,6 +61,8 @@ class CheckinSettings:
     quiet_hours: str = "22:00-07:00"
     max_lateness: timedelta = timedelta(hours=2)
     reminder_after: timedelta = timedelta(hours=3)
+    spread: timedelta = timedelta(0)
+    """Stagger the prompts of people who chose the same minute over this window (0: none)."""
 
 
 @dataclass(frozen=True, slots=True)

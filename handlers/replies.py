@@ -10,7 +10,8 @@ Telegram, Discord and the console all come through here:
 2. **Dispatch** through the :class:`~handlers.dispatcher.Dispatcher`, which never raises.
 3. **Delivery** of each reply, in order, through ``send`` (the messenger by default; an
    adapter may pass its own, such as a Discord interaction's follow-up), with the proactive
-   sends' retry policy (:func:`handlers.outbox.with_retries`, on the context's clock).
+   sends' retry policy (:func:`handlers.outbox.with_retries`, on the context's clock), in the
+   urgent lane of :mod:`handlers.pacing`: ahead of any scheduled fan-out.
 
 What happens when a reply cannot be delivered: the failure is logged by event id and reason
 (never what was sent), the replies after it are not attempted (they would make no sense
@@ -41,6 +42,7 @@ from handlers.messaging import (
     OutgoingMessage,
 )
 from handlers.outbox import with_retries
+from handlers.pacing import Lane, in_lane
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +138,8 @@ class ReplyPath:
         sender = send or through_messenger
         for number, reply in enumerate(replies):
             try:
-                await with_retries(ctx, functools.partial(sender, reply), ref.platform)
+                with in_lane(Lane.URGENT):  # an answer to what the person just did
+                    await with_retries(ctx, functools.partial(sender, reply), ref.platform)
             except DeliveryError as err:
                 log.warning("reply to %s not delivered: %s", event_id, err.reason)
                 return Delivery(replies, number, err)

@@ -9,6 +9,14 @@ prompts) gets all of its rows of a claimed batch at once and advances them itsel
 transactions that mark its ledger rows; that is what lets a fan-out of many prompts due the same
 minute cost a few storage round trips per batch instead of a dozen per prompt. Its sends take
 the same concurrency slots as the per-row handlers.
+
+**Lanes.** The kinds a capability declares ``routine_kinds`` (daily prompts, reminders, circle
+reminders, weekly reviews) run in the routine lane of :mod:`handlers.pacing`: their sends wait
+behind urgent ones at the adapter's pacer. Every other kind (escalation climbs, check-in alert
+checks, the crisis question's deadline) is urgent: it is claimed first in every round, before
+the next routine batch, and has concurrency slots of its own, so a climb never waits for a
+slot held by a prompt that waits at the pacer. A climb due while a fan-out is being sent waits
+at most for the routine batch in flight (``batch_size`` prompts at the platform's rate).
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from datetime import datetime, timedelta
 from handlers.app import assemble
 from handlers.context import Context, DueBatchHandler, DueHandler
 from handlers.logsafe import describe_exception
+from handlers.pacing import Lane, in_lane
 from storage.due_queue import DueWork
 
 log = logging.getLogger(__name__)
@@ -41,9 +50,10 @@ class DueWorker:
         concurrency: int = 32,
         batch_handlers: Mapping[str, DueBatchHandler] | None = None,
     ) -> None:
-        """``concurrency`` bounds the handlers and sends running at once, and so the duplicate
-        window: a send keeps its slot until its ledger mark is written, so a crash can re-send
-        at most ``concurrency`` messages of this worker (see :mod:`handlers.checkins.batch`).
+        """``concurrency`` bounds the handlers and sends running at once in each lane, and so
+        the duplicate window: a send keeps its slot until its ledger mark is written, so a
+        crash can re-send at most ``concurrency`` messages of each lane of this worker (see
+        :mod:`handlers.checkins.batch`).
 
         ``handlers`` (one row at a time) and ``batch_handlers`` (a claimed batch of one kind at
         once) default to what the program's capabilities register (``handlers.app``).
@@ -54,11 +64,14 @@ class DueWorker:
         self.batch_handlers = dict(
             registry.batch_handlers if batch_handlers is None else batch_handlers
         )
-        self._kinds = tuple(dict.fromkeys((*self.handlers, *self.batch_handlers)))
+        kinds = tuple(dict.fromkeys((*self.handlers, *self.batch_handlers)))
+        self._routine = tuple(k for k in kinds if k in registry.routine_kinds)
+        self._urgent = tuple(k for k in kinds if k not in registry.routine_kinds)
         self.owner = owner or f"worker-{uuid.uuid4().hex[:12]}"
         self.lease = lease
         self.batch_size = batch_size
         self._limit = asyncio.Semaphore(concurrency)
+        self._urgent_limit = asyncio.Semaphore(concurrency)
         self._running: asyncio.Task[object] | None = None
 
     async def tick(self) -> int:
@@ -68,34 +81,45 @@ class DueWorker:
         try:
             while True:
                 now = self.ctx.clock()
-                claimed = await self.ctx.storage.claim_due(
-                    now,
-                    owner=self.owner,
-                    lease_until=now + self.lease,
-                    limit=self.batch_size,
-                    kinds=self._kinds,
-                )
-                if not claimed:
+                urgent = await self._claim(now, self._urgent)  # first, every round
+                routine = await self._claim(now, self._routine)
+                if not urgent and not routine:
                     return handled
-                batches: dict[str, list[DueWork]] = {}
-                singles: list[DueWork] = []
-                for row in claimed:
-                    if row.kind in self.batch_handlers:
-                        batches.setdefault(row.kind, []).append(row)
-                    else:
-                        singles.append(row)
                 await asyncio.gather(
-                    *(self._work_batch(kind, rows, now) for kind, rows in batches.items()),
-                    *(self._work(row, now) for row in singles),
+                    self._work_claimed(urgent, now, Lane.URGENT),
+                    self._work_claimed(routine, now, Lane.ROUTINE),
                 )
-                handled += len(claimed)
-                if len(claimed) < self.batch_size:
+                handled += len(urgent) + len(routine)
+                if len(urgent) < self.batch_size and len(routine) < self.batch_size:
                     return handled
         finally:
             self._running = None
 
-    async def _work(self, row: DueWork, now: datetime) -> None:
-        async with self._limit:
+    async def _claim(self, now: datetime, kinds: tuple[str, ...]) -> list[DueWork]:
+        if not kinds:
+            return []
+        return await self.ctx.storage.claim_due(
+            now, owner=self.owner, lease_until=now + self.lease, limit=self.batch_size, kinds=kinds
+        )
+
+    async def _work_claimed(self, claimed: list[DueWork], now: datetime, lane: Lane) -> None:
+        """Work ``claimed`` rows with their sends in ``lane`` (tasks started here inherit it)."""
+        batches: dict[str, list[DueWork]] = {}
+        singles: list[DueWork] = []
+        for row in claimed:
+            if row.kind in self.batch_handlers:
+                batches.setdefault(row.kind, []).append(row)
+            else:
+                singles.append(row)
+        slots = self._urgent_limit if lane is Lane.URGENT else self._limit
+        with in_lane(lane):
+            await asyncio.gather(
+                *(self._work_batch(kind, rows, now, slots) for kind, rows in batches.items()),
+                *(self._work(row, now, slots) for row in singles),
+            )
+
+    async def _work(self, row: DueWork, now: datetime, slots: asyncio.Semaphore) -> None:
+        async with slots:
             try:
                 next_row = await self.handlers[row.kind](self.ctx, row, now)
             except Exception as exc:
@@ -106,9 +130,11 @@ class DueWorker:
                 return
             await self.ctx.storage.advance_due(row, next_row)
 
-    async def _work_batch(self, kind: str, rows: list[DueWork], now: datetime) -> None:
+    async def _work_batch(
+        self, kind: str, rows: list[DueWork], now: datetime, slots: asyncio.Semaphore
+    ) -> None:
         try:
-            await self.batch_handlers[kind](self.ctx, rows, now, self._limit)
+            await self.batch_handlers[kind](self.ctx, rows, now, slots)
         except Exception as exc:
             # Every row it did not finish stays leased: claimed again when the lease runs out.
             log.error("due %s batch of %d failed: %s", kind, len(rows), describe_exception(exc))

@@ -50,6 +50,11 @@ class DueQueueStore(Protocol):
         """
         ...
 
+    async def due_per_minute(self, kind: str) -> list[tuple[datetime, int]]:
+        """How many ``kind`` rows are due in each UTC minute, in time order (minutes with
+        none left out): what a fan-out will ask of the platform's rate."""
+        ...
+
     async def advance_due(self, claimed: DueWork, next_work: DueWork | None) -> bool:
         """Replace a row this owner claimed with its next occurrence (or delete it).
 

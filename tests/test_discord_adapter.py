@@ -7,6 +7,7 @@ would show and at what the database holds.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import struct
 import zlib
@@ -24,10 +25,11 @@ from handlers.messaging import (
     Image,
     OutgoingMessage,
 )
+from handlers.pacing import Budget, Lane, SendPacer, in_lane
 from handlers.texts import common
 from storage.people import Role
 from storage.sqlite import SqliteStorage
-from tests.support.clock import FakeClock
+from tests.support.clock import FakeClock, SteppedClock
 from tests.support.discord_world import (
     World,
     discord_world,
@@ -302,3 +304,26 @@ async def test_personal_commands_typed_in_a_server_channel_are_answered_by_dm(
         assert any(re.search(r"\b[A-Z0-9]{8}\b", text) for text in world.dm_texts())
         said = [m.content for m in world.general.history() if m.author.bot]
         assert said == [common.SENT_PRIVATELY] * 3
+
+
+async def test_scheduled_dms_are_paced_and_urgent_ones_are_not(world: World) -> None:
+    await world.onboard()
+    messenger = world.adapter.messenger
+    steps = SteppedClock()
+    messenger.dm_pacer = SendPacer(Budget(10_000, 1.0), clock=steps, sleep=steps.sleep)
+    assert messenger.dm_budget == Budget(5, 5.0)  # the defaults: 1 a second, bursts of 5
+    before = len(world.dm_texts())
+
+    async def scheduled(n: int) -> None:
+        with in_lane(Lane.ROUTINE):
+            await world.send(OutgoingMessage(f"scheduled {n}"))
+
+    tasks = [asyncio.create_task(scheduled(n)) for n in range(7)]
+    await steps.run_until(1.0)
+    assert len(world.dm_texts()) - before == 5  # a burst of five, then one a second
+    await world.send(OutgoingMessage("urgent"))  # a ping: not held behind them
+    assert world.dm_texts()[-1] == "urgent"
+    await steps.run_until(10.0)
+    await asyncio.gather(*tasks)
+    texts = world.dm_texts()[before:]
+    assert sorted(texts) == sorted([*(f"scheduled {n}" for n in range(7)), "urgent"])

@@ -25,6 +25,7 @@ KERNEL = {
     "messaging",
     "numbers",
     "outbox",
+    "pacing",
     "profile",
     "program",
     "replies",

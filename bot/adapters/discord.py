@@ -81,6 +81,12 @@ class DiscordSettings:
     mirror_circle_events: bool = True
     """Show each circle occurrence meeting in a server as one of its scheduled events
     (:mod:`bot.adapters.discord_events`; needs the Manage Events permission)."""
+    dm_gap_seconds: float = 1.0
+    """DM pacing: on average one DM per this many seconds (0: no pacing of our own), ..."""
+    dm_burst: int = 5
+    """... with up to this many at once: a bot that DMs many people in a burst looks like
+    spam to Discord. Only scheduled DMs (the routine lane) are paced; pings and replies go
+    at once."""
 
     def __post_init__(self) -> None:
         if self.prompts_in not in ("dm", "private_thread"):

@@ -33,6 +33,7 @@ from handlers.messaging import (
     SentRef,
 )
 from handlers.numbers import read_id
+from handlers.pacing import Budget, Lane, SendPacer, current_lane
 
 if TYPE_CHECKING:  # the adapter module imports this one
     from bot.adapters.discord import DiscordSettings
@@ -54,6 +55,15 @@ class DiscordMessenger:
         self._threads: dict[int, int] = {}
         self._thread_locks: dict[int, asyncio.Lock] = {}
         self._dms_closed: set[int] = set()
+        # DM pacing, for scheduled DMs only: a bot DMing many people at once looks like spam,
+        # while an answer to someone who just wrote, or a ping, must not wait. discord.py keeps
+        # Discord's own global and per-route limits (and waits out a 429) for every request.
+        self.dm_pacer = SendPacer(Budget(10_000, 1.0))
+        self.dm_budget = (
+            Budget(settings.dm_burst, settings.dm_burst * settings.dm_gap_seconds)
+            if settings.dm_gap_seconds > 0
+            else None
+        )
 
     async def send(self, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
         user_id = read_id(ref.user_id)
@@ -66,6 +76,13 @@ class DiscordMessenger:
             else:
                 target_ref, target = ref, await self._direct_target(ref, user_id)
             try:
+                if (
+                    self.dm_budget is not None
+                    and isinstance(target, discord.DMChannel)
+                    and current_lane() is Lane.ROUTINE
+                ):
+                    async with self.dm_pacer.slot("dms", self.dm_budget):
+                        return await self.send_to(target, target_ref, message)
                 return await self.send_to(target, target_ref, message)
             except discord.Forbidden as exc:
                 if exc.code != CANNOT_MESSAGE_USER or user_id is None or ref.thread_id:

@@ -18,7 +18,7 @@ import logging
 import os
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -31,10 +31,12 @@ from telegram import (
     Update,
 )
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
+from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
+from bot.adapters.telegram_limits import TelegramLimits
 from bot.adapters.telegram_menus import PersonalMenus
 from bot.adapters.telegram_messenger import PLATFORM, TelegramMessenger
+from bot.adapters.telegram_pacing import PacedRateLimiter
 from handlers.account.groups import invited_to_group
 from handlers.dispatcher import Dispatcher
 from handlers.logsafe import describe_exception
@@ -73,6 +75,8 @@ class TelegramSettings:
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1:8443"
     poll_timeout: int = 30
+    limits: TelegramLimits = field(default_factory=TelegramLimits)
+    """Telegram's flood limits, which every send keeps (:mod:`bot.adapters.telegram_pacing`)."""
 
 
 # ---- translating updates -----------------------------------------------------------------
@@ -181,8 +185,9 @@ class TelegramAdapter:
         builder = Application.builder().token(token).base_url(base_url)
         if base_url.endswith("/bot"):
             builder = builder.base_file_url(base_url[: -len("/bot")] + "/file/bot")
+        self.rate_limiter = PacedRateLimiter(settings.limits)
         self.app: AnyApplication = (
-            builder.rate_limiter(AIORateLimiter(max_retries=3))
+            builder.rate_limiter(self.rate_limiter)
             .concurrent_updates(_InOrderPerPerson(MAX_CONCURRENT_UPDATES, self.replies))
             .build()
         )

@@ -106,7 +106,7 @@ def _markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
 
 
 def _chat_id(chat_id: str) -> int | str:
-    """Telegram ids are integers (negative for groups; AIORateLimiter paces those)."""
+    """Telegram ids are integers (negative for groups, which have a budget of their own)."""
     number = read_id(chat_id.removeprefix("-"))
     if number is None:
         return chat_id

@@ -26,6 +26,7 @@ CAPABILITY = Capability.combine(
     ],
     ledger_kinds=LedgerKinds(person=(schedule.CHECKIN, prompts.REMINDER, prompts.MISS)),
     on_schedule_change=schedule.after_schedule_change,
+    routine_kinds=(schedule.CHECKIN, prompts.REMINDER),  # an alert check is not: it may ping
 )
 
 __all__ = ["CAPABILITY"]

@@ -67,6 +67,8 @@ log = logging.getLogger(__name__)
 
 SOURCE = "scheduled"
 """The check-in source of scheduled prompts."""
+LATE = "later than max_lateness"
+"""The ledger's reason for a prompt recorded as missed because it was too late to send."""
 
 
 @dataclass(slots=True)
@@ -111,6 +113,7 @@ async def run_checkin_batch(
             plans.append(_decide(ctx, row, key.day, facts.get(row.subject), now))
         except Exception as exc:
             log.error("due checkin for %s failed: %s", row.subject, describe_exception(exc))
+    _say_how_many_were_late(ctx, plans, now)
     first = ctx.program.checkin.questions[0]
     sending = [plan for plan in plans if plan.ref is not None]
     prepared = await ctx.storage.prepare_prompts(
@@ -143,13 +146,29 @@ async def run_checkin_batch(
     )
 
 
+def _say_how_many_were_late(ctx: Context, plans: list[_Plan], now: datetime) -> None:
+    """Prompts later than ``max_lateness`` are recorded as missed: say so with the figures
+    (a fan-out bigger than the platform's rate can carry, or the bot was down)."""
+    late = [plan.row.due_at for plan in plans if any(m.reason == LATE for m in plan.marks)]
+    if late:
+        log.warning(
+            "%d prompts of this batch were later than [checkin] max_lateness (%s; the latest"
+            " due %.1f min ago) and were recorded as missed, not sent; see [checkin] spread",
+            len(late),
+            ctx.program.checkin.max_lateness,
+            (now - min(late)).total_seconds() / 60,
+        )
+
+
 def _decide(
     ctx: Context, row: DueWork, day: date, facts: PromptFacts | None, now: datetime
 ) -> _Plan:
     """The per-row decisions of ``run_scheduled_checkin``, on facts read for the batch."""
     if facts is None:
         return _Plan(row, None)  # the person is gone
-    next_work = next_checkin_for(facts.person, facts.settings, after=row.due_at)
+    next_work = next_checkin_for(
+        facts.person, facts.settings, after=row.due_at, spread=ctx.program.checkin.spread
+    )
     if next_work is None:
         return _Plan(row, None)  # stopped or paused since this row was written: nothing to send
     plan = _Plan(row, next_work, day)
@@ -163,9 +182,7 @@ def _decide(
         plan.misses.append(MissToCount(person_id, row.subject, facts.previous_day))
     if now - row.due_at > ctx.program.checkin.max_lateness:
         if not _final(facts.status):
-            plan.marks.append(
-                _mark(row, person_id, DeliveryStatus.MISSED, "later than max_lateness")
-            )
+            plan.marks.append(_mark(row, person_id, DeliveryStatus.MISSED, LATE))
         if not _final(facts.miss_status):
             plan.misses.append(MissToCount(person_id, row.subject, day))
         return plan

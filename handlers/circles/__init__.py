@@ -9,7 +9,7 @@ announcement, reminders, cancelling), ``rsvp``
 
 from __future__ import annotations
 
-from handlers.circles import commands, rsvp
+from handlers.circles import commands, common, rsvp
 from handlers.circles.commands import notify_circle_crisis
 from handlers.context import AfterErase, Capability, Context
 
@@ -28,6 +28,8 @@ CAPABILITY = Capability.combine(
     "circles",
     [commands.CAPABILITY, Capability(due_handlers=commands.DUE_HANDLERS)],
     on_erase=_free_places,
+    # Scheduled notices wait behind urgent sends; a session's start and timer are live.
+    routine_kinds=(common.REMINDER, common.SUMMARY),
 )
 
 __all__ = ["CAPABILITY", "notify_circle_crisis"]

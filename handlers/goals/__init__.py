@@ -11,6 +11,7 @@ CAPABILITY = Capability.combine(
     [flow.CAPABILITY, Capability(due_handlers={review.GOAL_REVIEW: review.run_goal_review})],
     ledger_kinds=LedgerKinds(person=(review.GOAL_REVIEW,)),
     on_schedule_change=review.schedule_review,  # the review is at 10 am in the person's zone
+    routine_kinds=(review.GOAL_REVIEW,),
 )
 
 __all__ = ["CAPABILITY"]

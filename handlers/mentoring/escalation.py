@@ -36,6 +36,7 @@ from handlers.logsafe import describe_exception
 from handlers.mentoring import escalation_texts as texts
 from handlers.messaging import DeliveryError, IncomingEvent, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
+from handlers.pacing import Lane, in_lane
 from handlers.profile import display_name, format_date, format_time
 from handlers.routes import Route
 from handlers.screening import Told
@@ -261,17 +262,18 @@ async def _ping(ctx: Context, alert: Alert, step: EscalationStep, *, inline: boo
         )
         return _Ping.FAILED
     message = await ping_message(ctx, alert, step)
-    try:
-        async with asyncio.timeout(INLINE_PING_SECONDS if inline else None):
-            status = await deliver(
-                ctx,
-                kind=PING,
-                subject=subject,
-                occurrence=occurrence,
-                person_id=step.recipient_id,
-                ref=ref,
-                message=message,
-            )
+    try:  # urgent wherever it is raised from (a miss counted in the daily prompts' batch too)
+        with in_lane(Lane.URGENT):
+            async with asyncio.timeout(INLINE_PING_SECONDS if inline else None):
+                status = await deliver(
+                    ctx,
+                    kind=PING,
+                    subject=subject,
+                    occurrence=occurrence,
+                    person_id=step.recipient_id,
+                    ref=ref,
+                    message=message,
+                )
     except DeliveryError as err:
         log.warning("ping for alert %s step %d failed: %s", alert.id, step.step, err.reason)
         return _Ping.FAILED if err.permanent else _Ping.RETRY

@@ -108,6 +108,7 @@ class PostgresStorage:
     clear_due = forward("due_queue", DueQueueStore.clear_due)
     get_due = forward("due_queue", DueQueueStore.get_due)
     claim_due = forward("due_queue", DueQueueStore.claim_due)
+    due_per_minute = forward("due_queue", DueQueueStore.due_per_minute)
     advance_due = forward("due_queue", DueQueueStore.advance_due)
 
     # Check-ins and the sober-day counter (storage.checkins) ---------------------------------------

@@ -62,6 +62,14 @@ class PostgresDueQueue(Repository):
         )
         return sorted((_due(row) for row in rows), key=lambda w: w.due_at)
 
+    async def due_per_minute(self, kind: str) -> list[tuple[datetime, int]]:
+        rows = await self._db.scan(
+            "SELECT substr(due_at, 1, 16) AS minute, count(*) AS n FROM due_work"
+            " WHERE kind = ? GROUP BY minute ORDER BY minute",
+            (kind,),
+        )
+        return [(from_db(f"{row['minute']}:00.000000Z"), int(row["n"])) for row in rows]
+
     async def advance_due(self, claimed: DueWork, next_work: DueWork | None) -> bool:
         still_ours = (
             "kind = ? AND subject = ? AND due_at = ? AND occurrence = ? AND lease_owner = ?"

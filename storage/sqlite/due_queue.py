@@ -63,6 +63,14 @@ class SqliteDueQueue(Repository):
         )
         return sorted((_due(row) for row in rows), key=lambda w: w.due_at)
 
+    async def due_per_minute(self, kind: str) -> list[tuple[datetime, int]]:
+        rows = await self._db.scan(  # the whole queue's rows of one kind: on the thread
+            "SELECT substr(due_at, 1, 16) AS minute, count(*) FROM due_work WHERE kind = ?"
+            " GROUP BY minute ORDER BY minute",
+            (kind,),
+        )
+        return [(from_db(f"{minute}:00.000000Z"), count) for minute, count in rows]
+
     async def advance_due(self, claimed: DueWork, next_work: DueWork | None) -> bool:
         still_ours = (
             "kind = ? AND subject = ? AND due_at = ? AND occurrence = ? AND lease_owner = ?"

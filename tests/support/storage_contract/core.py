@@ -236,6 +236,17 @@ class StorageContract:
         assert [w.subject for w in claimed] == ["s0", "s1"]
         assert await store.claim_due(NOW, owner="a", lease_until=NOW, limit=9, kinds=()) == []
 
+    async def test_due_per_minute_counts_one_kind_by_minute(self, store: Storage) -> None:
+        for n in range(3):
+            await store.set_due(DueWork("checkin", f"a{n}", NOW + timedelta(seconds=10 * n), "d"))
+        await store.set_due(DueWork("checkin", "b", NOW + timedelta(minutes=5, seconds=59), "d"))
+        await store.set_due(DueWork("other", "x", NOW, "d"))
+        assert await store.due_per_minute("checkin") == [
+            (NOW.replace(second=0, microsecond=0), 3),
+            (NOW.replace(second=0, microsecond=0) + timedelta(minutes=5), 1),
+        ]
+        assert await store.due_per_minute("nothing") == []
+
     async def test_set_due_moves_row_and_drops_lease(self, store: Storage) -> None:
         await store.set_due(DueWork("checkin", "p", NOW, "d1"))
         await store.claim_due(
