@@ -71,8 +71,8 @@ def timed(function: object, texts: list[str], rounds: int) -> list[float]:
 async def under_load(sizes: dict[str, list[str]], people: int, each: int) -> None:
     rng = random.Random(3)
     stalls: list[float] = []
-    latencies: list[float] = []
-    timeouts = 0
+    latencies: dict[str, list[float]] = {"short": [], "typical": [], "long": []}
+    timeouts: dict[str, int] = {"short": 0, "typical": 0, "long": 0}
     stop = asyncio.Event()
 
     async def watch() -> None:
@@ -83,7 +83,6 @@ async def under_load(sizes: dict[str, list[str]], people: int, each: int) -> Non
             stalls.append((time.perf_counter() - started - tick) * 1000)
 
     async def person(number: int) -> None:
-        nonlocal timeouts
         for turn in range(each):
             size = "long" if (number + turn) % 10 == 0 else rng.choice(["short", "typical"])
             text = rng.choice(sizes[size])
@@ -97,8 +96,8 @@ async def under_load(sizes: dict[str, list[str]], people: int, each: int) -> Non
 
             started = time.perf_counter()
             await screen(assess_every_locale, text, second)  # type: ignore[arg-type]
-            latencies.append((time.perf_counter() - started) * 1000)
-            timeouts += not answered
+            latencies[size].append((time.perf_counter() - started) * 1000)
+            timeouts[size] += not answered
             await asyncio.sleep(rng.uniform(0, 0.05))
 
     watcher = asyncio.create_task(watch())
@@ -114,11 +113,12 @@ async def under_load(sizes: dict[str, list[str]], people: int, each: int) -> Non
     print(
         f"  event loop longest stall {max(stalls):.1f} ms (p99 {percentile(stalls, 0.99):.1f} ms)"
     )
-    print(
-        f"  screening latency p50 {percentile(latencies, 0.5):.0f} ms, "
-        f"p99 {percentile(latencies, 0.99):.0f} ms; model verdicts timed out "
-        f"(phrase verdict stood alone): {timeouts} of {total}"
-    )
+    for size, found in latencies.items():
+        print(
+            f"  {size:8} screening latency p50 {percentile(found, 0.5):5.0f} ms, "
+            f"p99 {percentile(found, 0.99):5.0f} ms; model verdicts timed out (phrase verdict "
+            f"stood alone): {timeouts[size]} of {len(found)}"
+        )
 
 
 def main() -> None:
