@@ -299,6 +299,7 @@ class GatedEmbedder:
 
     gate: threading.Event = field(default_factory=threading.Event)
     reading: threading.Event = field(default_factory=threading.Event)
+    entered: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
     batches: list[list[str]] = field(default_factory=list)
 
     def __call__(self) -> Embed:
@@ -306,6 +307,7 @@ class GatedEmbedder:
             if texts != ["warm up"]:
                 self.batches.append(list(texts))
                 self.reading.set()
+                self.entered.release()
                 self.gate.wait(timeout=30)
             return np.zeros((len(texts), 384), np.float32)
 
@@ -314,7 +316,7 @@ class GatedEmbedder:
 
 async def test_a_short_message_is_not_kept_waiting_behind_a_long_one() -> None:
     embedder = GatedEmbedder()
-    stage = ModelStage(timeout=60, make_embedder=embedder)
+    stage = ModelStage(timeout=60, make_embedder=embedder, workers=1)
     await model.load(stage)
     long = " ".join(f"word{i}" for i in range(600))
     short = "a short one that came in just after the long one"
@@ -336,9 +338,27 @@ async def test_a_short_message_is_not_kept_waiting_behind_a_long_one() -> None:
     assert {w for b in long_batches for w in b} - {short} == set(windows(long))  # all of it
 
 
+async def test_two_workers_read_two_messages_at_once() -> None:
+    embedder = GatedEmbedder()
+    stage = ModelStage(timeout=60, make_embedder=embedder, workers=2)
+    await model.load(stage)
+    try:
+        waiting = [
+            asyncio.create_task(stage.assess(f"message number {i} sent at the same time"))
+            for i in (1, 2)
+        ]
+        for _ in range(2):  # both are inside the embedder together, while the gate is shut
+            assert await asyncio.to_thread(embedder.entered.acquire, True, 30)
+        embedder.gate.set()
+        assert all(verdict is not None for verdict in await asyncio.gather(*waiting))
+    finally:
+        stage.stop()
+    assert sorted(len(batch) for batch in embedder.batches) == [1, 1]
+
+
 async def test_stopping_answers_waiting_messages_at_once() -> None:
     embedder = GatedEmbedder()
-    stage = ModelStage(timeout=60, make_embedder=embedder)
+    stage = ModelStage(timeout=60, make_embedder=embedder, workers=1)
     await model.load(stage)
     waiting = [asyncio.create_task(stage.assess("the first message for the model today"))]
     assert await asyncio.to_thread(embedder.reading.wait, 30)  # the worker is on it

