@@ -343,12 +343,13 @@ async def test_two_workers_read_two_messages_at_once() -> None:
     stage = ModelStage(timeout=60, make_embedder=embedder, workers=2)
     await model.load(stage)
     try:
-        waiting = [
-            asyncio.create_task(stage.assess(f"message number {i} sent at the same time"))
-            for i in (1, 2)
-        ]
-        for _ in range(2):  # both are inside the embedder together, while the gate is shut
+        waiting = []
+        for i in (1, 2):  # the second comes while the first worker is inside the embedder
+            waiting.append(
+                asyncio.create_task(stage.assess(f"message number {i} sent right about now"))
+            )
             assert await asyncio.to_thread(embedder.entered.acquire, True, 30)
+        # both are inside the embedder together, while the gate is shut
         embedder.gate.set()
         assert all(verdict is not None for verdict in await asyncio.gather(*waiting))
     finally:
