@@ -20,8 +20,7 @@ from bot.config import Config
 from bot.database import missing_database
 from bot.demo_data import MENTEES, seed
 from handlers import charts
-from handlers.checkins.progress import alt_text, gather
-from handlers.checkins.progress_chart import draw_chart
+from handlers.checkins.progress import alt_text, gather, progress_png
 from handlers.context import Context
 from handlers.reporting.charts import report_charts
 from handlers.reporting.format import FORMATS, render
@@ -210,7 +209,7 @@ async def _sample_chart(storage: Storage, person_id: int, now: datetime, target:
     assert person is not None
     ctx = Context(storage=storage, clock=lambda: now)
     data = await gather(ctx, person, 30)
-    png = await charts.render(lambda: draw_chart(data))
+    png = await progress_png(data)
     _write_chart(target, png, alt_text(data))
     print(f"chart: {target} (alt text in {target.with_suffix('.txt').name})", file=sys.stderr)
 

@@ -16,8 +16,7 @@ from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.adapters.discord import DiscordSettings
-from bot.adapters.telegram import TelegramSettings
+from bot.adapters.settings import DiscordSettings, TelegramSettings
 from bot.adapters.telegram_limits import PAID_BROADCAST_LIMIT, TelegramLimits
 from handlers.numbers import read_id
 from handlers.program import (

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import struct
+import threading
 from datetime import date, timedelta
+
+import pytest
 
 from handlers.charts import PHONE_PORTRAIT, png_size
 from handlers.checkins.progress import ProgressData, alt_text
+from handlers.checkins import progress_chart
 from handlers.checkins.progress_chart import draw_chart
+from handlers.dispatcher import Dispatcher
 from storage.deliveries import DeliveryStatus
 from storage.people import AccountAddress
 from storage.reporting import DailyScore
@@ -107,3 +113,33 @@ async def test_nothing_in_the_window_suggests_looking_further_back(
     reply = (await chat.command("progress"))[0]
     assert reply.image is None and "last 30 days" in reply.text and "/progress 365" in reply.text
     assert (await chat.command("progress", "90"))[0].image is not None
+
+
+async def test_chart_is_drawn_in_a_worker_while_the_loop_serves_others(
+    chat: Chat, dispatcher: Dispatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The drawing (and matplotlib's import with it) runs off the event loop's thread: while
+    the chart is held mid-draw, another person's command is answered on the loop."""
+    await onboard(chat)
+    await answer_all(chat)
+    loop_thread = threading.get_ident()
+    drawn_on: list[int] = []
+    drawing, release = threading.Event(), threading.Event()
+
+    def held_draw(data: ProgressData) -> bytes:
+        drawn_on.append(threading.get_ident())
+        drawing.set()
+        release.wait(timeout=60)  # never reached unless the loop is stuck: then the test fails
+        return draw_chart(data)
+
+    monkeypatch.setattr(progress_chart, "draw_chart", held_draw)
+    pending = asyncio.create_task(chat.command("progress"))
+    while not drawing.is_set():
+        await asyncio.sleep(0.001)
+    other = await Chat(dispatcher, user_id="2002").command("help")  # served mid-draw
+    assert other and other[0].text
+    assert not pending.done()
+    release.set()
+    reply = (await pending)[0]
+    assert reply.image is not None and png_size(reply.image.png) == PHONE_PORTRAIT
+    assert drawn_on and drawn_on[0] != loop_thread

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -50,6 +49,7 @@ from bot.adapters.discord_views import (
     render,
     send_kwargs,
 )
+from bot.adapters.settings import DiscordSettings
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import (
     ButtonPress,
@@ -64,33 +64,6 @@ from handlers.replies import ReplyPath
 log = logging.getLogger(__name__)
 
 MAX_DESCRIPTION = 100
-
-
-@dataclass(frozen=True)
-class DiscordSettings:
-    prompts_in: str = "dm"  # or "private_thread"
-    prompt_channel_id: int | None = None
-    guild_id: int | None = None
-    """Sync slash commands to this server only (instant; for development: not usable in DMs)."""
-    max_ratelimit_timeout: float = 30.0
-    message_content: bool = False
-    """Ask for the privileged message-content intent: needed to read typed text in server
-    channels and threads (check-in notes in private threads, crisis screening in circles)."""
-    rsvp_role_id: int | None = None
-    """When set, only members with this role may answer Going or Maybe to a circle."""
-    mirror_circle_events: bool = True
-    """Show each circle occurrence meeting in a server as one of its scheduled events
-    (:mod:`bot.adapters.discord_events`; needs the Manage Events permission)."""
-    dm_gap_seconds: float = 1.0
-    """DM pacing: on average one DM per this many seconds (0: no pacing of our own), ..."""
-    dm_burst: int = 5
-    """... with up to this many at once: a bot that DMs many people in a burst looks like
-    spam to Discord. Only scheduled DMs (the routine lane) are paced; pings and replies go
-    at once."""
-
-    def __post_init__(self) -> None:
-        if self.prompts_in not in ("dm", "private_thread"):
-            raise ValueError('prompts_in must be "dm" or "private_thread"')
 
 
 def intents(message_content: bool = False) -> discord.Intents:

@@ -36,7 +36,7 @@ from handlers.numbers import read_id
 from handlers.pacing import Budget, Lane, SendPacer, current_lane
 
 if TYPE_CHECKING:  # the adapter module imports this one
-    from bot.adapters.discord import DiscordSettings
+    from bot.adapters.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
 

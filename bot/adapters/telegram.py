@@ -18,7 +18,6 @@ import logging
 import os
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -33,7 +32,7 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
-from bot.adapters.telegram_limits import TelegramLimits
+from bot.adapters.settings import TelegramSettings
 from bot.adapters.telegram_menus import PersonalMenus
 from bot.adapters.telegram_messenger import PLATFORM, TelegramMessenger
 from bot.adapters.telegram_pacing import PacedRateLimiter
@@ -65,18 +64,6 @@ _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 Unsupported = Literal["unsupported"]
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 CommandListing = Callable[[], Sequence[tuple[str, str]]]
-
-
-@dataclass(frozen=True)
-class TelegramSettings:
-    """``[telegram]`` in the config. No ``webhook_url``: long polling."""
-
-    api_base_url: str = "https://api.telegram.org/bot"
-    webhook_url: str | None = None
-    webhook_listen: str = "127.0.0.1:8443"
-    poll_timeout: int = 30
-    limits: TelegramLimits = field(default_factory=TelegramLimits)
-    """Telegram's flood limits, which every send keeps (:mod:`bot.adapters.telegram_pacing`)."""
 
 
 # ---- translating updates -----------------------------------------------------------------

@@ -122,6 +122,20 @@ def show_date(day: date) -> str:
     return format_date(day, DateStyle.DAY_MONTH)
 
 
+async def progress_png(data: ProgressData) -> bytes:
+    """The chart as a PNG, drawn in a worker thread (see :func:`handlers.charts.render`)."""
+    return await charts.render(lambda: draw_progress(data))
+
+
+def draw_progress(data: ProgressData) -> bytes:
+    """Draw the chart, on whatever thread calls it: the import is here, not at the top, so
+    matplotlib (~0.5-0.8 s to load) is loaded on the first chart, in the worker that draws it,
+    never on the event loop nor by a command that draws nothing."""
+    from handlers.checkins.progress_chart import draw_chart
+
+    return draw_chart(data)
+
+
 async def progress_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     assert turn.person is not None
     days = DEFAULT_DAYS
@@ -136,9 +150,7 @@ async def progress_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> R
         if not earlier:
             return [OutgoingMessage(texts.NOTHING_YET)]
         return [OutgoingMessage(texts.NOTHING_IN_WINDOW.format(days=days))]
-    from handlers.checkins.progress_chart import draw_chart  # loads matplotlib on the first chart
-
-    png = await charts.render(lambda: draw_chart(data))
+    png = await progress_png(data)
     return [
         OutgoingMessage(
             texts.HERE_IT_IS.format(days=days),
