@@ -68,11 +68,10 @@ async def _seed(target: Path, people: int, days: int) -> None:
         partial, people=people, days=days, last_day=_last_day(), tick=tick
     )
     os.replace(partial, target)
-    size_mb = target.stat().st_size / 1e6
     print(f"seed_s: {time.perf_counter() - started:.1f} s")
     print(
         f"seed_rows: {seeded.prompts} prompts, {seeded.checkins} check-ins, "
-        f"{seeded.answers} answers; {size_mb:.0f} MB"
+        f"{seeded.answers} answers"
     )
 
 
@@ -144,11 +143,11 @@ async def _progress(path: Path) -> None:
         turn = Turn(event, person, frozenset({Role.MENTEE}), None)
         for call in ("first", "second"):
             stalls: list[float] = []
-            watching = True
+            stop = asyncio.Event()
 
-            async def watch(stalls: list[float] = stalls) -> None:
+            async def watch(stalls: list[float] = stalls, stop: asyncio.Event = stop) -> None:
                 last = time.perf_counter()
-                while watching:
+                while not stop.is_set():
                     await asyncio.sleep(0.001)
                     now = time.perf_counter()
                     stalls.append(now - last - 0.001)
@@ -159,12 +158,11 @@ async def _progress(path: Path) -> None:
             started = time.perf_counter()
             replies = await progress_command(ctx, turn, ("365",))
             took = time.perf_counter() - started
-            watching = False
+            stop.set()
             await watcher
             assert replies[0].image is not None
             print(
-                f"progress_{call}_s: {took:.2f} s; loop's longest stall "
-                f"{max(stalls) * 1000:.0f} ms"
+                f"progress_{call}_s: {took:.2f} s; loop's longest stall {max(stalls) * 1000:.0f} ms"
             )
     finally:
         await storage.close()
@@ -190,6 +188,7 @@ def main() -> None:
         for stale in cache.glob(f"year-{args.people}x{args.days}-*.db"):
             stale.unlink()
         asyncio.run(_seed(seeded, args.people, args.days))
+        print(f"seed: {seeded} ({seeded.stat().st_size / 1e6:.0f} MB), cached for the next run")
     else:
         print(f"seed: cached {seeded} ({seeded.stat().st_size / 1e6:.0f} MB)")
     work = cache / "work.db"

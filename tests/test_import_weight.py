@@ -69,7 +69,8 @@ def hook(event, args):
         importers.add(threading.get_ident())
 
 sys.addaudithook(hook)
-data = ProgressData(date(2026, 11, 1), date(2026, 11, 30), (DailyScore(date(2026, 11, 2), 3, 4),), ())
+scores = (DailyScore(date(2026, 11, 2), 3, 4),)
+data = ProgressData(date(2026, 11, 1), date(2026, 11, 30), scores, ())
 
 async def main():
     loop_thread = threading.get_ident()

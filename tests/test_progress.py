@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import pytest
 
 from handlers.charts import PHONE_PORTRAIT, png_size
-from handlers.checkins.progress import ProgressData, alt_text
 from handlers.checkins import progress_chart
+from handlers.checkins.progress import ProgressData, alt_text
 from handlers.checkins.progress_chart import draw_chart
 from handlers.dispatcher import Dispatcher
 from storage.deliveries import DeliveryStatus
@@ -134,8 +134,7 @@ async def test_chart_is_drawn_in_a_worker_while_the_loop_serves_others(
 
     monkeypatch.setattr(progress_chart, "draw_chart", held_draw)
     pending = asyncio.create_task(chat.command("progress"))
-    while not drawing.is_set():
-        await asyncio.sleep(0.001)
+    assert await asyncio.to_thread(drawing.wait, 60)  # the draw has begun (in its worker)
     other = await Chat(dispatcher, user_id="2002").command("help")  # served mid-draw
     assert other and other[0].text
     assert not pending.done()
