@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from storage.sqlite import SqliteStorage  # noqa: E402
 from storage.sqlite.bulk import seed_checkin_history  # noqa: E402
 
-SEED_VERSION = 1
+SEED_VERSION = 2
 """Bump when the seeded rows change, so a stale cached file is not reused."""
 
 
@@ -61,8 +61,8 @@ async def _seed(target: Path, people: int, days: int) -> None:
     started = time.perf_counter()
 
     def tick(done: int) -> None:
-        if done % 1000 == 0 or done == people:
-            print(f"  seeded {done}/{people} people ({time.perf_counter() - started:.0f} s)")
+        if done % 60 == 0 or done == days:
+            print(f"  seeded {done}/{days} days ({time.perf_counter() - started:.0f} s)")
 
     seeded = await seed_checkin_history(
         partial, people=people, days=days, last_day=_last_day(), tick=tick

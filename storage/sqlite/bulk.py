@@ -42,7 +42,7 @@ async def seed_checkin_history(
     """Create ``path`` (all migrations applied) and fill it with ``people`` mentees who were
     prompted every day for ``days`` days ending ``last_day``: a delivery-ledger row per prompt,
     and on about 85 % of days a completed check-in with mood, craving, used and sometimes a
-    note (a few started and never finished). ``tick(person_index)`` reports progress."""
+    note (a few started and never finished). ``tick(days_done)`` reports progress."""
     storage = SqliteStorage(path)
     await storage.open()  # the schema, exactly as the bot makes it
     await storage.close()
@@ -68,70 +68,58 @@ def _fill(
     rng: random.Random,
     tick: Callable[[int], None] | None,
 ) -> SeededHistory:
+    """Day by day, everyone's prompt and check-in of that day, as a running program writes
+    them: row ids follow the calendar, which is what a report over a date range reads."""
     first_day = last_day - timedelta(days=days - 1)
     joined = datetime.combine(first_day - timedelta(days=1), time(9), UTC)
-    next_checkin = 1 + (conn.execute("SELECT COALESCE(MAX(id), 0) FROM checkins").fetchone()[0])
     first_person = 1 + (conn.execute("SELECT COALESCE(MAX(id), 0) FROM people").fetchone()[0])
+    next_checkin = 1 + (conn.execute("SELECT COALESCE(MAX(id), 0) FROM checkins").fetchone()[0])
+    ids = range(first_person, first_person + people)
+    engagement = {person_id: rng.uniform(0.6, 0.98) for person_id in ids}
+    mood = {person_id: rng.uniform(2.0, 4.0) for person_id in ids}
+    conn.execute("BEGIN")
+    at = {person_id: to_db(joined + timedelta(minutes=person_id % 600)) for person_id in ids}
+    conn.executemany(
+        "INSERT INTO people (id, display_name, created_at, onboarded_at) VALUES (?, ?, ?, ?)",
+        [(person_id, f"Person {person_id}", at[person_id], at[person_id]) for person_id in ids],
+    )
+    conn.executemany(
+        "INSERT INTO roles (person_id, role, granted_at) VALUES (?, 'mentee', ?)",
+        [(person_id, at[person_id]) for person_id in ids],
+    )
+    conn.executemany(
+        "INSERT INTO settings (person_id, timezone, checkin_time) VALUES (?, 'UTC', '09:00')",
+        [(person_id,) for person_id in ids],
+    )
+    conn.execute("COMMIT")
     prompts = checkins = answers = 0
-    chunk = 250
-    for start in range(0, people, chunk):
-        ids = range(first_person + start, first_person + min(people, start + chunk))
-        person_rows, role_rows, setting_rows = [], [], []
+    for day, prompted_at in _days(first_day, days):
+        occurrence, prompted = to_db_date(day), to_db(prompted_at)
         delivery_rows: list[tuple[object, ...]] = []
         checkin_rows: list[tuple[object, ...]] = []
         answer_rows: list[tuple[object, ...]] = []
         for person_id in ids:
-            at = to_db(joined + timedelta(minutes=person_id % 600))
-            person_rows.append((person_id, f"Person {person_id}", at, at))
-            role_rows.append((person_id, "mentee", at))
-            setting_rows.append((person_id, "UTC", "09:00"))
-            engagement = rng.uniform(0.6, 0.98)
-            mood = rng.uniform(2.0, 4.0)
-            for day, prompted_at in _days(first_day, days):
-                occurrence = to_db_date(day)
-                answered = rng.random() < engagement
-                delivery_rows.append(
-                    (
-                        CHECKIN_KIND,
-                        str(person_id),
-                        occurrence,
-                        person_id,
-                        "sent" if answered or rng.random() < 0.7 else "missed",
-                        to_db(prompted_at),
-                        to_db(prompted_at),
-                    )
-                )
-                if not answered:
-                    if rng.random() < 0.1:  # opened, never finished
-                        checkin_rows.append(
-                            (next_checkin, person_id, occurrence, to_db(prompted_at), None)
-                        )
-                        next_checkin += 1
-                    continue
-                done = to_db(prompted_at + timedelta(minutes=rng.randint(1, 600)))
-                checkin_rows.append((next_checkin, person_id, occurrence, to_db(prompted_at), done))
-                mood = min(5.0, max(1.0, mood + rng.uniform(-0.6, 0.6)))
-                answer_rows.append((next_checkin, "mood", round(mood), None, 0, done))
-                craving = rng.randint(0, 10)
-                answer_rows.append(
-                    (next_checkin, "craving", craving, None, int(rng.random() < 0.05), done)
-                )
-                answer_rows.append((next_checkin, "used", int(rng.random() < 0.03), None, 0, done))
-                if rng.random() < 0.25:
-                    answer_rows.append((next_checkin, "note", None, "a quiet day", 0, done))
-                next_checkin += 1
+            answered = rng.random() < engagement[person_id]
+            status = "sent" if answered or rng.random() < 0.7 else "missed"
+            delivery_rows.append(
+                (CHECKIN_KIND, str(person_id), occurrence, person_id, status, prompted, prompted)
+            )
+            if not answered:
+                if rng.random() < 0.1:  # opened, never finished
+                    checkin_rows.append((next_checkin, person_id, occurrence, prompted, None))
+                    next_checkin += 1
+                continue
+            done = to_db(prompted_at + timedelta(minutes=rng.randint(1, 600)))
+            checkin_rows.append((next_checkin, person_id, occurrence, prompted, done))
+            mood[person_id] = min(5.0, max(1.0, mood[person_id] + rng.uniform(-0.6, 0.6)))
+            craving, skipped = rng.randint(0, 10), int(rng.random() < 0.05)
+            answer_rows.append((next_checkin, "mood", round(mood[person_id]), None, 0, done))
+            answer_rows.append((next_checkin, "craving", craving, None, skipped, done))
+            answer_rows.append((next_checkin, "used", int(rng.random() < 0.03), None, 0, done))
+            if rng.random() < 0.25:
+                answer_rows.append((next_checkin, "note", None, "a quiet day", 0, done))
+            next_checkin += 1
         conn.execute("BEGIN")
-        conn.executemany(
-            "INSERT INTO people (id, display_name, created_at, onboarded_at) VALUES (?, ?, ?, ?)",
-            person_rows,
-        )
-        conn.executemany(
-            "INSERT INTO roles (person_id, role, granted_at) VALUES (?, ?, ?)", role_rows
-        )
-        conn.executemany(
-            "INSERT INTO settings (person_id, timezone, checkin_time) VALUES (?, ?, ?)",
-            setting_rows,
-        )
         conn.executemany(
             "INSERT INTO deliveries (kind, subject, occurrence, person_id, status, created_at,"
             " finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -152,7 +140,7 @@ def _fill(
         checkins += len(checkin_rows)
         answers += len(answer_rows)
         if tick is not None:
-            tick(start + len(ids))
+            tick(day.toordinal() - first_day.toordinal() + 1)
     return SeededHistory(people, days, prompts, checkins, answers)
 
 
