@@ -49,7 +49,7 @@ from bot.adapters.discord_views import (
     render,
     send_kwargs,
 )
-from bot.adapters.settings import DiscordSettings
+from bot.adapters.settings import DiscordSettings as DiscordSettings  # its old home
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import (
     ButtonPress,

@@ -32,7 +32,7 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
-from bot.adapters.settings import TelegramSettings
+from bot.adapters.settings import TelegramSettings as TelegramSettings  # its old home
 from bot.adapters.telegram_menus import PersonalMenus
 from bot.adapters.telegram_messenger import PLATFORM, TelegramMessenger
 from bot.adapters.telegram_pacing import PacedRateLimiter
