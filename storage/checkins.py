@@ -105,9 +105,9 @@ class CheckinStore(Protocol):
         the miss count back to 0, the streak, the conversation ended and the follow-up work
         queued, all in one transaction. Any other completed check-in of the person for the same
         local date is deleted with its answers in that transaction: one day has one check-in,
-        and a second one that day replaces the first. False, with nothing changed, if the answer could not
-        be stored: the question was already answered, or the check-in is not theirs or not
-        open any more."""
+        and a second one that day replaces the first. False, with nothing changed, if the
+        answer could not be stored: the question was already answered, or the check-in is not
+        theirs or not open any more."""
         ...
 
     async def answers_of(self, checkin_id: int) -> dict[str, Answer]: ...
