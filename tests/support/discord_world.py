@@ -111,6 +111,7 @@ class World:
         await self.say("Denver")
         await self.click("Yes")
         await self.say("8pm")
+        await self.click("Skip")  # no recovery date
 
     async def tick_past_next_prompt(self) -> None:
         assert self.running is not None
