@@ -102,3 +102,19 @@ async def test_crisis_text_during_the_update_goes_to_crisis_handling(
     await chat.say("4")
     await chat.say("no")
     assert "updated" in (await chat.press_label("Skip"))[-1].text
+
+
+async def test_a_yes_taken_back_the_same_day_says_how_to_put_the_streak_right(
+    chat: Chat, storage: Storage, clock: FakeClock
+) -> None:
+    await onboard(chat, since="2025-10-01")
+    await answer_all(chat)
+    clock.advance(days=1)
+    assert "day 1 again" in await answer_all(chat, used="yes")
+    clock.advance(minutes=10)
+    corrected = await answer_all(chat, used="no")
+    assert "updated" in corrected and "/reset" in corrected
+    await chat.command("reset", "2025-10-01")
+    person = await storage.person_for_account(AccountAddress("test", "1001"))
+    assert person is not None
+    assert person.streak_start == person.journey_start

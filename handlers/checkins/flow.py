@@ -280,6 +280,10 @@ async def finish(ctx: Context, turn: Turn, checkin: Checkin, last: Answer) -> Ou
     if relapsed:
         lines.append(texts.NEW_STREAK.format(journey=counted(DAY, journey_days)))
         lines.append(texts.NEW_STREAK_MENTOR if has_mentor else texts.NEW_STREAK_NO_MENTOR)
+    elif updating and streak_start == day and journey_start < day:
+        # Today's first answers may have started this streak (a "yes" now taken back): the
+        # streak is left as it is, and the person told how to put it right.
+        lines.append(texts.UPDATED_STREAK_STAYS)
     elif not updating:
         lines.append(
             texts.STREAK_AND_JOURNEY.format(days=streak_days, journey=counted(DAY, journey_days))

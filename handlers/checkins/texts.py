@@ -23,6 +23,10 @@ ALREADY_ANSWERED = "Got it, I already have that answer."
 
 THANKS = "Thanks for checking in."
 UPDATED = "Thanks: today's check-in is updated with these answers."
+UPDATED_STREAK_STAYS = (
+    "Your current streak still starts today. If it began earlier, send /reset with that date, "
+    "like “/reset 2026-11-01”."
+)
 STREAK = "Day {days} of your current streak."
 STREAK_AND_JOURNEY = "Day {days} of your current streak, and {journey} on your journey."
 NEW_STREAK = (
