@@ -263,6 +263,7 @@ async def join(
     await person.say(zone)
     await person.click("Yes")
     await person.say("8am")
+    await person.click("Skip")  # no recovery date
     if role is not None:
         await world.storage.grant_role(await person.person_id(), role, world.clock())
     return person
