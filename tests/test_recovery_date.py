@@ -127,7 +127,7 @@ def test_common_date_forms_are_read(typed: str, expected: date) -> None:
 def test_numeric_dates_in_either_order_are_refused_with_an_example() -> None:
     answer = recovery.read_recovery_date("10/1/2025", date(2026, 11, 27))
     assert answer == checkin_texts.RECOVERY_DATE_AMBIGUOUS
-    assert "“1 Oct 2025”" in answer
+    assert isinstance(answer, str) and "“1 Oct 2025”" in answer
 
 
 async def test_future_and_nonsense_get_a_kind_answer_and_the_question_again(

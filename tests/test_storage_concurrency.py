@@ -39,7 +39,7 @@ async def test_concurrent_checkins_under_checkpoint_contention_lose_nothing(
 
     async def person(chat: Chat, seed: int) -> list[tuple[int, int]]:
         mine = random.Random(seed)
-        done = []
+        done: list[tuple[int, int]] = []
         for _ in range(CHECKINS_EACH):
             first = (await chat.command("checkin"))[-1]
             checkin_id = int(first.buttons[0].payload.split(":")[1])
