@@ -117,7 +117,9 @@ async def onboard(person: Person, start: str = "/start", since: str | None = Non
     await person.expect(says("Which city"))
     await person.say("Denver")
     await person.press(await person.expect(says("Is that right")), profile_texts.ZONE_YES)
-    await person.expect(says("What time of day"))
+    nextq = await person.expect(lambda m: says("What time of day")(m) or says("all set")(m))
+    if "all set" in nextq["text"]:
+        return welcome  # staff: no check-in time or recovery date asked
     await person.say("8pm")
     asked = await person.expect(says("date you count your recovery from"))
     if since is None:
