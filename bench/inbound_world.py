@@ -269,13 +269,15 @@ async def onboard_everyone(ours: Ours, driver: Driver, users: list[int]) -> floa
     app = ours.app
     started = time.perf_counter()
     for user in users:
-        for step in range(6):
+        for step in range(7):
             if step == 0:
                 data = driver.text(user, "/start")
             elif step == 1:
                 data = driver.press(user, lambda d: d == "ob:consent:yes")
             elif step == 4:
                 data = driver.press(user, lambda d: d == "ob:zone:yes")
+            elif step == 6:
+                data = driver.press(user, lambda d: d == "ob:since:skip")
             else:
                 data = driver.text(user, {2: f"Person {user % 1000}", 3: "Denver", 5: "8pm"}[step])
             await app.process_update(Update.de_json(data, app.bot))

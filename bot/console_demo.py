@@ -73,7 +73,7 @@ async def _no_wait(seconds: float) -> None:
 
 async def _onboard(ctx: Context, who: DemoPerson) -> int:
     """Onboarding's steps for someone who said yes, typed their name, confirmed their zone
-    and picked a check-in time."""
+    and (a mentee: staff have check-ins off until they choose a time) picked a check-in time."""
     ref = dm_ref(who.handle)
     person = await ctx.storage.create_person(
         Account(AccountAddress(PLATFORM, who.handle), person_id=0, chat_id=ref.chat_id),
@@ -82,7 +82,8 @@ async def _onboard(ctx: Context, who: DemoPerson) -> int:
     )
     await profile.save_name(ctx, person.id, who.name)
     await profile.save_zone(ctx, person.id, ZONE)
-    await profile.save_time(ctx, person.id, CHECKIN_TIME)
+    if who.role is Role.MENTEE:
+        await profile.save_time(ctx, person.id, CHECKIN_TIME)
     await ctx.storage.mark_onboarded(person.id, ctx.clock())
     await ctx.capabilities.schedule_changed(ctx, person.id)
     return person.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -102,9 +103,11 @@ class CheckinStore(Protocol):
     async def finish_checkin(self, finished: FinishedCheckin, now: datetime) -> bool:
         """The last answer (as :meth:`record_open_answer` stores it), the check-in complete,
         the miss count back to 0, the streak, the conversation ended and the follow-up work
-        queued, all in one transaction. False, with nothing changed, if the answer could not
-        be stored: the question was already answered, or the check-in is not theirs or not
-        open any more."""
+        queued, all in one transaction. Any other completed check-in of the person for the same
+        local date is deleted with its answers in that transaction: one day has one check-in,
+        and a second one that day replaces the first. False, with nothing changed, if the
+        answer could not be stored: the question was already answered, or the check-in is not
+        theirs or not open any more."""
         ...
 
     async def answers_of(self, checkin_id: int) -> dict[str, Answer]: ...
@@ -116,6 +119,14 @@ class CheckinStore(Protocol):
     async def set_streak(
         self, person_id: int, *, journey_start: date | None, streak_start: date | None
     ) -> None: ...
+
+    async def mark_milestones(
+        self, person_id: int, streak_start: date, milestones: Sequence[str], now: datetime
+    ) -> frozenset[str]:
+        """Record ``milestones`` of the streak that began on ``streak_start`` as celebrated;
+        returns the ones not recorded before, so each is new exactly once (even under
+        concurrent calls). A streak that begins on another date has milestones of its own."""
+        ...
 
     async def count_miss(self, person_id: int) -> int:
         """One more consecutive missed check-in; returns the new count."""

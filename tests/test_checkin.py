@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from handlers.checkins.flow import milestone_between
+from handlers.checkins import milestones
 from storage.base import Storage
 from storage.checkins import Answer
 from storage.people import AccountAddress
@@ -101,12 +101,20 @@ async def test_relapse_starts_a_new_streak_not_a_new_journey(
     assert "Current streak: 2 days" in days and "Your journey: 12 days" in days
 
 
-async def test_milestones() -> None:
-    assert milestone_between(0, 1) is not None and "first day" in milestone_between(0, 1)  # type: ignore[operator]
-    assert milestone_between(5, 7) is not None and "One week" in milestone_between(5, 7)  # type: ignore[operator]
-    assert milestone_between(7, 8) is None
-    assert "2 years" in (milestone_between(729, 731) or "")
-    assert "3 years" in (milestone_between(1094, 1095) or "")
+async def test_milestones_reached_by_a_day() -> None:
+    start = date(2024, 2, 29)
+
+    def keys(day: date) -> list[str]:
+        return [m.key for m in milestones.reached(start, day)]
+
+    assert keys(start - timedelta(days=1)) == []
+    assert keys(start) == ["1d"]
+    assert keys(start + timedelta(days=6)) == ["1d", "7d"]
+    assert keys(date(2025, 2, 27))[-1] == "180d"  # the day before the anniversary
+    assert keys(date(2025, 2, 28))[-1] == "1y"  # 29 February's anniversary in a short year
+    assert keys(date(2028, 2, 29))[-3:] == ["2y", "3y", "4y"]
+    assert "One year" in milestones.reached(start, date(2025, 3, 1))[-1].cheer
+    assert "3 years" in milestones.reached(start, date(2027, 3, 1))[-1].cheer
 
 
 async def test_week_milestone_celebrated(chat: Chat, clock: FakeClock) -> None:
@@ -120,24 +128,32 @@ async def test_week_milestone_celebrated(chat: Chat, clock: FakeClock) -> None:
     assert not any("🎉" in c for c in closings[1:6])
 
 
-async def test_reset_backdates_within_the_journey(
+async def test_reset_takes_any_past_date_and_moves_the_journey_back(
     chat: Chat, storage: Storage, clock: FakeClock
 ) -> None:
     await onboard(chat)
     await answer_all(chat)
+    joined = clock().date()
     clock.advance(days=20)
     await answer_all(chat, used="yes")
     today = clock().date()
     future = (await chat.command("reset", (today + timedelta(days=3)).isoformat()))[0].text
-    assert "future" in future
-    before = (await chat.command("reset", (today - timedelta(days=40)).isoformat()))[0].text
-    assert "before your journey" in before
+    assert "hasn't come yet" in future
     done = (await chat.command("reset", (today - timedelta(days=5)).isoformat()))[0].text
     assert "6 days" in done
     person = await storage.get_person(await person_id(storage))
     assert person is not None and person.streak_start == today - timedelta(days=5)
+    assert person.journey_start == joined  # a later streak leaves the journey where it was
+    # Before joining: the count the person really has, and the journey starts then too.
+    earlier = (await chat.command("reset", "1 Oct 2025"))[0].text
+    assert "1 October 2025" in earlier
+    person = await storage.get_person(await person_id(storage))
+    assert person is not None
+    assert person.streak_start == person.journey_start == date(2025, 10, 1)
+    days = (await chat.command("days"))[0].text
+    assert f"Current streak: {(today - date(2025, 10, 1)).days + 1} days" in days
     bad = (await chat.command("reset", "someday"))[0].text
-    assert "Try" in bad or "like" in bad
+    assert "like “2025-10-01”" in bad
 
 
 async def test_late_answer_counts_for_its_day(

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e  # each test runs `peerbot run` as a subprocess
 
 
 def test_console_onboarding_with_piped_stdin(tmp_path: Path) -> None:
-    script = "/start\n1\nRiver\nNew York\n1\n8pm\n/help\n"
+    script = "/start\n1\nRiver\nNew York\n1\n8pm\n1\n/help\n"
     result = run_console(tmp_path, script)
     assert result.returncode == 0, result.stderr
     out = result.stdout

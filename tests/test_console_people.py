@@ -23,16 +23,22 @@ CODE = re.compile(r"code: ([A-Z2-9]{8})")
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (DEBUG|INFO|WARNING|ERROR) ")
 
 
-def onboard(console: Console, who: str, name: str, code: str | None = None) -> list[str]:
+def onboard(
+    console: Console, who: str, name: str, code: str | None = None, *, staff: bool = False
+) -> list[str]:
     """``@who /start [CODE]`` and ordinary answers to onboarding's questions, until the person
-    is set up; returns everything printed on the way."""
+    is set up; returns everything printed on the way. ``staff`` are not asked for a check-in
+    time or a recovery date; mentees skip the recovery date."""
     start = f"@{who} /start {code}" if code else f"@{who} /start"
     seen = console.type(start, "Is that okay?")
     seen += console.type("1", "What name would you like")
     seen += console.type(name, "Which city's time")
     seen += console.type("New York", "Is that right?")
+    if staff:
+        return seen + console.type("1", "You're all set")
     seen += console.type("1", "What time of day")
-    seen += console.type("8pm", "You're all set")
+    seen += console.type("8pm", "date you count your recovery from")
+    seen += console.type("Skip", "You're all set")
     return seen
 
 
@@ -50,7 +56,7 @@ def test_a_whole_program_in_one_console(tmp_path: Path) -> None:
     console.expect("End with Ctrl-D")
 
     # The coordinator joins and makes invites in the chat.
-    seen = onboard(console, "cora", "Cora", coordinator_code)
+    seen = onboard(console, "cora", "Cora", coordinator_code, staff=True)
     assert "coordinator" in in_chat(seen, "[@cora DM]")
     seen = console.type("/invite mentor", "mentor invite code")
     mentor_code = CODE.search(in_chat(seen, "[@cora DM]"))
@@ -60,7 +66,7 @@ def test_a_whole_program_in_one_console(tmp_path: Path) -> None:
     assert facilitator_code is not None
 
     # A mentor joins and invites two mentees, who join and are paired with her.
-    onboard(console, "riley", "Riley", mentor_code.group(1))
+    onboard(console, "riley", "Riley", mentor_code.group(1), staff=True)
     mentee_codes = []
     for _ in range(2):
         seen = console.type("/invite", "Here's your invite code")
@@ -86,7 +92,7 @@ def test_a_whole_program_in_one_console(tmp_path: Path) -> None:
     seen = console.type("/alerts", "[@riley DM]")
 
     # A facilitator joins, sets up a circle that meets soon, and brings it to #circle.
-    onboard(console, "fran", "Fran", facilitator_code.group(1))
+    onboard(console, "fran", "Fran", facilitator_code.group(1), staff=True)
     starts = (datetime.now(UTC) + timedelta(minutes=20)).astimezone(ZoneInfo("America/New_York"))
     starts = starts.replace(minute=starts.minute // 5 * 5)
     console.type("/circle create", "What's it called?")

@@ -42,7 +42,7 @@ async def test_prompt_arrives_by_itself(tmp_path: Path, clock: FakeClock) -> Non
     adapter = ConsoleAdapter(build_dispatcher(ctx), messenger, stdin)
     running = asyncio.create_task(adapter.run())
 
-    typing.write("/start\n1\nRiver\nDenver\n1\n8pm\n")
+    typing.write("/start\n1\nRiver\nDenver\n1\n8pm\n1\n")
     typing.flush()
     await wait_for(out, "You're all set, River")
 

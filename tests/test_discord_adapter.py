@@ -81,6 +81,8 @@ async def test_onboarding_with_slash_commands_buttons_and_dm_text(world: World) 
     assert "Denver" in world.dm_texts()[-1]
     await world.click("Yes")
     await world.say("8pm")
+    assert "recovery from" in world.dm_texts()[-1]
+    await world.click("Skip")
     assert "8:00" in world.dm_texts()[-1] or "8pm" in world.dm_texts()[-1].lower()
 
     person = await world.storage.person_for_account(world.address)

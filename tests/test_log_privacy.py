@@ -87,6 +87,8 @@ async def converse(emu: EmulatorHandle) -> list[str]:
     await emu.press_button(USER, USER, zone["message_id"], button(zone, "Yes"))
     await emu.wait_for_bot_message(USER, has_text("What time of day"), within=WAIT)
     await emu.send_message(USER, USER, "8pm")
+    since = await emu.wait_for_bot_message(USER, has_text("recovery from"), within=WAIT)
+    await emu.press_button(USER, USER, since["message_id"], button(since, "Skip"))
     await emu.wait_for_bot_message(USER, has_text("You're all set"), within=WAIT)
 
     await emu.send_command(USER, USER, "/checkin")

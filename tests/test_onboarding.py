@@ -41,7 +41,10 @@ async def test_happy_path(chat: Chat, storage: SqliteStorage) -> None:
     assert "Denver" in confirm[0].text and "America/Denver" in confirm[0].text
     ask_time = await chat.press_label("Yes")
     assert "time of day" in ask_time[0].text
-    done = await chat.say("8:30 pm")
+    ask_since = await chat.say("8:30 pm")
+    assert "date you count your recovery from" in ask_since[0].text
+    assert [b.label for b in ask_since[0].buttons] == ["Skip"]
+    done = await chat.press_label("Skip")
     assert "8:30 pm" in done[0].text and "America/Denver" in done[0].text
 
     person = await storage.person_for_account(ADDRESS)

@@ -168,7 +168,7 @@ def test_example_config_documents_privacy(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 def test_console_saves_the_export_and_warns_once_without_a_key(tmp_path: Path) -> None:
-    script = "/start\n1\nRiver\nNew York\n1\n8pm\n/mydata\n"
+    script = "/start\n1\nRiver\nNew York\n1\n8pm\n1\n/mydata\n"
     result = run_console(tmp_path, script)
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("PEERBOT_DATA_KEY is not set") == 1

@@ -217,3 +217,36 @@ def test_each_method_is_answered_by_its_area_repository() -> None:
         repository = getattr(store, member.area)
         assert getattr(store, name).__self__ is repository, name
         assert repository._db is store.db, member.area
+
+
+async def test_migration_0002_counts_milestones_already_reached_as_celebrated(
+    postgres_cluster: pg.PostgresCluster,
+) -> None:
+    """SQLite 0015's twin: a streak's milestones reached by its latest completed check-in
+    count as celebrated (29 February's anniversary on the 28th, as on SQLite)."""
+    url = await pg.empty_database(postgres_cluster)
+    first, milestones = load_migrations()[0], load_migrations()[1]
+    assert milestones.name == "milestones"
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(first.sql)
+        await conn.execute(
+            "INSERT INTO people (id, created_at, journey_start, streak_start) VALUES"
+            " (1, 'then', '2024-02-29', '2024-02-29'), (2, 'then', '2026-11-01', '2026-11-20')"
+        )
+        await conn.execute(
+            "INSERT INTO checkins (person_id, local_date, source, started_at, completed_at)"
+            " VALUES (1, '2025-02-28', 'on_demand', 'then', '2025-02-28T20:00:00.000000Z'),"
+            " (2, '2026-11-26', 'on_demand', 'then', '2026-11-26T20:00:00.000000Z'),"
+            " (2, '2026-11-27', 'on_demand', 'then', NULL)"
+        )
+        await conn.execute(milestones.sql)
+        rows = await conn.fetch("SELECT person_id, milestone FROM milestones")
+    finally:
+        await conn.close()
+    found = {(row["person_id"], row["milestone"]) for row in rows}
+    assert found == {
+        *((1, key) for key in ("1d", "7d", "14d", "30d", "60d", "90d", "180d", "1y")),
+        (2, "1d"),
+        (2, "7d"),
+    }

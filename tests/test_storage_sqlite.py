@@ -7,7 +7,7 @@ import asyncio
 import os
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -281,3 +281,49 @@ async def test_migration_0014_keeps_alerts_and_their_steps(tmp_path: Path) -> No
         assert check.execute("PRAGMA foreign_key_check").fetchall() == []
         check.execute("DELETE FROM alerts WHERE id = 7")
         assert check.execute("SELECT COUNT(*) FROM escalation_steps").fetchone()[0] == 0
+
+
+async def test_migration_0015_counts_milestones_already_reached_as_celebrated(
+    tmp_path: Path,
+) -> None:
+    """Before 0015 a milestone was cheered at the check-in that passed it: a streak's reached
+    milestones (by its latest completed check-in) must not be cheered again after it."""
+    from storage.sqlite.migrations import load_migrations
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "CREATE TABLE schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    for migration in load_migrations():
+        if migration.name == "milestones":
+            break
+        conn.executescript(
+            f"BEGIN;\n{migration.sql}\nINSERT INTO schema_migrations VALUES"
+            f" ({migration.version}, '{migration.name}', 'then');\nCOMMIT;"
+        )
+    conn.execute(
+        "INSERT INTO people (id, created_at, journey_start, streak_start) VALUES"
+        " (1, 'then', '2024-02-29', '2024-02-29'), (2, 'then', '2026-11-01', '2026-11-20')"
+    )
+    conn.execute(
+        "INSERT INTO checkins (person_id, local_date, source, started_at, completed_at) VALUES"
+        " (1, '2025-02-28', 'on_demand', 'then', '2025-02-28T20:00:00.000000Z'),"
+        " (2, '2026-11-26', 'on_demand', 'then', '2026-11-26T20:00:00.000000Z'),"
+        " (2, '2026-11-27', 'on_demand', 'then', NULL)"
+    )
+    conn.close()
+
+    storage = SqliteStorage(path)
+    await storage.open()
+    try:
+        now = datetime(2026, 11, 27, tzinfo=UTC)
+        # Person 1 reached one year on 28 Feb 2025 (29 February's anniversary), not two.
+        start = date(2024, 2, 29)
+        assert await storage.mark_milestones(1, start, ["180d", "1y", "2y"], now) == {"2y"}
+        # Person 2's streak had 7 days by its last completed check-in, not 14.
+        start = date(2026, 11, 20)
+        assert await storage.mark_milestones(2, start, ["1d", "7d", "14d"], now) == {"14d"}
+    finally:
+        await storage.close()

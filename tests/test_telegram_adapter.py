@@ -12,7 +12,7 @@ import struct
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -106,8 +106,9 @@ class Person:
         return all([await self.emu.callback_answer(q) is not None for q in self.queries])
 
 
-async def onboard(person: Person, start: str = "/start") -> Msg:
-    """/start, consent, name, Denver, yes, 8pm; returns the welcome message."""
+async def onboard(person: Person, start: str = "/start", since: str | None = None) -> Msg:
+    """/start, consent, name, Denver, yes, 8pm, the recovery date (``since``, or Skip);
+    returns the welcome message."""
     await person.say(start)
     welcome = await person.expect(lambda m: "reply_markup" in m)
     await person.press(welcome, ob_texts.CONSENT_YES)
@@ -116,8 +117,15 @@ async def onboard(person: Person, start: str = "/start") -> Msg:
     await person.expect(says("Which city"))
     await person.say("Denver")
     await person.press(await person.expect(says("Is that right")), profile_texts.ZONE_YES)
-    await person.expect(says("What time of day"))
+    nextq = await person.expect(lambda m: says("What time of day")(m) or says("all set")(m))
+    if "all set" in nextq["text"]:
+        return welcome  # staff: no check-in time or recovery date asked
     await person.say("8pm")
+    asked = await person.expect(says("date you count your recovery from"))
+    if since is None:
+        await person.press(asked, ob_texts.SKIP_SINCE)
+    else:
+        await person.say(since)
     await person.expect(says("You're all set"))
     return welcome
 
@@ -187,13 +195,40 @@ async def test_onboarding(
     ]
     labels = [b["text"] for row in welcome["reply_markup"]["inline_keyboard"] for b in row]
     assert labels == [ob_texts.CONSENT_YES, ob_texts.CONSENT_NO]
-    assert len(person.queries) == 2 and await person.all_answered()
+    assert len(person.queries) == 3 and await person.all_answered()  # consent, zone, Skip
 
     pid = await person_id(storage)
     settings = await storage.get_settings(pid)
     assert (settings.timezone, settings.checkin_time) == ("America/Denver", "20:00")
     published = [c["params"] for c in await emu.calls("setMyCommands")]
     assert published and '"start"' in str(published[0]["commands"])
+
+
+@pytest.mark.e2e
+async def test_onboarding_asks_for_a_recovery_date_with_a_native_skip_button(
+    adapter: TelegramAdapter, person: Person, emu: EmulatorHandle, storage: SqliteStorage
+) -> None:
+    await person.say("/start")
+    await person.press(await person.expect(lambda m: "reply_markup" in m), ob_texts.CONSENT_YES)
+    await person.expect(says("What name"))
+    await person.say("Sam")
+    await person.expect(says("Which city"))
+    await person.say("Denver")
+    await person.press(await person.expect(says("Is that right")), profile_texts.ZONE_YES)
+    await person.expect(says("What time of day"))
+    await person.say("8pm")
+    asked = await person.expect(says("date you count your recovery from"))
+    labels = [b["text"] for row in asked["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == [ob_texts.SKIP_SINCE]  # an inline keyboard button, not typed text
+    await person.say("10/1/2025")  # ambiguous: asked again, with the button still there
+    again = await person.expect(says("month's name"))
+    assert "reply_markup" in again
+    await person.say("October 1 2025")
+    done = await person.expect(says("You're all set"))
+    assert "1 October 2025" in done["text"] and "of your recovery" in done["text"]
+    person_row = await storage.get_person(await person_id(storage))
+    assert person_row is not None and person_row.onboarded
+    assert person_row.streak_start == person_row.journey_start == date(2025, 10, 1)
 
 
 @pytest.mark.e2e

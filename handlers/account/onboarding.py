@@ -1,7 +1,14 @@
-"""``/start`` and ``/join``: welcome, consent, name, time zone and check-in time.
+"""``/start`` and ``/join``: welcome, consent, name, time zone, check-in time and recovery date.
 
 Nothing beyond the platform account id is stored until the person taps the consent button:
 until then the only row about them is their place in this conversation, keyed by that id.
+
+Staff are not mentees: someone who starts with a mentor's, facilitator's or coordinator's
+invite code is welcomed for that role (not with the mentee's consent text), is not asked for a
+check-in time or a recovery date, and has daily check-ins off until they choose a time in
+``/settings``. A mentee is asked, last and skippably, for the date they count their recovery
+from, so someone with 14 months joins at their real day count
+(:mod:`handlers.checkins.recovery`). One person may hold several roles: ``/join CODE`` adds one.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from typing import Any
 from handlers import flowstate, profile
 from handlers.account import codeguard
 from handlers.account import onboarding_texts as texts
+from handlers.checkins import recovery
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.crisis.reply import crisis_line
 from handlers.dispatcher import stale_button
@@ -23,6 +31,7 @@ from handlers.profile import (
     TimePress,
     ZoneNoPress,
     ZoneYesPress,
+    local_today,
     profile_routes,
 )
 from handlers.routes import Route, decode_any
@@ -43,9 +52,16 @@ class ConsentNoPress:
     """No thanks: forget me."""
 
 
+@dataclass(frozen=True, slots=True)
+class SinceSkipPress:
+    """No recovery date, thanks (or not now)."""
+
+
 CONSENT_YES = Route(FLOW, "consent:yes", ConsentYesPress)
 CONSENT_NO = Route(FLOW, "consent:no", ConsentNoPress)
-ROUTES: tuple[Route[Any], ...] = (CONSENT_YES, CONSENT_NO, *profile_routes(FLOW).all)
+SINCE_SKIP = Route(FLOW, "since:skip", SinceSkipPress)
+ROUTES: tuple[Route[Any], ...] = (CONSENT_YES, CONSENT_NO, SINCE_SKIP, *profile_routes(FLOW).all)
+STAFF_ROLES = frozenset({Role.MENTOR, Role.FACILITATOR, Role.COORDINATOR})
 
 _STEP_OF_PRESS: dict[type, str] = {
     ConsentYesPress: "consent",
@@ -54,20 +70,23 @@ _STEP_OF_PRESS: dict[type, str] = {
     ZoneYesPress: "zone_confirm",
     ZoneNoPress: "zone_confirm",
     TimePress: "time",
+    SinceSkipPress: "since",
 }
 """The step a person must be at for a press of each kind to count."""
 
-STEPS = frozenset({"consent", "name", "zone", "zone_confirm", "time"})
+STEPS = frozenset({"consent", "name", "zone", "zone_confirm", "time", "since"})
 
 
 @dataclass(frozen=True, slots=True)
 class OnboardingState:
     """What onboarding keeps between messages: the step, the invite code given to /start
-    (until consent redeems it) and the time zone waiting to be confirmed."""
+    (until consent redeems it), the role it grants (for the welcome) and the time zone
+    waiting to be confirmed."""
 
     step: str
     code: str | None = None
     zone: str | None = None
+    role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +95,7 @@ class _Saved:
 
     code: str | None = None
     zone: str | None = None
+    role: str | None = None
 
 
 def load_state(state: ConversationState | None) -> OnboardingState | None:
@@ -84,11 +104,24 @@ def load_state(state: ConversationState | None) -> OnboardingState | None:
     if state is None or state.flow != FLOW or state.step not in STEPS:
         return None
     saved = flowstate.load(_Saved, state)
-    return None if saved is None else OnboardingState(state.step, saved.code, saved.zone)
+    return (
+        None if saved is None else OnboardingState(state.step, saved.code, saved.zone, saved.role)
+    )
 
 
-def _welcome(ctx: Context, prefix: str = "") -> OutgoingMessage:
-    text = texts.WELCOME.format(program=ctx.program.name, crisis_line=crisis_line(ctx.program))
+def _is_staff(roles: frozenset[Role]) -> bool:
+    """Joined for a staff role and not (also) as a mentee: no daily check-ins by default."""
+    return Role.MENTEE not in roles and bool(roles & STAFF_ROLES)
+
+
+def _welcome(ctx: Context, prefix: str = "", role: str | None = None) -> OutgoingMessage:
+    line = crisis_line(ctx.program)
+    if role in texts.ROLE_INTRO:
+        text = texts.WELCOME_STAFF.format(
+            program=ctx.program.name, role=role, intro=texts.ROLE_INTRO[role], crisis_line=line
+        )
+    else:
+        text = texts.WELCOME.format(program=ctx.program.name, crisis_line=line)
     return OutgoingMessage.with_buttons(
         f"{prefix}\n\n{text}" if prefix else text,
         [
@@ -113,19 +146,20 @@ async def start(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
         return await _resume(ctx, turn)
     prefix = ""
     code = args[0] if args else None
+    role: str | None = None
     if code is not None:
         wait = await codeguard.held_back(ctx, turn)
         if wait is not None:
             prefix, code = wait.text, None
     if code is not None:
         try:
-            await ctx.storage.check_invite(code, ctx.clock())
+            role = (await ctx.storage.check_invite(code, ctx.clock())).role.value
         except InviteError as err:
             await codeguard.failed(ctx, turn, codeguard.INVITE)
             prefix = _invite_problem(err, code)
             code = None
-    await save_state(ctx, turn, FLOW, "consent", code=code)
-    return [_welcome(ctx, prefix)]
+    await save_state(ctx, turn, FLOW, "consent", code=code, role=role)
+    return [_welcome(ctx, prefix, role)]
 
 
 async def join(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
@@ -144,7 +178,11 @@ async def join(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
         return [OutgoingMessage(_invite_problem(err, args[0]))]
     await ctx.storage.grant_role(turn.person.id, invite.role, ctx.clock())
     paired = await mentoring.after_invite(ctx, turn.person.id, invite)
-    return [OutgoingMessage(texts.INVITE_JOINED.format(role=invite.role.value)), *paired]
+    joined = texts.INVITE_JOINED.format(role=invite.role.value)
+    settings = await ctx.storage.get_settings(turn.person.id)
+    if invite.role is Role.MENTEE and settings.checkin_time is None:
+        joined = f"{joined} {texts.CHECKINS_OFF_TURN_ON}"  # staff who now take part as mentees
+    return [OutgoingMessage(joined), *paired]
 
 
 def _invite_problem(err: InviteError, code: str) -> str:
@@ -165,6 +203,8 @@ async def _resume(ctx: Context, turn: Turn) -> Replies:
         return [profile.ask_zone(turn.person.display_name)]
     if step == "time":
         return [profile.ask_time(FLOW)]
+    if step == "since":
+        return [_ask_since()]
     await save_state(ctx, turn, FLOW, "name")
     return [profile.ask_name(FLOW)]
 
@@ -193,6 +233,8 @@ class OnboardingFlow:
                 return [OutgoingMessage(profile_texts.ZONE_RETYPE)]
             case TimePress(time=chosen):
                 return await self._time(ctx, turn, chosen)
+            case SinceSkipPress():
+                return await _finish(ctx, turn)
         return [stale_button(texts.STALE_RESTART)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
@@ -202,7 +244,7 @@ class OnboardingFlow:
             return [stale_button(texts.STALE_RESTART)]
         step = saved.step
         if step == "consent":
-            return [OutgoingMessage(texts.TAP_CONSENT), _welcome(ctx)]
+            return [OutgoingMessage(texts.TAP_CONSENT), _welcome(ctx, role=saved.role)]
         if turn.person is None:  # state says past consent but no person: start over safely
             await end_flow(ctx, turn)
             return [stale_button(texts.STALE_RESTART)]
@@ -210,6 +252,8 @@ class OnboardingFlow:
             return await self._name(ctx, turn, text)
         if step in ("zone", "zone_confirm"):
             return await self._zone(ctx, turn, text)
+        if step == "since":
+            return await self._since(ctx, turn, text)
         return await self._time(ctx, turn, text)
 
     async def _consent(
@@ -234,8 +278,6 @@ class OnboardingFlow:
             role=role,
             consented_at=ctx.clock(),
         )
-        if role is not Role.MENTEE:
-            replies.append(OutgoingMessage(texts.INVITE_JOINED.format(role=role.value)))
         if invite is not None:  # a mentor's invite pairs them with that mentor
             replies += await mentoring.after_invite(ctx, person.id, invite)
         await save_state(ctx, turn.with_person(person, frozenset({role})), FLOW, "name")
@@ -261,28 +303,57 @@ class OnboardingFlow:
         except ProfileAnswerError as err:
             await save_state(ctx, turn, FLOW, "zone")
             return [OutgoingMessage(str(err))]
+        if _is_staff(turn.roles):  # staff: check-ins off until they choose a time in /settings
+            return await _finish(ctx, turn)
         await save_state(ctx, turn, FLOW, "time")
         return [profile.ask_time(FLOW)]
 
     async def _time(self, ctx: Context, turn: Turn, text: str) -> Replies:
         assert turn.person is not None
-        person_id = turn.person.id
         try:
-            chosen, settings = await profile.save_time(ctx, person_id, text)
+            await profile.save_time(ctx, turn.person.id, text)
         except ProfileAnswerError as err:
             return [OutgoingMessage(str(err))]
-        await ctx.storage.mark_onboarded(person_id, ctx.clock())
-        await end_flow(ctx, turn)
-        await ctx.capabilities.schedule_changed(ctx, person_id)
-        return [
-            OutgoingMessage(
-                texts.DONE.format(
-                    name=turn.person.display_name or "friend",
-                    time=profile.format_time(chosen),
-                    zone=settings.timezone,
-                )
-            )
-        ]
+        await save_state(ctx, turn, FLOW, "since")
+        return [_ask_since()]
+
+    async def _since(self, ctx: Context, turn: Turn, text: str) -> Replies:
+        assert turn.person is not None
+        today, _ = await local_today(ctx, turn.person.id)
+        start = recovery.read_recovery_date(text, today)
+        if isinstance(start, str):
+            return [_ask_since(start)]
+        await recovery.set_recovery_date(ctx, turn.person, start, correction=True)
+        return await _finish(ctx, turn, recovery.counted_from(start, today))
+
+
+def _ask_since(lead: str = "") -> OutgoingMessage:
+    """The optional recovery-date question, with its native skip button."""
+    text = f"{lead}\n\n{texts.ASK_SINCE}" if lead else texts.ASK_SINCE
+    skip = SINCE_SKIP.button(texts.SKIP_SINCE, SinceSkipPress())
+    return OutgoingMessage.with_buttons(text, [skip])
+
+
+async def _finish(ctx: Context, turn: Turn, counted: str = "") -> Replies:
+    """Onboarding done: the person is set up, their check-ins (if any) scheduled."""
+    assert turn.person is not None
+    person_id = turn.person.id
+    await ctx.storage.mark_onboarded(person_id, ctx.clock())
+    await end_flow(ctx, turn)
+    await ctx.capabilities.schedule_changed(ctx, person_id)
+    name = turn.person.display_name or "friend"
+    settings = await ctx.storage.get_settings(person_id)
+    if _is_staff(turn.roles) and settings.checkin_time is None:
+        role = next(r for r in (Role.COORDINATOR, Role.FACILITATOR, Role.MENTOR) if r in turn.roles)
+        done = texts.DONE_STAFF.format(name=name, role=role.value, zone=settings.timezone)
+    else:
+        shown = (
+            profile.format_time(profile.time_from_setting(settings.checkin_time))
+            if settings.checkin_time
+            else "-"
+        )
+        done = texts.DONE.format(name=name, time=shown, zone=settings.timezone)
+    return [OutgoingMessage(f"{counted}\n\n{done}" if counted else done)]
 
 
 CAPABILITY = Capability(

@@ -1,4 +1,9 @@
-"""``/settings``, ``/pause``, ``/resume`` and ``/stop``: a person's control over the bot."""
+"""``/settings``, ``/pause``, ``/resume`` and ``/stop``: a person's control over the bot.
+
+``/settings`` also sets the date a person counts their recovery from (any past date; see
+:mod:`handlers.checkins.recovery` for how the journey start moves with it), and lets staff,
+whose daily check-ins are off by default, turn them on by choosing a time (and off again).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from handlers import flowstate, profile
 from handlers.account import settings_texts as texts
+from handlers.checkins import recovery
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
 from handlers.messaging import OutgoingMessage
@@ -33,13 +39,20 @@ EVERYONE = frozenset(Role)
 
 @dataclass(frozen=True, slots=True)
 class MenuPress:
-    """A settings menu button: ``name``, ``zone``, ``time``, ``quiet`` or ``done``."""
+    """A settings menu button: ``name``, ``zone``, ``time``, ``quiet``, ``since`` or ``done``."""
 
     choice: str
 
 
+@dataclass(frozen=True, slots=True)
+class CheckinsOffPress:
+    """No daily check-ins (offered to staff, whose check-ins are optional)."""
+
+
 MENU = Route(FLOW, "menu:{choice}", MenuPress)
-ROUTES: tuple[Route[Any], ...] = (MENU, *profile_routes(FLOW).all)
+CHECKINS_OFF = Route(FLOW, "checkins:off", CheckinsOffPress)
+ROUTES: tuple[Route[Any], ...] = (MENU, CHECKINS_OFF, *profile_routes(FLOW).all)
+STAFF_ROLES = frozenset({Role.MENTOR, Role.FACILITATOR, Role.COORDINATOR})
 
 _STEP_OF_PRESS: dict[type, str] = {
     MenuPress: "menu",
@@ -47,10 +60,11 @@ _STEP_OF_PRESS: dict[type, str] = {
     ZoneYesPress: "zone_confirm",
     ZoneNoPress: "zone_confirm",
     TimePress: "time",
+    CheckinsOffPress: "time",
 }
 """The step a person must be at for a press of each kind to count."""
 
-STEPS = frozenset({"menu", "name", "zone", "zone_confirm", "time", "quiet"})
+STEPS = frozenset({"menu", "name", "zone", "zone_confirm", "time", "quiet", "since"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +96,30 @@ class _MenuChoice:
     """Where a menu button leads: the step it opens and the question it asks."""
 
     step: str
-    ask: Callable[[], OutgoingMessage]
+    ask: Callable[[Turn], OutgoingMessage]
+
+
+def _ask_time(turn: Turn) -> OutgoingMessage:
+    """The check-in time question; staff may also choose no daily check-ins."""
+    asked = profile.ask_time(FLOW)
+    if not _checkins_optional(turn.roles):
+        return asked
+    off = CHECKINS_OFF.button(texts.CHECKINS_OFF_BUTTON, CheckinsOffPress())
+    return OutgoingMessage(asked.text, rows=(*asked.rows, (off,)))
+
+
+def _checkins_optional(roles: frozenset[Role]) -> bool:
+    """Staff who are not (also) mentees: their daily check-ins are theirs to turn off."""
+    return Role.MENTEE not in roles and bool(roles & STAFF_ROLES)
 
 
 _MENU: flowstate.Steps[_MenuChoice] = flowstate.Steps(
     {
-        "name": _MenuChoice("name", lambda: profile.ask_name(FLOW)),
-        "zone": _MenuChoice("zone", lambda: OutgoingMessage(profile_texts.ZONE_RETYPE)),
-        "time": _MenuChoice("time", lambda: profile.ask_time(FLOW)),
-        "quiet": _MenuChoice("quiet", lambda: OutgoingMessage(texts.ASK_QUIET)),
+        "name": _MenuChoice("name", lambda turn: profile.ask_name(FLOW)),
+        "zone": _MenuChoice("zone", lambda turn: OutgoingMessage(profile_texts.ZONE_RETYPE)),
+        "time": _MenuChoice("time", _ask_time),
+        "quiet": _MenuChoice("quiet", lambda turn: OutgoingMessage(texts.ASK_QUIET)),
+        "since": _MenuChoice("since", lambda turn: OutgoingMessage(texts.ASK_SINCE)),
     }
 )
 """The menu's step table; ``done`` closes the menu."""
@@ -102,8 +131,10 @@ async def show_settings(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Repl
     shown_time = (
         profile.format_time(profile.time_from_setting(settings.checkin_time))
         if settings.checkin_time
-        else "-"
+        else texts.CHECKINS_ARE_OFF
     )
+    since = turn.person.streak_start
+    shown_since = recovery.show_date(since) if since is not None else texts.NO_RECOVERY_DATE
     await save_state(ctx, turn, FLOW, "menu")
     return [
         OutgoingMessage.with_buttons(
@@ -112,12 +143,14 @@ async def show_settings(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Repl
                 zone=settings.timezone or "-",
                 time=shown_time,
                 quiet=settings.quiet_hours or ctx.program.checkin.quiet_hours,
+                since=shown_since,
             ),
             [
                 MENU.button(texts.MENU_NAME, MenuPress("name")),
                 MENU.button(texts.MENU_ZONE, MenuPress("zone")),
                 MENU.button(texts.MENU_TIME, MenuPress("time")),
                 MENU.button(texts.MENU_QUIET, MenuPress("quiet")),
+                MENU.button(texts.MENU_SINCE, MenuPress("since")),
                 MENU.button(texts.MENU_DONE, MenuPress("done")),
             ],
             per_row=2,
@@ -150,6 +183,8 @@ class SettingsFlow:
                 return [OutgoingMessage(profile_texts.ZONE_RETYPE)]
             case TimePress(time=chosen):
                 return await self._time(ctx, turn, chosen)
+            case CheckinsOffPress() if _checkins_optional(turn.roles):
+                return await self._checkins_off(ctx, turn)
         return [stale_button(texts.STALE_NEXT_STEP)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
@@ -166,6 +201,8 @@ class SettingsFlow:
             return await self._time(ctx, turn, text)
         if step == "quiet":
             return await self._quiet(ctx, turn, text)
+        if step == "since":
+            return await self._since(ctx, turn, text)
         return [OutgoingMessage(texts.TAP_A_BUTTON)]
 
     async def _menu(self, ctx: Context, turn: Turn, choice: str) -> Replies:
@@ -173,7 +210,7 @@ class SettingsFlow:
         opened = _MENU.get(choice)
         if opened is not None:
             await save_state(ctx, turn, FLOW, opened.step)
-            return [opened.ask()]
+            return [opened.ask(turn)]
         await end_flow(ctx, turn)
         return [OutgoingMessage(texts.MENU_CLOSED)]
 
@@ -209,6 +246,23 @@ class SettingsFlow:
         await end_flow(ctx, turn)
         await ctx.capabilities.schedule_changed(ctx, turn.person.id)
         return [OutgoingMessage(texts.TIME_SAVED.format(time=profile.format_time(chosen)))]
+
+    async def _checkins_off(self, ctx: Context, turn: Turn) -> Replies:
+        assert turn.person is not None
+        await ctx.storage.update_settings(turn.person.id, checkin_time=None)
+        await end_flow(ctx, turn)
+        await ctx.capabilities.schedule_changed(ctx, turn.person.id)
+        return [OutgoingMessage(texts.CHECKINS_TURNED_OFF)]
+
+    async def _since(self, ctx: Context, turn: Turn, text: str) -> Replies:
+        assert turn.person is not None
+        today, _ = await profile.local_today(ctx, turn.person.id)
+        start = recovery.read_recovery_date(text, today)
+        if isinstance(start, str):
+            return [OutgoingMessage(start)]
+        await recovery.set_recovery_date(ctx, turn.person, start, correction=True)
+        await end_flow(ctx, turn)
+        return [OutgoingMessage(recovery.counted_from(start, today))]
 
     async def _quiet(self, ctx: Context, turn: Turn, text: str) -> Replies:
         assert turn.person is not None

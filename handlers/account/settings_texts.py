@@ -2,7 +2,19 @@
 
 MENU = (
     "What would you like to change?\nName: {name}\nTime zone: {zone}\nDaily check-in: {time}\n"
-    "Quiet hours (no reminders): {quiet}"
+    "Quiet hours (no reminders): {quiet}\nYour recovery date: {since}"
+)
+CHECKINS_ARE_OFF = "off"
+NO_RECOVERY_DATE = "not set"
+MENU_SINCE = "Recovery date"
+ASK_SINCE = (
+    "What date do you count your recovery from? Send it like “2025-10-01” or “1 Oct 2025”. "
+    "Your day count and milestones will count from there."
+)
+CHECKINS_OFF_BUTTON = "No daily check-ins"
+CHECKINS_TURNED_OFF = (
+    "Done: daily check-ins are off. You can still send /checkin any time, or choose a time "
+    "in /settings to turn them back on."
 )
 MENU_NAME = "Name"
 MENU_ZONE = "Time zone"

@@ -7,28 +7,30 @@ counts for, so a late answer still counts for its day and a restart loses nothin
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
 from handlers.checkins import alerts as checkin_alerts
-from handlers.checkins import texts
+from handlers.checkins import milestones, recovery, texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
 from handlers.dispatcher import stale_button
+from handlers.logsafe import describe_exception
 from handlers.messaging import Button, OutgoingMessage
 from handlers.numbers import read_whole
 from handlers.profile import DateStyle, format_date, local_today
 from handlers.program import Question
 from handlers.routes import Route
 from handlers.texts.plurals import DAY, counted
-from handlers.timing import TimingError, parse_local_date
 from storage.checkins import Answer, Checkin, FinishedCheckin
 from storage.conversations import ConversationState
 from storage.people import AccountAddress, Role
 
+log = logging.getLogger(__name__)
+
 FLOW = "ck"
 EVERYONE = frozenset(Role)
 MAX_NOTE_CHARS = 1000
-MILESTONES = (1, 7, 14, 30, 60, 90, 180, 365)
 
 _NUMBER_WORDS = {
     word: n
@@ -105,13 +107,14 @@ async def checkin_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Re
             if question is not None:
                 return [question_message(question, checkin.id, lead=texts.ALREADY_OPEN)]
     today, _ = await local_today(ctx, turn.person.id)
+    again = await ctx.storage.completed_on(turn.person.id, today)
     return await begin(
         ctx,
         turn.person.id,
         turn.address,
         source="on_demand",
         local_date=today,
-        opening=texts.ON_DEMAND_OPENING,
+        opening=texts.UPDATE_OPENING if again else texts.ON_DEMAND_OPENING,
     )
 
 
@@ -236,6 +239,12 @@ async def finish(ctx: Context, turn: Turn, checkin: Checkin, last: Answer) -> Ou
 
     The alert check is queued in that same transaction and cleared once it has run, so a
     crash in between leaves it to the due queue instead of losing it.
+
+    One day, one check-in: a check-in for a day that already has a completed one replaces it
+    (storage deletes the older one in the same transaction), and the reply says today's
+    answers were updated instead of counting the day again. A use reported in the update
+    starts a new streak and alerts the mentor as the first would have; milestones are
+    celebrated once each (:mod:`handlers.checkins.milestones`).
     """
     person = turn.person
     if person is None or person.id != checkin.person_id:
@@ -243,11 +252,11 @@ async def finish(ctx: Context, turn: Turn, checkin: Checkin, last: Answer) -> Ou
     assert person is not None
     answers = {**await ctx.storage.answers_of(checkin.id), last.question_key: last}
     day = checkin.local_date
+    updating = await ctx.storage.completed_on(person.id, day)
     journey_start = person.journey_start or day
     streak_start = person.streak_start or day
     used = answers.get("used")
     relapsed = used is not None and used.text == "yes"
-    previous = await ctx.storage.latest_checkin(person.id, before=day)
     if relapsed:
         streak_start = max(day, journey_start)
     now = ctx.clock()
@@ -262,42 +271,59 @@ async def finish(ctx: Context, turn: Turn, checkin: Checkin, last: Answer) -> Ou
     )
     if not await ctx.storage.finish_checkin(finished, now):
         return OutgoingMessage(texts.ALREADY_ANSWERED)
+    # The alert first: nothing after it may keep a reported use from the mentor.
+    mentor_told = await checkin_alerts.checkin_alert(ctx, checkin, answers)
+    has_mentor = await _has_mentor(ctx, person.id)
     journey_days = (day - journey_start).days + 1
     streak_days = (day - streak_start).days + 1
-    lines = [texts.THANKS]
+    lines = [texts.UPDATED if updating else texts.THANKS]
     if relapsed:
         lines.append(texts.NEW_STREAK.format(journey=counted(DAY, journey_days)))
-    else:
+        lines.append(texts.NEW_STREAK_MENTOR if has_mentor else texts.NEW_STREAK_NO_MENTOR)
+    elif updating and streak_start == day and journey_start < day:
+        # Today's first answers may have started this streak (a "yes" now taken back): the
+        # streak is left as it is, and the person told how to put it right.
+        lines.append(texts.UPDATED_STREAK_STAYS)
+    elif not updating:
         lines.append(
             texts.STREAK_AND_JOURNEY.format(days=streak_days, journey=counted(DAY, journey_days))
             if journey_days != streak_days
             else texts.STREAK.format(days=streak_days)
         )
-        previous_days = (
-            (previous.local_date - streak_start).days + 1
-            if previous is not None and previous.local_date >= streak_start
-            else 0
-        )
-        celebration = milestone_between(previous_days, streak_days)
-        if celebration:
-            lines.append(celebration)
+    celebration = await _celebrate(ctx, person.id, streak_start, day)
+    if celebration is not None and not relapsed:
+        lines.append(celebration)
     mood = answers.get("mood")
     if mood is not None and mood.number is not None and mood.number <= 2:
-        lines.append(texts.LOW_MOOD_SUPPORT)
-    mentor_told = await checkin_alerts.checkin_alert(ctx, checkin, answers)
+        lines.append(texts.LOW_MOOD_SUPPORT if has_mentor else texts.LOW_MOOD_SUPPORT_NO_MENTOR)
     if mentor_told:
         lines.append(mentor_told)
     lines.append(texts.NEXT_STEP)
     return OutgoingMessage("\n".join(lines))
 
 
-def milestone_between(before: int, now: int) -> str | None:
-    """The celebration for the largest milestone passed in ``(before, now]``, if any."""
-    reached = [m for m in MILESTONES if before < m <= now]
-    years = [y for y in range(2, now // 365 + 1) if before < y * 365 <= now]
-    if years:
-        return texts.CELEBRATE_YEARS.format(years=years[-1])
-    return texts.CELEBRATE[reached[-1]] if reached else None
+async def _celebrate(ctx: Context, person_id: int, streak_start: date, day: date) -> str | None:
+    """Record every milestone the streak has reached by ``day``; the cheer for the largest one
+    not recorded before. A failure here costs a cheer, never the check-in: it is logged."""
+    reached = milestones.reached(streak_start, day)
+    try:
+        new = await ctx.storage.mark_milestones(
+            person_id, streak_start, [m.key for m in reached], ctx.clock()
+        )
+    except Exception as exc:
+        log.error("milestones of person %s not recorded: %s", person_id, describe_exception(exc))
+        return None
+    largest = milestones.largest_new(reached, new)
+    return largest.cheer if largest is not None else None
+
+
+async def _has_mentor(ctx: Context, person_id: int) -> bool:
+    """Whether the person has a mentor, so the reply never promises one who does not exist."""
+    try:
+        return await ctx.storage.pairing_of(person_id) is not None
+    except Exception as exc:
+        log.warning("pairing of person %s unreadable: %s", person_id, describe_exception(exc))
+        return False
 
 
 async def days_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
@@ -319,25 +345,16 @@ async def days_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Repli
 
 
 async def reset_command(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
-    """``/reset DATE``: the current streak began on DATE (not future, not before the journey)."""
+    """``/reset DATE``: the current streak began on DATE, any day up to today; the journey
+    start moves back with it when DATE is earlier (:mod:`handlers.checkins.recovery`)."""
     assert turn.person is not None
     if not args:
         return [OutgoingMessage(texts.RESET_NEEDS_DATE)]
     today, _ = await local_today(ctx, turn.person.id)
-    try:
-        start = parse_local_date(" ".join(args), today)
-    except TimingError as err:
-        return [OutgoingMessage(str(err))]
-    if start > today:
-        return [OutgoingMessage(texts.RESET_FUTURE)]
-    journey_start = turn.person.journey_start or start
-    if start < journey_start:
-        return [
-            OutgoingMessage(
-                texts.RESET_BEFORE_JOURNEY.format(journey_start=_show_date(journey_start))
-            )
-        ]
-    await ctx.storage.set_streak(turn.person.id, journey_start=journey_start, streak_start=start)
+    start = recovery.read_recovery_date(" ".join(args), today)
+    if isinstance(start, str):
+        return [OutgoingMessage(start)]
+    await recovery.set_recovery_date(ctx, turn.person, start, correction=False)
     return [
         OutgoingMessage(
             texts.RESET_DONE.format(

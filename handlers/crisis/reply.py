@@ -64,13 +64,14 @@ def crisis_reply(
     program: ProgramSettings,
     assessment: CrisisAssessment | None = None,
     *,
-    told: Told = Told.NOBODY,
+    told: Told | None = Told.NOBODY,
     helplines: Helplines | None = None,
     safety_plan: SafetyPlan | None = None,
 ) -> OutgoingMessage:
     """The whole crisis answer in one message: resources first (``helplines``, else the
     program region's), then hope, then the person's own safety plan (if they made one), then
-    who on the team was told: never a mentor unless one was."""
+    who on the team was told: never a mentor unless one was. ``told=None``: a reply for a
+    group, which says nothing about who was told (the private message does)."""
     where = helplines if helplines is not None else helplines_for(program.crisis)
     lines = [texts.CRISIS_OPENING]
     lines += [
@@ -81,7 +82,7 @@ def crisis_reply(
         lines.append(texts.CRISIS_OVERDOSE.format(emergency=number))
     lines.append(texts.CRISIS_HOPE)
     lines += plan_lines(safety_plan)
-    lines.append(TOLD_LINES[told])
+    lines.append(TOLD_LINES[told] if told is not None else texts.CRISIS_NOT_AN_EMERGENCY_SERVICE)
     return OutgoingMessage("\n".join(lines))
 
 
@@ -124,7 +125,8 @@ async def respond(
         )
         async with asyncio.timeout(PRIVATE_SEND_SECONDS):
             await ctx.messengers.send(private, reply)
-        public = crisis_reply(ctx.program, assessment, told=Told.NOBODY, helplines=where)
+        # Who was told is personal and said privately; "nobody was alerted" here would be false.
+        public = crisis_reply(ctx.program, assessment, told=None, helplines=where)
         return OutgoingMessage(f"{public.text}\n{texts.CRISIS_SENT_PRIVATELY}")
     except Exception as exc:  # the resources first, whatever else failed
         log.warning(

@@ -16,6 +16,9 @@ CRISIS_COORDINATOR_ALERTED = (
     "I've let the program's coordinator know you need support. This bot is peer support, not "
     "an emergency service, so please use one of the lines above now too."
 )
+CRISIS_NOT_AN_EMERGENCY_SERVICE = (
+    "This bot is peer support, not an emergency service, so please use one of the lines above now."
+)
 CRISIS_MENTOR_ALERTED = "I've let your mentor know you need support. They'll reach out."
 CRISIS_OVERDOSE = (
     "If someone may have overdosed or isn't breathing: call {emergency} now. "

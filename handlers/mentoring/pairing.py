@@ -20,6 +20,7 @@ The staff views (``/mentees``, ``/alerts``, acknowledging) are in :mod:`handlers
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import secrets
 from dataclasses import dataclass
@@ -297,12 +298,30 @@ async def newmentor(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     template = texts.NEW_MENTOR_TO_COORDINATOR if pairing else texts.WANTS_MENTOR_TO_COORDINATOR
     note = template.format(name=await display_name(ctx, mentee.id), id=mentee.id)
     told = await _tell_coordinators(ctx, mentee.id, OutgoingMessage(note))
-    if pairing is None:
-        return [OutgoingMessage(texts.NEW_MENTOR_UNPAIRED)]
-    return [OutgoingMessage(texts.NEW_MENTOR_SENT if told else texts.NEW_MENTOR_NOTED)]
+    # Say what happened: a paired mentee's request is kept (``peerbot roster`` shows it); an
+    # unpaired one's is not, so with nobody told they are asked to try again.
+    replies = {
+        (True, _Told.TOLD): texts.NEW_MENTOR_SENT,
+        (True, _Told.NOT_REACHED): texts.NEW_MENTOR_NOTED,
+        (True, _Told.NO_COORDINATOR): texts.NEW_MENTOR_NO_COORDINATOR,
+        (False, _Told.TOLD): texts.NEW_MENTOR_UNPAIRED,
+        (False, _Told.NOT_REACHED): texts.NEW_MENTOR_UNPAIRED_NOT_REACHED,
+        (False, _Told.NO_COORDINATOR): texts.NEW_MENTOR_UNPAIRED_NO_COORDINATOR,
+    }
+    return [OutgoingMessage(replies[(pairing is not None, told)])]
 
 
-async def _tell_coordinators(ctx: Context, mentee_id: int, message: OutgoingMessage) -> bool:
+class _Told(enum.Enum):
+    """What became of a note to the coordinators."""
+
+    TOLD = "told"
+    NOT_REACHED = "not reached"
+    """There are coordinators, but none could be reached just now."""
+    NO_COORDINATOR = "no coordinator"
+    """The program has no coordinator (or only ones who sent /stop, or the person asking)."""
+
+
+async def _tell_coordinators(ctx: Context, mentee_id: int, message: OutgoingMessage) -> _Told:
     """The coordinator on duty, else every coordinator; whether any of them was reached."""
     on_duty = await ctx.storage.on_duty()
     if on_duty is not None:
@@ -310,6 +329,9 @@ async def _tell_coordinators(ctx: Context, mentee_id: int, message: OutgoingMess
     else:
         coordinators = await ctx.storage.people_with_role(Role.COORDINATOR)
         recipients = [p.id for p in coordinators if p.stopped_at is None]
+    recipients = [r for r in recipients if r != mentee_id]
+    if not recipients:
+        return _Told.NO_COORDINATOR
     day = ctx.clock().date().isoformat()
     told = False
     for recipient in recipients:
@@ -330,7 +352,7 @@ async def _tell_coordinators(ctx: Context, mentee_id: int, message: OutgoingMess
             told = True
         except (DeliveryError, TimeoutError) as exc:
             log.warning("new-mentor request not delivered: %s", describe_exception(exc))
-    return told
+    return _Told.TOLD if told else _Told.NOT_REACHED
 
 
 # Sharing choices --------------------------------------------------------------------------------

@@ -51,8 +51,23 @@ NEW_MENTOR_NOTED = (
     "told), who will see it when they next check. Until then everything works as usual, "
     "/sos included."
 )
+NEW_MENTOR_NO_COORDINATOR = (
+    "Thank you for telling me. I've saved your request (your mentor isn't told), but this "
+    "program has no coordinator yet, so nobody has seen it: the first coordinator will find it "
+    "on the roster. If it can't wait, ask whoever invited you to the program. Until then "
+    "everything works as usual, /sos included."
+)
 NEW_MENTOR_UNPAIRED = (
     "You don't have a mentor yet. I've let the program coordinator know you'd like one."
+)
+NEW_MENTOR_UNPAIRED_NOT_REACHED = (
+    "You don't have a mentor yet, and I couldn't reach the program coordinator just now, so "
+    "nobody has been told. Please send /newmentor again a little later. /sos works any time."
+)
+NEW_MENTOR_UNPAIRED_NO_COORDINATOR = (
+    "You don't have a mentor yet, and this program has no coordinator yet, so there is nobody "
+    "I can tell. Please ask whoever invited you to the program, or send /newmentor again "
+    "later. /sos works any time."
 )
 NEW_MENTOR_TO_COORDINATOR = (
     "*{name}* (person {id}) has asked for a different mentor; their mentor hasn't been told. "

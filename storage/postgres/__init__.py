@@ -122,6 +122,7 @@ class PostgresStorage:
     answers_of = forward("checkins", CheckinStore.answers_of)
     complete_checkin = forward("checkins", CheckinStore.complete_checkin)
     set_streak = forward("checkins", CheckinStore.set_streak)
+    mark_milestones = forward("checkins", CheckinStore.mark_milestones)
     count_miss = forward("checkins", CheckinStore.count_miss)
 
     # The delivery ledger (storage.deliveries) -----------------------------------------------------

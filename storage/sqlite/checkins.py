@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -149,6 +150,18 @@ class SqliteCheckins(Repository):
                     finished.person_id,
                 ),
             )
+            # One day, one check-in: this one replaces any other completed for its day.
+            db.execute(
+                "DELETE FROM checkin_answers WHERE checkin_id IN (SELECT id FROM checkins"
+                " WHERE person_id = ? AND id <> ? AND completed_at IS NOT NULL AND local_date ="
+                " (SELECT local_date FROM checkins WHERE id = ?))",
+                (finished.person_id, finished.checkin_id, finished.checkin_id),
+            )
+            db.execute(
+                "DELETE FROM checkins WHERE person_id = ? AND id <> ? AND completed_at IS NOT NULL"
+                " AND local_date = (SELECT local_date FROM checkins WHERE id = ?)",
+                (finished.person_id, finished.checkin_id, finished.checkin_id),
+            )
             if finished.conversation is not None:
                 address = finished.conversation
                 db.execute(
@@ -198,6 +211,20 @@ class SqliteCheckins(Repository):
                 person_id,
             ),
         )
+
+    async def mark_milestones(
+        self, person_id: int, streak_start: date, milestones: Sequence[str], now: datetime
+    ) -> frozenset[str]:
+        new: set[str] = set()
+        async with self._db.write() as db:
+            for milestone in milestones:
+                rows = db.execute_fetchall(
+                    "INSERT OR IGNORE INTO milestones (person_id, streak_start, milestone,"
+                    " celebrated_at) VALUES (?, ?, ?, ?) RETURNING milestone",
+                    (person_id, to_db_date(streak_start), milestone, to_db(now)),
+                )
+                new.update(row["milestone"] for row in rows)
+        return frozenset(new)
 
     async def count_miss(self, person_id: int) -> int:
         rows = await self._db.write_one(

@@ -88,6 +88,7 @@ PERSONAL_TABLES: dict[str, TableRule] = {
     ),
     "invite_codes": _own("invite_codes", "created_by"),
     "checkins": _own("checkins"),
+    "milestones": _own("milestones"),
     "checkin_answers": TableRule(
         export=f"SELECT * FROM checkin_answers WHERE checkin_id IN ({_CHECKIN_IDS})",
         erase=(f"DELETE FROM checkin_answers WHERE checkin_id IN ({_CHECKIN_IDS})",),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from handlers.account.onboarding import CONSENT_YES, ConsentYesPress
+from handlers.account.onboarding import CONSENT_YES, SINCE_SKIP, ConsentYesPress, SinceSkipPress
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import (
     ButtonPress,
@@ -80,14 +80,39 @@ class Room(Chat):
         return ConversationRef(platform=self.platform, chat_id=self.room, user_id=self.user_id)
 
 
-async def onboard(chat: Chat, *, name: str = "Sam", zone: str = "Denver", at: str = "8pm") -> None:
-    """Walk a person through onboarding with ordinary answers."""
+async def onboard(
+    chat: Chat,
+    *,
+    name: str = "Sam",
+    zone: str = "Denver",
+    at: str = "8pm",
+    since: str | None = None,
+) -> None:
+    """Walk a person through onboarding with ordinary answers: ``since`` answers the recovery
+    date question (skipped when None)."""
     await chat.command("start")
     await chat.press(CONSENT_YES.encode(ConsentYesPress()))
     await chat.say(name)
     await chat.say(zone)
     await chat.press(profile_routes("ob").zone_yes.encode(ZoneYesPress()))
     await chat.say(at)
+    await answer_since(chat, since)
+
+
+def asks_since(message: OutgoingMessage) -> bool:
+    """Whether ``message`` is onboarding's recovery-date question (it has the Skip button)."""
+    skip = SINCE_SKIP.encode(SinceSkipPress())
+    return any(button.payload == skip for button in message.buttons)
+
+
+async def answer_since(chat: Chat, since: str | None) -> None:
+    """Answer the recovery-date question if it was just asked: ``since``, or Skip."""
+    if not chat.replies or not asks_since(chat.last):
+        return
+    if since is None:
+        await chat.press(SINCE_SKIP.encode(SinceSkipPress()))
+    else:
+        await chat.say(since)
 
 
 async def answer_all(

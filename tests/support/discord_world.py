@@ -111,6 +111,7 @@ class World:
         await self.say("Denver")
         await self.click("Yes")
         await self.say("8pm")
+        await self.click("Skip")  # no recovery date
 
     async def tick_past_next_prompt(self) -> None:
         assert self.running is not None
@@ -262,6 +263,7 @@ async def join(
     await person.say(zone)
     await person.click("Yes")
     await person.say("8am")
+    await person.click("Skip")  # no recovery date
     if role is not None:
         await world.storage.grant_role(await person.person_id(), role, world.clock())
     return person

@@ -14,7 +14,7 @@ from handlers.mentoring.escalation import ACK, AckPress
 from handlers.messaging import OutgoingMessage
 from handlers.profile import ZoneYesPress, profile_routes
 from storage.people import AccountAddress, InviteCode, Role
-from tests.support.chat import Chat
+from tests.support.chat import Chat, answer_since
 from tests.support.messenger import RecordingMessenger
 
 ACK_PREFIX = ACK.encode(AckPress(0)).removesuffix("0")
@@ -28,7 +28,12 @@ async def join_with_code(chat: Chat, code: str | None, name: str) -> list[Outgoi
     await chat.say(name)
     await chat.say("Denver")
     await chat.press(profile_routes("ob").zone_yes.encode(ZoneYesPress()))
-    await chat.say("8pm")
+    time_route = profile_routes("ob").time
+    if any(  # mentees choose a check-in time; staff are not asked (check-ins are off for them)
+        time_route.decode(b.payload.partition(":")[2]) is not None for b in chat.last.buttons
+    ):
+        await chat.say("8pm")
+    await answer_since(chat, None)
     return consented
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -196,6 +196,45 @@ class StorageContract:
         queued = await store.get_due("checkin_alert", str(checkin.id))
         assert queued is not None and queued.due_at == NOW and queued.person_id == person_id
         assert not await store.finish_checkin(finished(note), NOW)  # a double press
+
+    async def test_a_second_checkin_on_a_day_replaces_the_first(self, store: Storage) -> None:
+        person_id = await make_person(store)
+        other_id = await make_person(store, user_id="43")
+        day = NOW.date()
+
+        async def complete(who: int, on: date, mood: float, at: datetime) -> int:
+            checkin = await store.open_checkin(who, on, "on_demand", at)
+            await store.record_answer(checkin.id, Answer("mood", number=mood), at)
+            last = Answer("used", number=0.0, text="no")
+            assert await store.finish_checkin(FinishedCheckin(checkin.id, who, last, on, on), at)
+            return checkin.id
+
+        yesterday = await complete(person_id, day - timedelta(days=1), 2.0, NOW)
+        theirs = await complete(other_id, day, 1.0, NOW)
+        first = await complete(person_id, day, 3.0, NOW)
+        second = await complete(person_id, day, 5.0, NOW + timedelta(hours=1))
+        assert await store.get_checkin(first) is None
+        assert await store.answers_of(first) == {}
+        assert (await store.answers_of(second))["mood"] == Answer("mood", 5.0)
+        # Other days and other people keep theirs.
+        assert await store.get_checkin(yesterday) is not None
+        assert await store.get_checkin(theirs) is not None
+        assert [s.mood for s in await store.daily_scores(person_id, day, day)] == [5.0]
+        recent = await store.recent_checkins(person_id, 5)
+        assert [c.checkin_id for c in recent] == [second, yesterday]
+
+    async def test_each_milestone_of_a_streak_is_new_once(self, store: Storage) -> None:
+        person_id = await make_person(store)
+        other_id = await make_person(store, user_id="43")
+        start = date(2025, 10, 1)
+        assert await store.mark_milestones(person_id, start, ["1d", "7d"], NOW) == {"1d", "7d"}
+        assert await store.mark_milestones(person_id, start, ["7d", "1y"], NOW) == {"1y"}
+        assert await store.mark_milestones(person_id, start, ["1y"], NOW) == frozenset()
+        # Another person, or a new streak after a relapse, counts again.
+        assert await store.mark_milestones(other_id, start, ["1y"], NOW) == {"1y"}
+        restart = date(2026, 11, 1)
+        assert await store.mark_milestones(person_id, restart, ["1d", "7d"], NOW) == {"1d", "7d"}
+        assert await store.mark_milestones(person_id, restart, [], NOW) == frozenset()
 
     async def test_claim_due_leases_rows_once(self, store: Storage) -> None:
         person_id = await make_person(store)
