@@ -222,7 +222,7 @@ def test_each_method_is_answered_by_its_area_repository() -> None:
 async def test_migration_0002_counts_milestones_already_reached_as_celebrated(
     postgres_cluster: pg.PostgresCluster,
 ) -> None:
-    """SQLite 0015's twin: a streak's milestones reached by its latest completed check-in
+    """SQLite 0016's twin: a streak's milestones reached by its latest completed check-in
     count as celebrated (29 February's anniversary on the 28th, as on SQLite)."""
     url = await pg.empty_database(postgres_cluster)
     first, milestones = load_migrations()[0], load_migrations()[1]

@@ -283,10 +283,10 @@ async def test_migration_0014_keeps_alerts_and_their_steps(tmp_path: Path) -> No
         assert check.execute("SELECT COUNT(*) FROM escalation_steps").fetchone()[0] == 0
 
 
-async def test_migration_0015_counts_milestones_already_reached_as_celebrated(
+async def test_migration_0016_counts_milestones_already_reached_as_celebrated(
     tmp_path: Path,
 ) -> None:
-    """Before 0015 a milestone was cheered at the check-in that passed it: a streak's reached
+    """Before 0016 a milestone was cheered at the check-in that passed it: a streak's reached
     milestones (by its latest completed check-in) must not be cheered again after it."""
     from storage.sqlite.migrations import load_migrations
 

@@ -1,6 +1,6 @@
 """Milestones of a streak, and which of them to celebrate.
 
-The rule (see also ``storage/sqlite/migrations/0015_milestones.sql``):
+The rule (see also ``storage/sqlite/migrations/0016_milestones.sql``):
 
 * Day milestones count days with the first day as day 1 (``7d`` is reached on the streak's
   seventh day); year milestones are anniversaries of the start date (``1y`` on the same

@@ -1,4 +1,4 @@
--- from sqlite 0015
+-- from sqlite 0016
 -- The milestones each streak has celebrated, so each is celebrated once: a backdated recovery
 -- date celebrates the milestone the person actually reached, and a second check-in on a day
 -- repeats nothing. A streak is known by the date it began: after a relapse (a new start), its
