@@ -2,10 +2,10 @@
 
 A backend is composed of area repositories (one object per area: people, the due queue,
 check-ins, ...) sharing one connection, while the core calls every method on one object
-(``ctx.storage.claim_due(...)``). The backend's class says, one line per method, which area
-answers it::
+(``ctx.storage.claim_due(...)``). One class, :class:`storage.composed.ComposedStorage`, which
+both backends subclass, says, one line per method, which area answers it::
 
-    class SqliteStorage:
+    class ComposedStorage:
         claim_due = forward("due_queue", DueQueueStore.claim_due)
 
 ``forward`` takes the signature from the area Protocol, so mypy checks every call through the
