@@ -9,7 +9,8 @@ stage's and the model stage's cost per message (p50 and p99, each stage alone, t
 called directly in this thread), then runs ``--people`` simulated people sending texts at
 once through the screen as the dispatcher runs it (phrase stage on the loop, model stage on
 its worker thread) and prints the event loop's longest stall, each message's screening
-latency and how many model verdicts timed out (the phrase verdict then stands alone).
+latency, how many model verdicts missed the turn (the phrase verdict answered it) and how
+long after the message those late verdicts came (the dispatcher follows them up).
 Goals (issue 14): no stall over 20 ms; model p99 under 100 ms on 2 cores.
 Messages are drawn from the training split (never the test split); the long ones are made of
 its negatives, joined as sentences, so the model (not the phrase screen) decides them.
@@ -33,7 +34,7 @@ from train_crisis_head import read_old, read_split  # noqa: E402
 
 from handlers.crisis.model import MIN_WORDS, PIECE, STAGE, windows  # noqa: E402
 from handlers.crisis.screen import assess_every_locale  # noqa: E402
-from handlers.screening import screen  # noqa: E402
+from handlers.screening import Late, screen  # noqa: E402
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -76,6 +77,16 @@ async def under_load(sizes: dict[str, list[str]], people: int, each: int) -> Non
     latencies: dict[str, list[float]] = {"short": [], "typical": [], "long": []}
     timeouts: dict[str, int] = {"short": 0, "typical": 0, "long": 0}
     stop = asyncio.Event()
+    following: list[asyncio.Task[None]] = []
+    late_after: dict[str, list[float]] = {"short": [], "typical": [], "long": []}
+    gave_up: dict[str, int] = {"short": 0, "typical": 0, "long": 0}
+
+    async def follow(size: str, late: Late, started: float) -> None:
+        """How long after the message a late verdict came, or that it never did."""
+        if await late.wait() is None:
+            gave_up[size] += 1
+        else:
+            late_after[size].append((time.perf_counter() - started) * 1000)
 
     async def watch() -> None:
         tick = 0.001
@@ -89,15 +100,17 @@ async def under_load(sizes: dict[str, list[str]], people: int, each: int) -> Non
             size = "long" if (number + turn) % 10 == 0 else rng.choice(["short", "typical"])
             text = rng.choice(sizes[size])
             answered = True  # unless the model was asked and had no verdict in time
+            started = time.perf_counter()
 
-            async def second(chunk: str) -> object:
+            async def second(chunk: str, size: str = size, started: float = started) -> object:
                 nonlocal answered
                 verdict = await STAGE.assess(chunk)
-                if verdict is None and len(PIECE.findall(chunk)) >= MIN_WORDS:
-                    answered = False
+                if isinstance(verdict, Late):
+                    following.append(asyncio.create_task(follow(size, verdict, started)))
+                if verdict is None or isinstance(verdict, Late):
+                    answered = answered and len(PIECE.findall(chunk)) < MIN_WORDS
                 return verdict
 
-            started = time.perf_counter()
             await screen(assess_every_locale, text, second)  # type: ignore[arg-type]
             latencies[size].append((time.perf_counter() - started) * 1000)
             timeouts[size] += not answered
@@ -107,6 +120,7 @@ async def under_load(sizes: dict[str, list[str]], people: int, each: int) -> Non
     started = time.perf_counter()
     await asyncio.gather(*(person(n) for n in range(people)))
     wall = time.perf_counter() - started
+    await asyncio.gather(*following)
     stop.set()
     await watcher
     total = people * each
@@ -122,6 +136,13 @@ async def under_load(sizes: dict[str, list[str]], people: int, each: int) -> Non
             f"p99 {percentile(found, 0.99):5.0f} ms; model verdicts timed out (phrase verdict "
             f"stood alone): {timeouts[size]} of {len(found)}"
         )
+        if late_after[size] or gave_up[size]:
+            came = late_after[size] or [0.0]
+            print(
+                f"  {'':8} late verdicts followed up: {len(late_after[size])}, p50 "
+                f"{percentile(came, 0.5):5.0f} ms, max {max(came):5.0f} ms after the message; "
+                f"given up: {gave_up[size]}"
+            )
 
 
 def main() -> None:

@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 CONSOLE_LOG = Path("peerbot.log")
 """Where the console's log lines go when it runs in a terminal."""
+FOLLOW_UP_GRACE_SECONDS = 10.0
+"""How long shutdown waits for the crisis model's late verdicts still being followed up (the
+model takes a second or two; a message past this was answered on the phrase screen alone)."""
 
 
 class PlatformAdapter(Protocol):
@@ -187,6 +190,7 @@ async def run(
         if scheduler.running:
             scheduler.shutdown(wait=False)
         await worker.drain()
+        await dispatcher.finish_follow_ups(FOLLOW_UP_GRACE_SECONDS)
         for adapter in reversed(started):
             try:
                 await adapter.stop()

@@ -22,7 +22,8 @@ from handlers.messaging import (
     Text,
     well_formed_kind,
 )
-from handlers.screening import CrisisAssessment, SafetyNet, Told
+from handlers.outbox import send_with_retries
+from handlers.screening import NOT_CRISIS, CrisisAssessment, Late, SafetyNet, Told, stronger
 from handlers.texts import common as texts
 from storage.people import AccountAddress, Role
 
@@ -43,6 +44,7 @@ class Dispatcher:
         self.safety = safety
         self.commands = dict(ctx.capabilities.commands)
         self.flows = dict(ctx.capabilities.flows)
+        self._following_up: set[asyncio.Task[None]] = set()
 
     def commands_for(self, roles: frozenset[Role], onboarded: bool) -> list[CommandSpec]:
         """The commands a person with ``roles`` may use, in registration order."""
@@ -57,7 +59,10 @@ class Dispatcher:
         kind = well_formed_kind(event.kind)
         if kind is not event.kind:
             event = replace(event, kind=kind)
-        assessment = await self._screen(event)
+        late: list[Late] = []
+        assessment = await self._screen(event, late)
+        if late and not (assessment is not None and assessment.is_crisis):
+            self._follow_up(event, assessment or NOT_CRISIS, late)
         if assessment is not None and assessment.is_crisis:
             return [await self._crisis(event, assessment)]
         if assessment is not None and assessment.flagged:
@@ -70,7 +75,7 @@ class Dispatcher:
             log.error("event %s failed: %s", event.event_id or "?", describe_exception(exc))
             return [OutgoingMessage(texts.SOMETHING_WENT_WRONG)]
 
-    async def _screen(self, event: IncomingEvent) -> CrisisAssessment | None:
+    async def _screen(self, event: IncomingEvent, late: list[Late]) -> CrisisAssessment | None:
         kind = event.kind
         text = kind.text if isinstance(kind, Text) else None
         if isinstance(kind, Command) and kind.args:
@@ -78,12 +83,62 @@ class Dispatcher:
         if not text:
             return None
         try:
-            return await self.safety.screen(text)
+            return await self.safety.screen(text, late)
         except Exception as exc:  # the screen must never take the message down with it
             log.error(
                 "crisis screen failed on event %s: %s", event.event_id, describe_exception(exc)
             )
             return None
+
+    async def finish_follow_ups(self, within: float) -> int:
+        """Wait up to ``within`` seconds for the late verdicts still being followed up (at
+        shutdown, before the adapters stop); cancel the rest and return how many those were."""
+        pending = set(self._following_up)
+        if not pending:
+            return 0
+        _, unfinished = await asyncio.wait(pending, timeout=within)
+        for task in unfinished:
+            task.cancel()
+        if unfinished:
+            log.warning("shutting down: %d late crisis verdicts not followed up", len(unfinished))
+        return len(unfinished)
+
+    def _follow_up(
+        self, event: IncomingEvent, answered: CrisisAssessment, late: list[Late]
+    ) -> None:
+        """Act on the learned stage's verdicts that were not ready in time (see :class:`Late`)
+        once they are, in the background: the person's turn has already been answered on the
+        phrase screen's verdict ``answered``."""
+        task = asyncio.create_task(self._late(event, answered, late))
+        self._following_up.add(task)  # a reference, or the task may be collected mid-way
+        task.add_done_callback(self._following_up.discard)
+
+    async def _late(
+        self, event: IncomingEvent, answered: CrisisAssessment, late: list[Late]
+    ) -> None:
+        """A late verdict stronger than the one the turn was answered on gets what it would
+        have got in time (the crisis reply and alert, or the safety question), sent to the
+        same chat. Never raises."""
+        try:
+            found = answered
+            for verdict in await asyncio.gather(*(item.wait() for item in late)):
+                if verdict is not None:
+                    found = stronger(found, verdict)
+            if found is answered:
+                return
+            log.warning("crisis model's late verdict (%s) on event %s", found.level, event.event_id)
+            if found.is_crisis:
+                replies = [await self._crisis(event, found)]
+            else:
+                replies = await self._ask(event, found)
+            for message in replies:
+                await send_with_retries(self.ctx, event.ref, message)
+        except Exception as exc:
+            log.error(
+                "late crisis verdict on event %s failed: %s",
+                event.event_id,
+                describe_exception(exc),
+            )
 
     async def _crisis(self, event: IncomingEvent, assessment: CrisisAssessment) -> OutgoingMessage:
         log.warning("crisis screen hit (%s) on event %s", assessment.category, event.event_id)

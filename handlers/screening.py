@@ -74,9 +74,22 @@ CrisisAsk = Callable[[Context, IncomingEvent, CrisisAssessment], Awaitable[list[
 """On a ``possible`` verdict: asks the person directly, with the resources; never raises."""
 
 
-SecondStage = Callable[[str], Awaitable[CrisisAssessment | None]]
-"""A slower, learned screen run after the phrase screen on the same text: its verdict, or
-``None`` when it has none to give (not loaded, failed, timed out; it logs why)."""
+@dataclass(frozen=True, slots=True, eq=False)
+class Late:
+    """A second-stage verdict that was not ready while the person's turn waited for it.
+
+    The turn goes on with the phrase screen's verdict; ``wait()`` gives the stage's verdict when
+    it is ready (or ``None`` if it gives up, within a bound the stage sets), so the dispatcher
+    can still act on it: a message that needed the resources gets them a few seconds late
+    rather than never."""
+
+    wait: Callable[[], Awaitable[CrisisAssessment | None]]
+
+
+SecondStage = Callable[[str], Awaitable[CrisisAssessment | Late | None]]
+"""A slower, learned screen run after the phrase screen on the same text: its verdict,
+:class:`Late` when it is still working on it, or ``None`` when it has none to give (not loaded,
+failed; it logs why)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +105,9 @@ class SafetyNet:
     ask: CrisisAsk | None = None
     second: SecondStage | None = None
 
-    async def screen(self, text: str) -> CrisisAssessment:
+    async def screen(self, text: str, late: list[Late] | None = None) -> CrisisAssessment:
         """Both stages over all of ``text`` (see :func:`screen`)."""
-        return await screen(self.assess, text, self.second)
+        return await screen(self.assess, text, self.second, late)
 
 
 _RANK: Final = {Level.NONE: 0, Level.POSSIBLE: 1, Level.CRISIS: 2}
@@ -123,16 +136,22 @@ reads around it, so a phrase across a boundary is seen whole in one chunk."""
 
 
 async def screen(
-    assess: Callable[[str], CrisisAssessment], text: str, second: SecondStage | None = None
+    assess: Callable[[str], CrisisAssessment],
+    text: str,
+    second: SecondStage | None = None,
+    late: list[Late] | None = None,
 ) -> CrisisAssessment:
     """``assess`` (and ``second``, when given, unless the phrase screen already says crisis)
     over all of ``text``, never skipping any of it, in bounded steps; the first chunk that
-    looks like a crisis answers, otherwise the strongest verdict of any chunk."""
+    looks like a crisis answers, otherwise the strongest verdict of any chunk. Second-stage
+    verdicts that are not ready in time are appended to ``late`` (when given) for the caller
+    to follow up; the verdict returned is then the phrase screen's for those chunks."""
     if len(text) <= SCREEN_CHUNK:
-        return await _both(assess, text, second)
+        return await _both(assess, text, second, late)
     found = NOT_CRISIS
     for start in range(0, len(text), SCREEN_CHUNK - SCREEN_OVERLAP):
-        found = stronger(found, await _both(assess, text[start : start + SCREEN_CHUNK], second))
+        chunk = text[start : start + SCREEN_CHUNK]
+        found = stronger(found, await _both(assess, chunk, second, late))
         if found.is_crisis:
             return found
         await asyncio.sleep(0)  # let other people's turns run between chunks
@@ -140,9 +159,17 @@ async def screen(
 
 
 async def _both(
-    assess: Callable[[str], CrisisAssessment], text: str, second: SecondStage | None
+    assess: Callable[[str], CrisisAssessment],
+    text: str,
+    second: SecondStage | None,
+    late: list[Late] | None,
 ) -> CrisisAssessment:
     phrase = assess(text)
     if phrase.is_crisis or second is None:
         return phrase
-    return combine(phrase, await second(text))
+    model = await second(text)
+    if isinstance(model, Late):
+        if late is not None:
+            late.append(model)
+        return phrase
+    return combine(phrase, model)

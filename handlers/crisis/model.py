@@ -22,8 +22,14 @@ How it runs:
   waiting messages shortest first, about :data:`BATCH_WORDS` words per embedder call, so a
   burst of short messages is not held up behind a long one. One worker: the embedder already
   spreads each call over the cores (OpenMP), and a second worker would only fight it for them.
-* Anything that goes wrong (not loaded, the worker gone, an error, the timeout) answers
-  ``None`` and is logged without the text: the phrase screen's verdict then stands.
+* Past the timeout the turn goes on with the phrase screen's verdict, but the message stays
+  in the queue for up to :data:`LATE_SECONDS` more and :meth:`ModelStage.assess` answers
+  :class:`~handlers.screening.Late`: the dispatcher follows up on the stage's verdict when it
+  comes (a burst of long messages on a busy machine must not make the model's catch vanish).
+* Anything else that goes wrong (not loaded, the worker gone, an error) answers ``None`` and
+  is logged without the text: the phrase screen's verdict then stands.
+* The workers run at a lower CPU priority than the event loop (:data:`WORKER_NICENESS`), so
+  on a busy machine people's turns are not held up behind the embedder.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+import os
 import re
 import threading
 import time
@@ -45,7 +52,7 @@ import numpy as np
 import numpy.typing as npt
 
 from handlers.logsafe import describe_exception
-from handlers.screening import CrisisAssessment, Level
+from handlers.screening import CrisisAssessment, Late, Level
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +92,12 @@ TIMEOUT_PER_WINDOW: Final = 0.08
 windows and takes the model ~1-2 s on its own, so a flat timeout would always cut it short."""
 TIMEOUT_MAX: Final = 5.0
 """The longest any message waits for the model."""
+LATE_SECONDS: Final = 60.0
+"""How long past its timeout a message stays in the queue for a late verdict (see
+:class:`~handlers.screening.Late`); after that it is dropped unread, so a backlog stays bounded."""
+WORKER_NICENESS: Final = 5
+"""How much lower than the rest of the process the workers' CPU priority is (Linux ``nice``,
+per thread): the embedder is the heaviest work here, and the event loop answers people."""
 WORKERS: Final = 2
 """Worker threads, one embedder call each at a time, each on one core (see :func:`_engine`)."""
 BATCH_WORDS: Final = 160
@@ -359,6 +372,7 @@ class ModelStage:
     head_path: Path = HEAD_FILE
     timeout: float = TIMEOUT_SECONDS
     timeout_per_window: float = TIMEOUT_PER_WINDOW
+    late_seconds: float = LATE_SECONDS
     make_embedder: Callable[[], Embed] = load_embedder
     head: Head | None = field(default=None, init=False)
     _embed: Embed | None = field(default=None, init=False)
@@ -409,8 +423,9 @@ class ModelStage:
             for thread in threads:
                 thread.join(timeout=5)
 
-    async def assess(self, text: str) -> CrisisAssessment | None:
-        """The model's verdict on ``text``, or ``None`` if it could not give one in time."""
+    async def assess(self, text: str) -> CrisisAssessment | Late | None:
+        """The model's verdict on ``text``; :class:`~handlers.screening.Late` if it is not ready
+        in time; ``None`` if it cannot give one (not loaded, failed, under :data:`MIN_WORDS`)."""
         if len(PIECE.findall(text, endpos=4096)) < MIN_WORDS:
             return None  # outside what the model knows: the phrase verdict stands
         if not self.ready:
@@ -427,16 +442,17 @@ class ModelStage:
             self._pending.append(job)
             self._work.notify()
         try:
-            level = await asyncio.wait_for(job.future, wait)
+            # shielded: the timeout must not cancel the job, whose verdict may still follow
+            level = await asyncio.wait_for(asyncio.shield(job.future), wait)
         except TimeoutError:
-            log.error("crisis model stage timed out after %.1f s", wait)
-            return None
+            log.error("crisis model stage timed out after %.1f s; its verdict may follow", wait)
+            # past this, the job is dropped unread (cancelling a settled future does nothing)
+            loop.call_later(self.late_seconds, job.future.cancel)
+            return Late(functools.partial(_late_verdict, job.future))
         except Exception as exc:
             log.error("crisis model stage failed: %s", describe_exception(exc))
             return None
-        if level is Level.NONE:
-            return CrisisAssessment(Level.NONE, category=None, matched=None)
-        return CrisisAssessment(level, category="model", matched=MATCHED)
+        return _verdict(level)
 
     def levels(self, texts: Sequence[str]) -> list[Level]:
         """Blocking: the level of each text (its strongest window's). For tools and tests."""
@@ -469,7 +485,8 @@ class ModelStage:
     def _run(self) -> None:
         """A worker: take the next windows to read, shortest waiting message first, about
         :data:`BATCH_WORDS` words per embedder call; answer a message when all its windows
-        are read or one says crisis; drop those whose caller stopped waiting (timed out)."""
+        are read or one says crisis; drop those nobody waits for any more."""
+        _lower_priority()
         while True:
             with self._work:
                 while not self._stopping and not self._pending:
@@ -534,6 +551,39 @@ class ModelStage:
         job.answered = True
         with contextlib.suppress(RuntimeError):  # that event loop is closed: nobody waits
             job.loop.call_soon_threadsafe(_settle, job.future, level, error)
+
+
+def _verdict(level: Level) -> CrisisAssessment:
+    if level is Level.NONE:
+        return CrisisAssessment(Level.NONE, category=None, matched=None)
+    return CrisisAssessment(level, category="model", matched=MATCHED)
+
+
+async def _late_verdict(future: asyncio.Future[Level]) -> CrisisAssessment | None:
+    """The verdict of a job that missed its turn's timeout: ``None`` if it failed or was
+    dropped after :data:`LATE_SECONDS` (the future cancelled)."""
+    await asyncio.wait({future})  # not ``await future``: its cancellation is not ours
+    if future.cancelled():
+        log.error("crisis model stage gave up on a late verdict")
+        return None
+    error = future.exception()
+    if error is not None:
+        log.error("crisis model stage failed: %s", describe_exception(error))
+        return None
+    return _verdict(future.result())
+
+
+def _lower_priority() -> None:
+    """Lower the calling thread's CPU priority by :data:`WORKER_NICENESS` (Linux: ``nice``
+    applies per thread). Lowering never needs privileges; where it is not supported the
+    thread keeps the process's priority."""
+    try:
+        thread = threading.get_native_id()
+        os.setpriority(
+            os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + WORKER_NICENESS
+        )
+    except (AttributeError, OSError) as exc:
+        log.info("crisis model worker keeps the process's priority: %s", describe_exception(exc))
 
 
 STAGE: Final = ModelStage()
