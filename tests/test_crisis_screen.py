@@ -221,6 +221,70 @@ def test_does_not_fire(text: str) -> None:
     assert assess(text) == NOT_CRISIS, text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my uncle overdosed at christmas but the medics got there and he's fine now",
+        "our neighbour od'd on tuesday, they brought her back and she's home",
+        "a man in the car park overdosed, someone had naloxone and he survived",
+        "my son's friend overdosed and was in icu, he's out of hospital now",
+        "my cousin took too many pills last month, she's 30 days sober now",
+    ],
+)
+def test_an_overdose_told_as_someone_elses_and_over_is_not_a_crisis(text: str) -> None:
+    assert not assess(text).flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # happening now, whoever it is
+        "my uncle overdosed, he was fine an hour ago but now he isn't breathing",
+        "my friend overdosed, she's not responding, what do i do",
+        "my brother overdosed and we can't wake him. he survived one in march",
+        # the good news only hoped for
+        "my sister overdosed and i don't know if she's ok",
+        "my dad overdosed, i hope he's going to be fine",
+        # the writer's own
+        "i overdosed last night, they brought me back and i'm home",
+        "my overdose was on friday and i survived but i want to do it again",
+    ],
+)
+def test_an_overdose_that_is_happening_hoped_over_or_the_writers_own_stays_a_crisis(
+    text: str,
+) -> None:
+    assert assess(text).is_crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our seminar tomorrow is about suicide risk in older men, I have the reading done",
+        "the volunteer training covered what an overdose looks like and how to use the spray",
+        "writing my dissertation on self harm among young carers",
+        "we practised a mock drill where the patient wasn't breathing",
+        "the documentary last night followed a singer who overdosed twice",
+        "that podcast episode about suicide in farming towns was so well made",
+    ],
+)
+def test_a_crisis_word_studied_in_class_training_or_media_is_not_a_crisis(text: str) -> None:
+    assert not assess(text).flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I failed the exam again and I want to kill myself",
+        "after class I sat in the car and thought about suicide, I'm scared of myself",
+        "we did cpr training last month and now my friend is overdosing right now",
+        "that song came on the radio and now I want to kill myself",
+        "the news is all bad and honestly suicide feels like my only way out",
+    ],
+)
+def test_a_disclosure_next_to_coursework_stays_a_crisis(text: str) -> None:
+    assert assess(text).is_crisis
+
+
 def test_overdose_outranks_other_categories_in_one_message() -> None:
     verdict = assess("i want to die. i took all my pills")
     assert verdict.category == "overdose"

@@ -187,6 +187,10 @@ class Screen:
     present_intent: re.Pattern[str] | None
     negation_window: int
     subject_window: int
+    resolved: re.Pattern[str] | None = None
+    topic_sentence: re.Pattern[str] | None = None
+    emergency_now: re.Pattern[str] | None = None
+    unsure: frozenset[str] = frozenset()
 
     def assess(self, text: str) -> CrisisAssessment:
         """Screen one message (see the module docstring for the rules)."""
@@ -255,13 +259,76 @@ class Screen:
                 return False
             if self.topic_before is not None and self.topic_before.search(governing) is not None:
                 return False
-        if (
-            category not in self.third_person_exempt
-            and self.first_person_in_hit.search(match.group()) is None
-        ):
+        own_words = self.first_person_in_hit.search(match.group()) is not None
+        if category not in self.third_person_exempt and not own_words:
             if self._third_person_subject(before[-self.subject_window :]):
                 return False
+        if category in self.third_person_exempt and not own_words:
+            if self._over_for_someone_else(text, before[-self.subject_window :]):
+                return False
+        if not own_words and self._topic_talk(category, match, before):
+            return False
         return True
+
+    def _topic_talk(self, category: str, match: re.Match[str], before: list[str]) -> bool:
+        """Whether the hit is talk about the topic, not the writer's state: its sentence names
+        coursework, training or media (``topic_sentence``: "my essay is on risk factors for
+        suicide", "we did a mock overdose drill", "the film ends with her overdosing") and the
+        writer is not the hit's subject (read over all of ``before``, the sentence up to the
+        hit: "after class I sat in the car and thought about suicide" is the writer's) nor
+        named after it in the sentence ("... suicide feels like my only way out"). An
+        exempt category (an overdose) also needs nothing saying it is happening now."""
+        if self.topic_sentence is None or self._writer_is_subject(before):
+            return False
+        if category in self.third_person_exempt and self.emergency_now is not None:
+            if self.emergency_now.search(match.string) is not None:
+                return False
+        low, high = self._sentence_around(match)
+        if self.first_person_in_hit.search(match.string, match.end(), high) is not None:
+            return False  # "... suicide feels like my only way out": the writer's own
+        return self.topic_sentence.search(match.string, low, high) is not None
+
+    def _sentence_around(self, match: re.Match[str]) -> tuple[int, int]:
+        """The bounds of the sentence around ``match``, at most :data:`_PAST_REACH`
+        characters either side of it."""
+        text = match.string
+        start, end = match.span()
+        sentence_start = text.rfind("\n", max(0, start - _PAST_REACH), start) + 1
+        low = max(sentence_start, start - _PAST_REACH)
+        sentence_end = text.find("\n", end, end + _PAST_REACH)
+        high = min(len(text), end + _PAST_REACH) if sentence_end == -1 else sentence_end
+        return low, high
+
+    def _over_for_someone_else(self, text: str, before: list[str]) -> bool:
+        """Whether an emergency that is exempt from the third-person rule (an overdose) is
+        told as someone else's and over: "my friend overdosed last week, she's home now".
+        Someone overdosing in front of the writer is an emergency whoever it is; one that
+        ended well is a story, and the crisis reply to it is a false alarm. Kept when the
+        writer is the subject, when anything in the message says it is happening now
+        (``emergency_now``), and when the good news is only hoped for ("if she's ok")."""
+        if self.resolved is None or self._writer_is_subject(before):
+            return False
+        if self.emergency_now is not None and self.emergency_now.search(text) is not None:
+            return False
+        for cue in self.resolved.finditer(text):
+            lead = text[max(0, cue.start() - _CONTEXT_CHARS) : cue.start()].split("\n")[-1]
+            if not self.unsure.intersection(lead.split()[-3:]):
+                return True
+        return False
+
+    def _writer_is_subject(self, words: list[str]) -> bool:
+        """Whether the nearest person word before a hit is the writer ("i", or "my" right
+        before it)."""
+        third = self.third_person
+        for index in range(len(words) - 1, -1, -1):
+            word = words[index]
+            if word in self.first_person or (
+                index == len(words) - 1 and word in self.first_person_possessive
+            ):
+                return True
+            if word in third or (word.endswith("s") and word[:-1] in third):
+                return False
+        return False
 
     def _third_person_subject(self, words: list[str]) -> bool:
         """Whether the nearest subject among ``words`` (those just before a hit) is someone
@@ -290,10 +357,5 @@ class Screen:
         """Whether the sentence around ``match`` (up to a bounded distance) has a past cue."""
         if self.past is None:
             return False
-        text = match.string
-        start, end = match.span()
-        sentence_start = text.rfind("\n", max(0, start - _PAST_REACH), start) + 1
-        low = max(sentence_start, start - _PAST_REACH)
-        sentence_end = text.find("\n", end, end + _PAST_REACH)
-        high = min(len(text), end + _PAST_REACH) if sentence_end == -1 else sentence_end
-        return self.past.search(text, low, high) is not None
+        low, high = self._sentence_around(match)
+        return self.past.search(match.string, low, high) is not None

@@ -146,6 +146,10 @@ def build(locale: str, data: Mapping[str, object]) -> Screen:
         topic_after=_optional_regex(context.get("topic_after"), "topic_after", prefix=" +"),
         past=_optional_regex(context.get("past"), "past"),
         present_intent=_optional_regex(context.get("present_intent"), "present_intent"),
+        resolved=_optional_regex(context.get("resolved"), "resolved"),
+        topic_sentence=_optional_regex(context.get("topic_sentence"), "topic_sentence"),
+        emergency_now=_optional_regex(context.get("emergency_now"), "emergency_now"),
+        unsure=_word_set(context.get("unsure", []), "unsure"),
         negation_window=_int(screen.get("negation_window"), "negation_window", 5),
         subject_window=_int(screen.get("subject_window"), "subject_window", 6),
     )
