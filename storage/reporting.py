@@ -12,7 +12,7 @@ report can say "no data yet" instead of failing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 
@@ -53,6 +53,17 @@ class WeekTrend:
     checkins: int
     mood_avg: float | None
     craving_avg: float | None
+
+
+def weeks_between(start: date, end: date) -> list[tuple[date, date, date]]:
+    """The weeks that ``[start, end]`` touches, oldest first: each week's Monday and the first
+    and last of its days inside the range."""
+    weeks = []
+    monday = start - timedelta(days=start.weekday())
+    while monday <= end:
+        weeks.append((monday, max(monday, start), min(monday + timedelta(days=6), end)))
+        monday += timedelta(days=7)
+    return weeks
 
 
 @dataclass(frozen=True, slots=True)
