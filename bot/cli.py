@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--uses", type=int, default=1, help="how many people may use it")
     invite.add_argument("--expires", default="7d", help="how long it is valid, e.g. 7d or 12h")
     invite.set_defaults(handler=Lazy("bot.commands.basics", "invite_command"))
+    check_db = commands.add_parser(
+        "check-db",
+        help="read the whole SQLite file and list any damage (PRAGMA integrity_check); "
+        "`peerbot run` reads it whole at start, the other commands do not",
+    )
+    check_db.set_defaults(handler=Lazy("bot.commands.basics", "check_db_command"))
     for module in COMMAND_MODULES:
         module.add_commands(commands)
     for name, command in commands.choices.items():
@@ -116,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     from bot.config import ConfigError, load_config
-    from bot.database import open_problem_line, with_database
+    from bot.database import damage_line, open_problem_line, with_database
     from bot.errors import AdapterStartError
     from storage import StorageOpenError, StorageURLError
 
@@ -148,6 +154,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        line = damage_line(exc, config)  # a damaged page met while the command ran
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _setup_logging(config: Config) -> None:

@@ -17,6 +17,7 @@ from bot.config import Config
 from handlers.app import assemble
 from handlers.context import Context
 from storage import OpenProblem, Storage, StorageOpenError, storage_from_url
+from storage.sqlite.connection import damage_found
 
 
 def with_database(config: Config, path: Path) -> Config:
@@ -27,21 +28,28 @@ def with_database(config: Config, path: Path) -> Config:
 def missing_database(config: Config) -> Path | None:
     """The configured SQLite file when it does not exist yet (a reading command says so
     instead of creating an empty one); None when it exists or is not a file."""
-    url = config.database_url
-    if not url.startswith("sqlite:///"):
-        return None
-    path = Path(url.removeprefix("sqlite:///"))
-    return None if path.exists() else path
+    path = sqlite_file(config)
+    return None if path is None or path.exists() else path
 
 
 @asynccontextmanager
-async def opened_storage(config: Config, *, check_key: bool = True) -> AsyncIterator[Storage]:
+async def opened_storage(
+    config: Config, *, check_key: bool = True, check_whole_file: bool = False
+) -> AsyncIterator[Storage]:
     """The configured storage (with the data key's cipher), migrated and open for the block.
 
     Opening raises :class:`StorageOpenError` when the data key is not the database's;
     ``check_key=False`` is for ``peerbot rotate-key`` alone, which checks every value itself.
+    A SQLite file is not read whole first (``check_whole_file``): that takes seconds on a
+    year of data, and is what ``peerbot run`` and ``peerbot check-db`` do; a command that
+    meets a damaged page stops with :func:`damage_line`.
     """
-    storage = storage_from_url(config.database_url, cipher=config.cipher, check_key=check_key)
+    storage = storage_from_url(
+        config.database_url,
+        cipher=config.cipher,
+        check_key=check_key,
+        check_whole_file=check_whole_file,
+    )
     await storage.open()
     try:
         yield storage
@@ -56,6 +64,20 @@ async def assembled(config: Config) -> AsyncIterator[Context]:
     sends, through the due queue)."""
     async with opened_storage(config) as storage:
         yield assemble(Context(storage=storage, program=config.program))
+
+
+def sqlite_file(config: Config) -> Path | None:
+    """The configured SQLite file, or None for another kind of database."""
+    url = config.database_url
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+def damage_line(exc: BaseException, config: Config) -> str | None:
+    """The one line for a command that met a damaged page of the SQLite file (its
+    transaction was rolled back); None when ``exc`` is something else."""
+    path = sqlite_file(config)
+    found = None if path is None else damage_found(exc, path)
+    return None if found is None else open_problem_line(found)
 
 
 def open_problem_line(err: StorageOpenError) -> str:
@@ -80,8 +102,9 @@ def open_problem_line(err: StorageOpenError) -> str:
             )
         case OpenProblem.CORRUPT:
             return (
-                f"The database {path} is damaged (SQLite's quick_check found errors). Restore it "
-                "from a backup, or move it aside to start with an empty one."
+                f"The database {path} is damaged (SQLite found damaged pages; `peerbot check-db` "
+                "lists them). Nothing was changed. Restore it from a backup, or move it aside "
+                "to start with an empty one."
             )
         case OpenProblem.READ_ONLY:
             return (

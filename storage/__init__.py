@@ -21,6 +21,7 @@ def storage_from_url(
     *,
     cipher: TextCipher | None = None,
     check_key: bool = True,
+    check_whole_file: bool = True,
 ) -> Storage:
     """A (not yet opened) storage for ``url``: ``sqlite:///relative.db``, ``sqlite:////abs.db``,
     or ``postgresql://user:password@host:port/database`` (asyncpg; libpq's URL form).
@@ -28,7 +29,10 @@ def storage_from_url(
     A relative SQLite path is taken from ``base_dir`` (default: the working directory).
     ``cipher`` encrypts free text at rest (:mod:`storage.crypto`); without one it is plain.
     Opening refuses a cipher that is not the database's key (:class:`StorageOpenError`),
-    unless ``check_key`` is off, which only key rotation does.
+    unless ``check_key`` is off, which only key rotation does. ``check_whole_file`` reads a
+    SQLite file whole before anything is written (seconds on a large one; the short commands
+    turn it off, see :meth:`storage.sqlite.connection.SqliteConnection._check`); PostgreSQL
+    checks its own pages as it reads them.
     """
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
@@ -36,7 +40,9 @@ def storage_from_url(
             raise StorageURLError(f"{url!r} names no file")
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
-        return SqliteStorage(path, cipher=cipher, check_key=check_key)
+        return SqliteStorage(
+            path, cipher=cipher, check_key=check_key, check_whole_file=check_whole_file
+        )
     if url.startswith(("postgresql://", "postgres://")):
         try:
             from storage.postgres import PostgresStorage

@@ -113,7 +113,7 @@ def test_a_damaged_database_is_named_in_one_line(
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"this was never a database " * 200)
     use_database(monkeypatch, garbage)
-    assert "damaged" in one_line(["roster"], capsys)
+    assert "damaged" in one_line(["roster"], capsys)  # the schema is read at every open
 
     # A real database with a page overwritten: the header opens, PRAGMA quick_check does not.
     broken = tmp_path / "broken.db"
@@ -125,9 +125,75 @@ def test_a_damaged_database_is_named_in_one_line(
     broken.write_bytes(bytes(data))
     before = broken.read_bytes()
     use_database(monkeypatch, broken)
-    assert "damaged" in one_line(["roster"], capsys)
     assert "damaged" in one_line(["run"], capsys)
     assert broken.read_bytes() == before
+    assert_check_db_finds_damage(capsys)
+    assert broken.read_bytes() == before
+
+
+def assert_check_db_finds_damage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-db"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err
+    *problems, last = [line for line in err.splitlines() if line.strip()]
+    assert problems and "damaged" in last and "check-db" in last
+
+
+def seeded_with_history(path: Path) -> None:
+    from storage.sqlite.bulk import seed_checkin_history
+
+    asyncio.run(seed_checkin_history(path, people=20, days=60, last_day=datetime.now(UTC).date()))
+
+
+def overwrite_root(path: Path, index: str) -> None:
+    """Overwrites the first page of ``index``'s b-tree: every read through it meets it."""
+    with sqlite3.connect(path) as conn:
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (index,)
+        ).fetchone()
+        (page,) = conn.execute("PRAGMA page_size").fetchone()
+    with path.open("r+b") as file:
+        file.seek((root - 1) * page)
+        file.write(b"\xa5" * page)
+
+
+def test_damage_in_the_history_stops_the_commands_that_read_it_and_the_bot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The short commands do not read the whole file first (seconds on a year of data):
+    damage in the check-in history, which `invite` never reads, lets `invite` work; the
+    report, which reads it, stops with the one line (no traceback); `peerbot run` reads the
+    whole file before it writes anything and refuses; `check-db` lists the damage."""
+    db = tmp_path / "year.db"
+    seeded_with_history(db)
+    overwrite_root(db, "checkins_date")
+    use_database(monkeypatch, db)
+    assert main(["invite"]) == 0
+    capsys.readouterr()
+    assert "damaged" in one_line(["report", "--since", "30d"], capsys)
+    before = db.read_bytes()
+    assert "damaged" in one_line(["run"], capsys)
+    assert db.read_bytes() == before
+    assert_check_db_finds_damage(capsys)
+
+
+def test_a_pending_migration_reads_the_whole_file_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A migration may rewrite whole tables: before one runs, even a short command reads the
+    whole file, and refuses a damaged one without writing."""
+    db = tmp_path / "older.db"
+    seeded_with_history(db)
+    with sqlite3.connect(db) as conn:  # as a database from before migration 0022
+        conn.executescript(
+            "DROP INDEX checkins_date; DROP INDEX checkin_scores;"
+            " DELETE FROM schema_migrations WHERE version = 22;"
+        )
+    overwrite_root(db, "deliveries_kind_person")
+    before = db.read_bytes()
+    use_database(monkeypatch, db)
+    assert "damaged" in one_line(["invite"], capsys)
+    assert db.read_bytes() == before
 
 
 def test_a_read_only_folder_is_named_and_leaves_no_file(

@@ -1,4 +1,4 @@
-"""What ``peerbot run``, ``init`` and ``invite`` do (their parsers: :mod:`bot.cli`)."""
+"""What ``peerbot run``, ``init``, ``invite`` and ``check-db`` do (parsers: :mod:`bot.cli`)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,24 @@ import argparse
 import asyncio
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from bot.config import DEFAULT_PATH, EXAMPLE_PATH, Config, ConfigError, load_config
-from bot.database import assembled, open_problem_line, opened_storage, with_database
+from bot.database import (
+    assembled,
+    open_problem_line,
+    opened_storage,
+    sqlite_file,
+    with_database,
+)
 from handlers.mentoring import pairing
 from handlers.texts.plurals import USE, counted
 from handlers.timing import TimingError, parse_duration
-from storage import StorageOpenError, shown_url
+from storage import OpenProblem, StorageOpenError, shown_url
 from storage.people import Role
+from storage.sqlite.connection import integrity_problems
 
 EXIT_USAGE = 2
 
@@ -96,3 +104,28 @@ async def invite_command(config: Config, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+async def check_db_command(config: Config, args: argparse.Namespace) -> int:
+    path = sqlite_file(config)
+    if path is None:
+        print(
+            f"check-db reads a SQLite file; {shown_url(config.database_url)} is PostgreSQL, "
+            "which checks its own pages as it reads them.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not path.exists():
+        print(f"There is no database at {path} to check.", file=sys.stderr)
+        return EXIT_USAGE
+    started = time.perf_counter()
+    problems = await asyncio.to_thread(integrity_problems, path)
+    took = time.perf_counter() - started
+    if not problems:
+        size = path.stat().st_size / 1e6
+        print(f"{path}: no damage found ({size:.0f} MB read in {took:.1f} s).")
+        return 0
+    for problem in problems:  # page and table names, never the data on them
+        print(f"  {problem}", file=sys.stderr)
+    print(open_problem_line(StorageOpenError(OpenProblem.CORRUPT, path)), file=sys.stderr)
+    return EXIT_USAGE

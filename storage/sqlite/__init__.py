@@ -60,9 +60,16 @@ class SqliteStorage(ComposedStorage):
     """The :class:`storage.base.Storage` on a SQLite file."""
 
     def __init__(
-        self, path: str | Path, *, cipher: TextCipher | None = None, check_key: bool = True
+        self,
+        path: str | Path,
+        *,
+        cipher: TextCipher | None = None,
+        check_key: bool = True,
+        check_whole_file: bool = True,
     ) -> None:
-        self.db = SqliteConnection(path, cipher=cipher, check_key=check_key)
+        self.db = SqliteConnection(
+            path, cipher=cipher, check_key=check_key, check_whole_file=check_whole_file
+        )
         """The one connection every repository shares."""
         self.people: PeopleStore = SqlitePeople(self.db)
         self.conversations: ConversationStore = SqliteConversations(self.db)
