@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import Config
-from bot.database import missing_database
+from bot.database import missing_database, opened_storage
 from bot.demo_data import MENTEES, seed
 from handlers import charts
 from handlers.checkins.progress import alt_text, gather, progress_png
@@ -28,7 +28,6 @@ from handlers.reporting.report import build_report, collect
 from handlers.resources import texts as resource_texts
 from handlers.resources.directory import ResourceFileError, load_directory
 from handlers.timing import TimingError, parse_duration
-from storage import storage_from_url
 from storage.base import Storage
 from storage.sqlite import SqliteStorage
 
@@ -80,13 +79,9 @@ async def report_command(config: Config, args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
     now = datetime.now(UTC)
-    storage = storage_from_url(config.database_url, cipher=config.cipher)
-    await storage.open()
     progress = ProgressBar(REPORT_STEPS + (1 if args.charts else 0))
-    try:
+    async with opened_storage(config) as storage:  # not read whole first: see check-db
         inputs = await collect(storage, config.program.name, now - period, now, progress)
-    finally:
-        await storage.close()
     report = build_report(inputs)
     written = []
     if args.charts is not None and not report.empty:
