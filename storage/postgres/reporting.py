@@ -19,6 +19,7 @@ from storage.reporting import (
     RetentionCounts,
     RoleCount,
     WeekTrend,
+    weeks_between,
 )
 from storage.timestamps import from_db, from_db_date, maybe_from_db, to_db, to_db_date
 
@@ -30,6 +31,20 @@ _SCORES = (QuestionKey.MOOD.value, QuestionKey.CRAVING.value)
 """The answers the trends and the progress chart average, bound in this order (mood, craving)."""
 RETENTION_WINDOW_DAYS = 7
 """Retained at day N: a completed check-in on one of days N-6 .. N after onboarding."""
+_IN_SCORES = f"question_key IN ('{QuestionKey.MOOD.value}', '{QuestionKey.CRAVING.value}')"
+"""Word for word the WHERE of the partial index ``checkin_scores`` (migration 0003), so that
+even a generic plan (the question keys are parameters) may use it."""
+_WEEK = (
+    "SELECT COUNT(DISTINCT c.person_id) AS people, COUNT(*) AS checkins,"
+    " AVG(m.value_number) AS mood_avg, AVG(k.value_number) AS craving_avg"
+    " FROM checkins c"
+    " LEFT JOIN checkin_answers m ON m.checkin_id = c.id"
+    f"  AND m.question_key = ? AND m.skipped = 0 AND m.{_IN_SCORES}"
+    " LEFT JOIN checkin_answers k ON k.checkin_id = c.id"
+    f"  AND k.question_key = ? AND k.skipped = 0 AND k.{_IN_SCORES}"
+    " WHERE c.completed_at IS NOT NULL AND c.local_date BETWEEN ? AND ?"
+)
+"""One week's trend: its completed check-ins, their people, mean mood and craving."""
 
 
 class PostgresReporting(Repository):
@@ -51,17 +66,28 @@ class PostgresReporting(Repository):
         ]
 
     async def checkin_completion(self, start: date, end: date) -> CompletionCounts:
-        row = await self._db.scan_one(
-            "SELECT COUNT(*) AS prompted, COUNT(DISTINCT d.person_id) AS people,"
-            " COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM checkins c"
-            "   WHERE c.person_id = d.person_id"
-            "   AND c.local_date = d.occurrence AND c.completed_at IS NOT NULL)) AS answered"
-            " FROM deliveries d WHERE d.kind = ? AND d.status IN (?, ?)"
-            " AND d.person_id IS NOT NULL AND d.occurrence BETWEEN ? AND ?",
-            (CHECKIN_KIND, *PROMPTED, to_db_date(start), to_db_date(end)),
+        window = (to_db_date(start), to_db_date(end))
+        counts = await self._db.scan_one(
+            "SELECT COUNT(*) AS prompted, COUNT(DISTINCT person_id) AS people FROM deliveries"
+            " WHERE kind = ? AND status IN (?, ?) AND person_id IS NOT NULL"
+            " AND occurrence BETWEEN ? AND ?",
+            (CHECKIN_KIND, *PROMPTED, *window),
         )
-        assert row is not None
-        return CompletionCounts(row["prompted"], row["answered"], row["people"])
+        # Answered: the (person, day) pairs both prompted and completed, as on SQLite: two
+        # index-only scans (migration 0003) set against each other, where an EXISTS inside
+        # the count would be a lookup per prompt (PostgreSQL cannot make a FILTER's EXISTS a
+        # join). A check-in prompt's subject is its person, so each pair is one prompt.
+        answered = await self._db.scan_one(
+            "SELECT COUNT(*) AS answered FROM ("
+            " SELECT person_id, occurrence FROM deliveries WHERE kind = ? AND status IN (?, ?)"
+            "  AND person_id IS NOT NULL AND occurrence BETWEEN ? AND ?"
+            " INTERSECT"
+            " SELECT person_id, local_date FROM checkins"
+            "  WHERE completed_at IS NOT NULL AND local_date BETWEEN ? AND ?) AS answered",
+            (CHECKIN_KIND, *PROMPTED, *window, *window),
+        )
+        assert counts is not None and answered is not None
+        return CompletionCounts(counts["prompted"], answered["answered"], counts["people"])
 
     async def retention(self, days: int, now: datetime) -> RetentionCounts:
         first, last = days - RETENTION_WINDOW_DAYS + 1, days
@@ -78,31 +104,24 @@ class PostgresReporting(Repository):
         return RetentionCounts(days, row["eligible"], row["retained"])
 
     async def weekly_trends(self, start: date, end: date) -> list[WeekTrend]:
-        rows = await self._db.scan(
-            # The Monday of the check-in's week, as SQLite's date(d, '-6 days', 'weekday 1').
-            "SELECT to_char(c.local_date::date"
-            "   - (extract(isodow FROM c.local_date::date)::int - 1), 'YYYY-MM-DD') AS week_start,"
-            " COUNT(DISTINCT c.person_id) AS people, COUNT(*) AS checkins,"
-            " AVG(m.value_number) AS mood_avg, AVG(k.value_number) AS craving_avg"
-            " FROM checkins c"
-            " LEFT JOIN checkin_answers m ON m.checkin_id = c.id AND m.question_key = ?"
-            "  AND m.skipped = 0"
-            " LEFT JOIN checkin_answers k ON k.checkin_id = c.id AND k.question_key = ?"
-            "  AND k.skipped = 0"
-            " WHERE c.completed_at IS NOT NULL AND c.local_date BETWEEN ? AND ?"
-            " GROUP BY week_start ORDER BY week_start",
-            (*_SCORES, to_db_date(start), to_db_date(end)),
-        )
-        return [
-            WeekTrend(
-                week_start=from_db_date(row["week_start"]),
-                people=row["people"],
-                checkins=row["checkins"],
-                mood_avg=row["mood_avg"],
-                craving_avg=row["craving_avg"],
+        # A week at a time, as on SQLite: each a range of checkins_date and two lookups in
+        # checkin_scores per check-in (migration 0003), so the period's check-ins are never
+        # sorted together to group them.
+        trends = []
+        for week_start, first, last in weeks_between(start, end):
+            row = await self._db.scan_one(_WEEK, (*_SCORES, to_db_date(first), to_db_date(last)))
+            if row is None or not row["checkins"]:
+                continue
+            trends.append(
+                WeekTrend(
+                    week_start=week_start,
+                    people=row["people"],
+                    checkins=row["checkins"],
+                    mood_avg=row["mood_avg"],
+                    craving_avg=row["craving_avg"],
+                )
             )
-            for row in rows
-        ]
+        return trends
 
     async def goal_counts(self, since: datetime, now: datetime) -> GoalCounts:
         window = (to_db(since), to_db(now))
