@@ -8,14 +8,17 @@ used and sometimes a note; ~800 MB) is seeded once through :mod:`storage.sqlite.
 in the cache folder (default ``$XDG_CACHE_HOME/peerbot-bench`` or ``~/.cache/peerbot-bench``),
 so reruns skip the seed. Each run works on a fresh copy, which the bot's own opening migrates
 (the time that takes is printed: a new index on 1.8M rows is built once, at the first start
-after an upgrade).
+after an upgrade). Then the time to open it as ``peerbot run`` does (the whole file read by
+``PRAGMA quick_check``) and as the short commands do (the schema only), and ``peerbot check-db``
+(``PRAGMA integrity_check``).
 
 - ``report_*``: the real command, ``peerbot report --since 365d --database COPY --format json``,
   in a subprocess (wall time, median of ``--runs``), and the same steps in-process through
   ``handlers.reporting.report.collect`` with the time of each storage query.
 - ``progress_*``: ``/progress 365`` for one mentee, in a fresh process (so the first call is the
   one that loads matplotlib), first and second call, and the event loop's longest stall during
-  each, seen by a task that wakes every millisecond.
+  each, seen by a task that wakes every millisecond; ``progress_idle`` is the same watch for a
+  second with nothing running, the stall this machine's other work alone causes.
 
 Nothing is asserted; figures are printed.
 """
@@ -81,6 +84,19 @@ async def _migrate(path: Path) -> None:
     await storage.open()
     await storage.close()
     print(f"open_and_migrate_s: {time.perf_counter() - started:.2f} s")
+    for name, whole in (("open_as_run_s", True), ("open_as_short_command_s", False)):
+        started = time.perf_counter()
+        storage = SqliteStorage(path, check_whole_file=whole)
+        await storage.open()
+        await storage.close()
+        print(f"{name}: {time.perf_counter() - started:.2f} s")
+
+
+def _check_db(path: Path) -> None:
+    peerbot = Path(sys.executable).with_name("peerbot")
+    started = time.perf_counter()
+    subprocess.run([str(peerbot), "check-db", "--database", str(path)], check=True)
+    print(f"check_db_s: {time.perf_counter() - started:.2f} s")
 
 
 def _report_subprocess(path: Path, runs: int) -> None:
@@ -105,7 +121,7 @@ def _report_subprocess(path: Path, runs: int) -> None:
 async def _report_steps(path: Path) -> None:
     from handlers.reporting.report import collect
 
-    storage = SqliteStorage(path)
+    storage = SqliteStorage(path, check_whole_file=False)  # as `peerbot report` opens it
     await storage.open()
     marks: list[tuple[str, float]] = []
     now = datetime.now(UTC)
@@ -133,7 +149,7 @@ async def _progress(path: Path) -> None:
     from handlers.messaging import Command, ConversationRef, IncomingEvent
     from storage.people import Role
 
-    storage = SqliteStorage(path)
+    storage = SqliteStorage(path, check_whole_file=False)
     await storage.open()
     try:
         person = await storage.get_person(1)
@@ -141,7 +157,9 @@ async def _progress(path: Path) -> None:
         ctx = Context(storage=storage)
         event = IncomingEvent(ConversationRef("console", "1", "1"), Command("progress", ("365",)))
         turn = Turn(event, person, frozenset({Role.MENTEE}), None)
-        for call in ("first", "second"):
+        # "idle" watches the loop for a second with nothing to do: what this machine's other
+        # work alone costs the loop at that moment, the floor under the calls' figures.
+        for call in ("idle", "first", "second"):
             stalls: list[float] = []
             stop = asyncio.Event()
 
@@ -156,13 +174,18 @@ async def _progress(path: Path) -> None:
             watcher = asyncio.create_task(watch())
             await asyncio.sleep(0.01)
             started = time.perf_counter()
-            replies = await progress_command(ctx, turn, ("365",))
+            if call == "idle":
+                await asyncio.sleep(1.0)
+            else:
+                replies = await progress_command(ctx, turn, ("365",))
+                assert replies[0].image is not None
             took = time.perf_counter() - started
             stop.set()
             await watcher
-            assert replies[0].image is not None
+            over = sum(stall > 0.020 for stall in stalls)
             print(
                 f"progress_{call}_s: {took:.2f} s; loop's longest stall {max(stalls) * 1000:.0f} ms"
+                f" ({over} of {len(stalls)} wake-ups late by over 20 ms)"
             )
     finally:
         await storage.close()
@@ -198,6 +221,7 @@ def main() -> None:
     shutil.copyfile(seeded, work)
     print(f"copy_s: {time.perf_counter() - started:.1f} s")
     asyncio.run(_migrate(work))
+    _check_db(work)
     _report_subprocess(work, args.runs)
     asyncio.run(_report_steps(work))
     subprocess.run([sys.executable, __file__, "--progress-only", str(work)], check=True)
