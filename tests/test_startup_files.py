@@ -296,3 +296,20 @@ async def test_console_image_folder_is_readable_by_its_owner_only(tmp_path: Path
             assert stat.S_IMODE(file.stat().st_mode) == 0o600, file.name
     finally:
         os.umask(old_umask)
+
+
+def test_check_db_on_a_sound_file_and_on_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sound = tmp_path / "sound.db"
+    make_database(sound)
+    use_database(monkeypatch, sound)
+    assert main(["check-db"]) == 0
+    out, err = capsys.readouterr()
+    assert "no damage found" in out and err == ""
+    missing = tmp_path / "missing.db"
+    use_database(monkeypatch, missing)
+    assert "There is no database at" in one_line(["check-db"], capsys)
+    assert not missing.exists()
+    monkeypatch.setenv("PEERBOT_DATABASE_URL", "postgresql://peerbot@127.0.0.1:1/none")
+    assert "PostgreSQL" in one_line(["check-db"], capsys)
