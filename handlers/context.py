@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Protocol, TypeVar
 
 from handlers.calendars import CalendarMirrors
+from handlers.i18n import gettext
 from handlers.messaging import IncomingEvent, Messengers, OutgoingMessage
 from handlers.program import ProgramSettings
 from storage.base import Storage
@@ -111,12 +112,18 @@ class CommandSpec:
 
     name: str
     description: str
+    """English, a message id (extracted by ``handlers.i18n.extract``); shown through
+    :meth:`described`."""
     run: CommandFunc
     roles: frozenset[Role] | None = None
     """``None``: anyone, even before onboarding. Otherwise an onboarded person with one of these."""
     needs_person: bool = True
     arg_hint: str = ""
     in_groups: GroupReply = GroupReply.PRIVATELY
+
+    def described(self, language: str | None = None) -> str:
+        """The description in ``language`` (default: the language in use)."""
+        return gettext(self.description, language)
 
     def allowed(self, roles: frozenset[Role], onboarded: bool) -> bool:
         """Whether a person with ``roles`` may run it (and see it in /help and menus)."""

@@ -11,6 +11,7 @@ import logging
 from dataclasses import replace
 
 from handlers.context import CommandSpec, Context, GroupReply, Replies, Turn
+from handlers.i18n import speaking
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
     ButtonPress,
@@ -23,6 +24,7 @@ from handlers.messaging import (
     well_formed_kind,
 )
 from handlers.outbox import send_with_retries
+from handlers.profile import language_of_sender
 from handlers.screening import NOT_CRISIS, CrisisAssessment, Late, SafetyNet, Told, stronger
 from handlers.texts import common as texts
 from storage.people import AccountAddress, Role
@@ -51,7 +53,13 @@ class Dispatcher:
         return self.ctx.capabilities.commands_for(roles, onboarded)
 
     async def handle(self, event: IncomingEvent) -> Replies:
-        """Answer one event. Never raises: failures are logged by event id and apologised for."""
+        """Answer one event, in the person's language (everything built while handling it reads
+        its texts in that language). Never raises: failures are logged by event id and
+        apologised for."""
+        with speaking(await language_of_sender(self.ctx, event)):
+            return await self._handle(event)
+
+    async def _handle(self, event: IncomingEvent) -> Replies:
         # Logs name the event and its kind, never what was said (see handlers.logsafe).
         log.debug(
             "event %s: %s on %s", event.event_id, type(event.kind).__name__, event.ref.platform
@@ -257,6 +265,7 @@ class Dispatcher:
         return [OutgoingMessage(texts.SENT_PRIVATELY)] if replies else []
 
 
-def stale_button(next_step: str = texts.STALE_NEXT_STEP) -> OutgoingMessage:
-    """The clear answer to a button from an old message."""
-    return OutgoingMessage(texts.STALE_BUTTON.format(next_step=next_step))
+def stale_button(next_step: str | None = None) -> OutgoingMessage:
+    """The clear answer to a button from an old message (``next_step``: what to do instead,
+    by default the general one)."""
+    return OutgoingMessage(texts.STALE_BUTTON.format(next_step=next_step or texts.STALE_NEXT_STEP))

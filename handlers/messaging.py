@@ -124,6 +124,9 @@ class IncomingEvent:
     private_replies: bool = False
     """The replies reach only the sender wherever it was sent (a Discord interaction answered
     ephemerally), so even a personal answer may go back the way it came."""
+    language_hint: str | None = None
+    """The language the platform says the person uses (Telegram's ``language_code``, Discord's
+    locale, e.g. ``es-MX``): what they are spoken to in until they choose one."""
     raw: Any = field(default=None, compare=False, repr=False)
     """The platform object, for logging and debugging only: the core never reads it."""
 

@@ -8,21 +8,28 @@ with a kind sentence saying what to do instead.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
+import logging
 import secrets
 import unicodedata
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from handlers.context import Context, Turn, save_state
-from handlers.messaging import OutgoingMessage
+from handlers.i18n import SOURCE_LANGUAGE, current_language, speaking, supported
+from handlers.logsafe import describe_exception
+from handlers.messaging import IncomingEvent, OutgoingMessage
 from handlers.routes import Route
 from handlers.texts import common as common_texts
 from handlers.texts import profile as texts
 from handlers.timing import TimingError, ZoneMatch, parse_time_of_day, resolve_zone
-from storage.people import Settings
+from storage.people import AccountAddress, Settings
+
+log = logging.getLogger(__name__)
 
 MAX_NAME_CHARS = 40
 
@@ -157,10 +164,10 @@ def confirm_zone(flow: str, match: ZoneMatch, now: datetime) -> OutgoingMessage:
     )
 
 
-def ask_time(flow: str, question: str = texts.ASK_TIME) -> OutgoingMessage:
+def ask_time(flow: str, question: str | None = None) -> OutgoingMessage:
     route = profile_routes(flow).time
     buttons = [route.button(format_time(t), TimePress(t.strftime("%H:%M"))) for t in COMMON_TIMES]
-    return OutgoingMessage.with_buttons(question, buttons, per_row=4)
+    return OutgoingMessage.with_buttons(question or texts.ASK_TIME, buttons, per_row=4)
 
 
 def read_time(text: str) -> time:
@@ -171,25 +178,27 @@ def read_time(text: str) -> time:
 
 
 class DateStyle(enum.Enum):
-    """How a date is shown to people; one place, so a translation can change them all."""
+    """How a date is shown to people. Each is a CLDR pattern in ``handlers.texts.profile``
+    (``DATE_PATTERNS``), so a catalogue gives each language its own order and words, and Babel
+    fills in the month and weekday names of the language in use."""
 
-    DAY_MONTH = "{d} {b}"
-    """``4 Dec``"""
-    WEEKDAY_DAY_MONTH = "{a} {d} {b}"
-    """``Fri 4 Dec``"""
-    WEEKDAY_DAY_MONTH_YEAR = "{a} {d} {b} {Y}"
+    DAY_MONTH = "day_month"
+    """``4 Dec`` / ``4 dic``"""
+    WEEKDAY_DAY_MONTH = "weekday_day_month"
+    """``Fri 4 Dec`` / ``vie 4 dic``"""
+    WEEKDAY_DAY_MONTH_YEAR = "weekday_day_month_year"
     """``Fri 4 Dec 2026``"""
-    DAY_MONTH_YEAR_LONG = "{d} {B} {Y}"
-    """``4 December 2026``"""
-    WEEKDAY_DAY_MONTH_LONG = "{A} {d} {B}"
-    """``Friday 4 December``"""
+    DAY_MONTH_YEAR_LONG = "day_month_year_long"
+    """``4 December 2026`` / ``4 de diciembre de 2026``"""
+    WEEKDAY_DAY_MONTH_LONG = "weekday_day_month_long"
+    """``Friday 4 December`` / ``viernes 4 de diciembre``"""
 
 
 def format_date(day: date, style: DateStyle = DateStyle.WEEKDAY_DAY_MONTH) -> str:
-    """``day`` as people read it. Portable: glibc's ``%-d`` (no leading zero) is not."""
-    return style.value.format(
-        d=day.day, a=f"{day:%a}", A=f"{day:%A}", b=f"{day:%b}", B=f"{day:%B}", Y=day.year
-    )
+    """``day`` as people read it, in the language in use (Babel's CLDR data)."""
+    from babel.dates import format_date as babel_date
+
+    return babel_date(day, texts.DATE_PATTERNS[style.value], locale=current_language())
 
 
 async def save_name(ctx: Context, person_id: int, text: str) -> str:
@@ -218,10 +227,11 @@ async def save_time(ctx: Context, person_id: int, text: str) -> tuple[time, Sett
 
 
 def format_time(value: time) -> str:
-    """``8:30 pm``: how times are shown to people."""
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{hour}:{value.minute:02d} {suffix}"
+    """A time of day as people read it in the language in use: ``8:30 pm``, ``20:30``
+    (``TIME_PATTERN``, a CLDR pattern each catalogue sets; day periods in lower case)."""
+    from babel.dates import format_time as babel_time
+
+    return babel_time(value, texts.TIME_PATTERN, locale=current_language()).lower()
 
 
 def time_from_setting(value: str) -> time:
@@ -238,6 +248,45 @@ async def local_today(ctx: Context, person_id: int) -> tuple[date, str]:
     except (KeyError, ValueError):
         zone, tz = "UTC", ZoneInfo("UTC")
     return ctx.clock().astimezone(tz).date(), zone
+
+
+async def language_of(ctx: Context, person_id: int | None) -> str:
+    """The language ``person_id`` reads: the one they chose, else English. Never raises (a
+    message in English beats no message)."""
+    if person_id is None:
+        return SOURCE_LANGUAGE
+    try:
+        chosen = (await ctx.storage.get_settings(person_id)).language
+    except Exception as exc:
+        log.warning("no language for person %s: %s", person_id, describe_exception(exc))
+        return SOURCE_LANGUAGE
+    return supported(chosen) or SOURCE_LANGUAGE
+
+
+async def language_of_sender(ctx: Context, event: IncomingEvent) -> str:
+    """The language to answer ``event`` in: the sender's chosen one, else the one their
+    platform names (if we speak it), else English. Never raises: a crisis reply goes out in
+    the platform's language, or English, even when storage cannot be read."""
+    hinted = supported(event.language_hint) or SOURCE_LANGUAGE
+    try:
+        person = await ctx.storage.person_for_account(
+            AccountAddress(event.ref.platform, event.ref.user_id)
+        )
+        if person is None:
+            return hinted
+        chosen = (await ctx.storage.get_settings(person.id)).language
+    except Exception as exc:
+        log.warning("event %s: no language: %s", event.event_id, describe_exception(exc))
+        return hinted
+    return supported(chosen) or hinted
+
+
+@contextlib.asynccontextmanager
+async def speaking_to(ctx: Context, person_id: int | None) -> AsyncIterator[str]:
+    """Build what is sent to ``person_id`` in their language: ``async with speaking_to(ctx,
+    mentor_id): message = ...``. Every proactive message is built inside one."""
+    with speaking(await language_of(ctx, person_id)) as language:
+        yield language
 
 
 async def display_name(ctx: Context, person_id: int | None) -> str:

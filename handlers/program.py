@@ -17,9 +17,10 @@ class CrisisResource:
 
 
 FALLBACK_CRISIS_RESOURCES: tuple[CrisisResource, ...] = (
-    CrisisResource("Find a helpline near you", "findahelpline.com"),
-    CrisisResource("Emergency", "call your local emergency number if you are in danger right now"),
+    CrisisResource(checkin_texts.FALLBACK_HELPLINE, "findahelpline.com"),
+    CrisisResource(checkin_texts.FALLBACK_EMERGENCY, checkin_texts.FALLBACK_EMERGENCY_CONTACT),
 )
+"""Message ids: shown through the catalogue (``handlers.crisis.helplines.Helplines.lines``)."""
 
 
 @dataclass(frozen=True, slots=True)

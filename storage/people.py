@@ -64,6 +64,8 @@ class Settings:
     prompt_platform: str | None = None
     consecutive_misses: int = 0
     paused_reason: str | None = None
+    language: str | None = None
+    """The language the person reads (``handlers.i18n``); None until they choose one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +139,7 @@ class PeopleStore(Protocol):
         quiet_hours: str | object | None = UNSET,
         prompt_platform: str | object | None = UNSET,
         paused_reason: str | object | None = UNSET,
+        language: str | object | None = UNSET,
     ) -> Settings:
         """Change the given fields; the rest stay. Returns the settings as stored."""
         ...

@@ -20,6 +20,7 @@ KERNEL = {
     "context",
     "dispatcher",
     "flowstate",
+    "i18n",
     "logsafe",
     "markup",
     "messaging",

@@ -214,6 +214,7 @@ class DiscordAdapter:
             chat_kind=chat_kind,
             event_id=f"discord-interaction-{interaction.id}",
             private_replies=ephemeral,  # seen by the person alone, even in a server channel
+            language_hint=str(interaction.locale.value),
             raw=interaction,
         )
         if not deferred:  # too late for follow-ups: deliver the way a prompt would go

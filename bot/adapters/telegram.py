@@ -99,6 +99,7 @@ def translate(update: Update, bot_username: str | None) -> IncomingEvent | Unsup
         chat_kind=ChatKind.DIRECT if chat.type == Chat.PRIVATE else ChatKind.GROUP,
         event_id=str(update.update_id),
         edited=edited is not None,
+        language_hint=user.language_code,
         raw=update,
     )
 

@@ -33,8 +33,6 @@ FIRST_WAIT = timedelta(minutes=10)
 LONGEST_WAIT = timedelta(hours=24)
 FORGIVEN_AFTER = timedelta(hours=24)
 """A source that has not failed for this long starts again from the first wait."""
-THAT_CODE = texts.THAT_CODE
-"""How a code that does not look like one is named back."""
 LONGEST_SHOWN = 16
 """Codes are 6-8 characters; anything longer than this is not echoed back."""
 

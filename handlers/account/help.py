@@ -24,7 +24,7 @@ async def show_help(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     lines = [texts.HELP_HEADER]
     for spec in ctx.capabilities.commands_for(roles, onboarded):
         name = f"{spec.name} {spec.arg_hint}".strip()
-        lines.append(texts.HELP_LINE.format(name=name, description=spec.description))
+        lines.append(texts.HELP_LINE.format(name=name, description=spec.described()))
     zone = await person_zone(ctx, turn.person)
     lines += ["", texts.HELP_FOOTER.format(crisis_line=crisis_line(ctx.program, zone))]
     return [OutgoingMessage("\n".join(lines))]
@@ -49,4 +49,4 @@ async def personal_menu(
     roles = await ctx.storage.roles_of(person.id)
     if roles <= {Role.MENTEE}:
         return None
-    return [(spec.name, spec.description) for spec in listing(roles, True)]
+    return [(spec.name, spec.described()) for spec in listing(roles, True)]

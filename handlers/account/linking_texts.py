@@ -1,5 +1,7 @@
 """/link: one person on two platforms."""
 
+from handlers.i18n import translated_module
+
 LINK_CODE = (
     "To use me on another app too, send this there within {minutes} minutes:\n\n"
     "/link {code}\n\n"
@@ -65,3 +67,6 @@ PROBLEM = {
 }
 ALREADY_LINKED = "This account is already part of your record. Send /help to see what you can do."
 PLATFORM_NAMES = {"telegram": "Telegram", "discord": "Discord", "console": "the console"}
+
+
+translated_module(__name__)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers import flowstate, profile
-from handlers.account import codeguard
+from handlers.account import codeguard, codeguard_texts
 from handlers.account import onboarding_texts as texts
 from handlers.checkins import recovery
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
@@ -188,7 +188,7 @@ async def join(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
 def _invite_problem(err: InviteError, code: str) -> str:
     """What went wrong with an invite code, echoing the code only if it looks like one."""
     looks_like = codeguard.shown(code)
-    the_code = texts.THE_CODE.format(code=looks_like) if looks_like else codeguard.THAT_CODE
+    the_code = texts.THE_CODE.format(code=looks_like) if looks_like else codeguard_texts.THAT_CODE
     problem = texts.INVITE_PROBLEM[err.problem.value].format(the_code=the_code)
     return f"{problem[:1].upper()}{problem[1:]} {texts.INVITE_NEXT_STEP}"
 

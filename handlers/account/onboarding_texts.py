@@ -1,5 +1,7 @@
 """The first conversation: welcome, consent, name, time zone and check-in time."""
 
+from handlers.i18n import translated_module
+
 WELCOME = (
     "Welcome to {program}. I'm a peer-support companion for people in recovery: "
     "daily check-ins, your mentor, peer circles and goals, all in one place.\n\n"
@@ -67,3 +69,6 @@ TAP_CONSENT = (
 )
 STALE_SET_UP = "You're already set up: send /help to see what you can do."
 STALE_RESTART = "Send /start to begin."
+
+
+translated_module(__name__)

@@ -1,5 +1,7 @@
 """/settings, /pause, /resume and /stop."""
 
+from handlers.i18n import translated_module
+
 MENU = (
     "What would you like to change?\nName: {name}\nTime zone: {zone}\nDaily check-in: {time}\n"
     "Quiet hours (no reminders): {quiet}\nYour recovery date: {since}"
@@ -44,3 +46,6 @@ ASK_QUIET = (
 )
 QUIET_SAVED = "Done: quiet hours are {quiet}."
 QUIET_OFF = "off, so reminders can come at any time"
+
+
+translated_module(__name__)

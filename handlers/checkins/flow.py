@@ -15,6 +15,7 @@ from handlers.checkins import alerts as checkin_alerts
 from handlers.checkins import milestones, recovery, texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
 from handlers.dispatcher import stale_button
+from handlers.i18n import gettext, translate
 from handlers.logsafe import describe_exception
 from handlers.messaging import Button, OutgoingMessage
 from handlers.numbers import read_whole
@@ -55,7 +56,10 @@ ANSWER = Route(FLOW, "{checkin}:{key}:{value}", AnswerPress)
 def question_message(question: Question, checkin_id: int, lead: str = "") -> OutgoingMessage:
     """The question with its answer buttons; ``lead`` goes above it in the same message
     (a greeting, or why it is asked again), so each step is one message to read and send."""
-    text = f"{lead}\n\n{question.text}" if lead else question.text
+    # The default questions are message ids (handlers.texts.program); a question the program
+    # wrote in config.toml has no catalogue entry and is shown as written.
+    asked = gettext(question.text)
+    text = f"{lead}\n\n{asked}" if lead else asked
 
     prefix = ANSWER.payload_prefix(checkin_id, question.key)  # one format for all answers
 
@@ -64,7 +68,7 @@ def question_message(question: Question, checkin_id: int, lead: str = "") -> Out
 
     if question.kind == "scale":
         values = range(question.low, question.high + 1)
-        labels = question.labels or tuple(str(v) for v in values)
+        labels = tuple(translate(question.labels)) or tuple(str(v) for v in values)
         buttons = [button(label, v) for v, label in zip(values, labels, strict=True)]
         per_row = 1 if question.labels else 6
         return OutgoingMessage.with_buttons(text, buttons, per_row=per_row)

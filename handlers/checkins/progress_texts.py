@@ -1,5 +1,7 @@
 """/progress: the mood and craving chart, and the words that say the same as the chart."""
 
+from handlers.i18n import translated_module
+
 HERE_IT_IS = (
     "Here are your last {days} days. Send /progress 90 to see three months, "
     "or /checkin to add today."
@@ -42,3 +44,6 @@ ALT_MISSED_NONE = "No prompted check-ins were missed."
 ALT_MISSED = "Missed check-ins: {count} ({dates})."
 ALT_MISSED_MORE = "{dates} and {more} more"
 ALT_STREAK = "Current streak: {streak}."
+
+
+translated_module(__name__)

@@ -1,5 +1,7 @@
 """The daily check-in, the sober-day counter and missed-check-in reminders."""
 
+from handlers.i18n import translated_module
+
 YES = "Yes"
 NO = "No"
 SKIP = "Skip"
@@ -83,3 +85,6 @@ RECOVERY_DATE_TOO_EARLY = (
 RECOVERY_DATE_SET = (
     "Got it: you count your recovery from {date}. Today is day {days} of your recovery."
 )
+
+
+translated_module(__name__)

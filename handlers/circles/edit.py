@@ -23,21 +23,26 @@ from handlers.flowstate import save
 from handlers.messaging import OutgoingMessage
 from storage.circles import Circle, Recurrence
 
-FIELDS = (
-    ("title", texts.EDIT_TITLE),
-    ("desc", texts.EDIT_DESCRIPTION),
-    ("guide", texts.EDIT_GUIDELINES),
-    ("days", texts.EDIT_DAYS),
-    ("time", texts.EDIT_TIME),
-    ("dur", texts.EDIT_DURATION),
-    ("cap", texts.EDIT_CAPACITY),
-)
+FIELD_KEYS = ("title", "desc", "guide", "days", "time", "dur", "cap")
+
+
+def fields() -> tuple[tuple[str, str], ...]:
+    """Each editable field and its button label, in the language in use."""
+    return (
+        ("title", texts.EDIT_TITLE),
+        ("desc", texts.EDIT_DESCRIPTION),
+        ("guide", texts.EDIT_GUIDELINES),
+        ("days", texts.EDIT_DAYS),
+        ("time", texts.EDIT_TIME),
+        ("dur", texts.EDIT_DURATION),
+        ("cap", texts.EDIT_CAPACITY),
+    )
 
 
 async def begin_edit(ctx: Context, turn: Turn, circle: Circle) -> OutgoingMessage:
     """Open the menu (the caller decides where it is shown)."""
     await save(ctx, turn, CREATE_FLOW, "menu", CircleDraft(mode="edit", circle_id=circle.id))
-    buttons = [ANSWER.button(label, AnswerPress("menu", field)) for field, label in FIELDS]
+    buttons = [ANSWER.button(label, AnswerPress("menu", field)) for field, label in fields()]
     buttons.append(ANSWER.button(texts.EDIT_DONE, AnswerPress("menu", "done")))
     return OutgoingMessage.with_buttons(
         texts.EDIT_MENU.format(title=circle.title), buttons, per_row=2
@@ -59,7 +64,7 @@ async def prepare(
     circle = await _editable(ctx, turn, draft)
     if isinstance(circle, list):
         return circle
-    if field not in dict(FIELDS):
+    if field not in FIELD_KEYS:
         await end_flow(ctx, turn)
         return [OutgoingMessage(texts.EDIT_CLOSED)]
     return replace(

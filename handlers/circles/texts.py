@@ -1,5 +1,7 @@
 """Peer circles: creating and editing them, RSVPs and reminders, and running a session."""
 
+from handlers.i18n import translated_module
+
 # Showing times ----------------------------------------------------------------------------------
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -389,3 +391,6 @@ CALENDAR_EVENT = (
     "A peer support circle. Come as you are: you're welcome to listen, share or pass. "
     "RSVP on the announcement in the channel, or with /circles."
 )
+
+
+translated_module(__name__)

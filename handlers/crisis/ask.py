@@ -61,11 +61,15 @@ REPEAT_LIMIT = 3
 AlertPerson = Callable[[Context, int, Trigger], Awaitable[Told]]
 """Raise an alert about a person up their mentor chain; returns who on the team was told."""
 
-QUIET_TOLD_LINES = {
-    Told.MENTOR: texts.ASK_QUIET_MENTOR_ALERTED,
-    Told.COORDINATOR: texts.CRISIS_COORDINATOR_ALERTED,
-    Told.NOBODY: texts.CRISIS_NOBODY_ALERTED,
-}
+
+def quiet_told_line(told: Told) -> str:
+    """Who was told, said to a person who chose not to answer the question."""
+    return {
+        Told.MENTOR: texts.ASK_QUIET_MENTOR_ALERTED,
+        Told.COORDINATOR: texts.CRISIS_COORDINATOR_ALERTED,
+        Told.NOBODY: texts.CRISIS_NOBODY_ALERTED,
+    }[told]
+
 
 ANSWERED_YES = CrisisAssessment(Level.CRISIS, category="asked", matched="safety_question")
 """What a Yes (or "I'd rather not say") counts as: a crisis, from the question, no phrase."""
@@ -202,7 +206,7 @@ class SafetyQuestion:
             reply = await respond(ctx, turn.event, ANSWERED_YES, told=told)
             return [reply, OutgoingMessage(texts.ASK_YES_THANKS)]
         lines = [texts.ASK_QUIET_OPENING, *await _resource_lines(ctx, turn.person)]
-        lines.append(QUIET_TOLD_LINES[told])
+        lines.append(quiet_told_line(told))
         lines.append(texts.ASK_QUIET_NEXT_STEP)
         return [OutgoingMessage("\n".join(lines))]
 

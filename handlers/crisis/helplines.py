@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from handlers.crisis import texts
+from handlers.i18n import current_language, gettext
 from handlers.program import FALLBACK_CRISIS_RESOURCES, CrisisResource, CrisisSettings
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,21 @@ class Helplines:
     """The lines for one place, and the emergency number to name (``None``: not known)."""
 
     region: str | None
-    lines: tuple[CrisisResource, ...]
+    listed: tuple[CrisisResource, ...]
     emergency: str | None
+    emergency_line: bool = True
+    """Whether :attr:`lines` ends with the emergency number (the shipped lines do; a region
+    the program configured shows exactly its own lines)."""
+
+    @property
+    def lines(self) -> tuple[CrisisResource, ...]:
+        """The lines as shown, in the language in use: a line's name and contact pass through
+        the catalogue (the shipped fallback's sentences are in it; a named line is a proper
+        name and stays as written), then the emergency number."""
+        shown = tuple(CrisisResource(gettext(r.name), gettext(r.contact)) for r in self.listed)
+        if self.emergency is None or not self.emergency_line:
+            return shown
+        return (*shown, _emergency_line(self.emergency))
 
 
 FALLBACK = Helplines(None, FALLBACK_CRISIS_RESOURCES, None)
@@ -42,19 +56,23 @@ FALLBACK = Helplines(None, FALLBACK_CRISIS_RESOURCES, None)
 def helplines_for(
     settings: CrisisSettings, zone: str | None = None, language: str | None = None
 ) -> Helplines:
-    """The lines for someone in ``zone`` who reads ``language`` (both optional).
+    """The lines for someone in ``zone`` who reads ``language`` (default: the language in
+    use), e.g. the US lines in Spanish for a Spanish speaker in Los Angeles.
 
     A zone in a country we have no lines for gets the international fallback, never the
     program's region: someone in Tokyo must not be told to call 911. Only someone whose
     country we cannot tell (no zone, ``UTC``) gets the program's region.
     """
     region = country_of_zone(zone) or settings.region
+    language = language or current_language()
     shipped = builtin()
     for key in ([f"{region}-{language}"] if language else []) + [region]:
         configured = settings.resources.get(key)
         found = shipped.get(key)
         if configured:
-            return Helplines(key, configured, found.emergency if found else None)
+            return Helplines(
+                key, configured, found.emergency if found else None, emergency_line=False
+            )
         if found is not None:
             return found
     return FALLBACK
@@ -74,12 +92,9 @@ def parse(data: Mapping[str, Any]) -> dict[str, Helplines]:
             continue
         emergency = str(entry["emergency"])
         lines = tuple(CrisisResource(line["name"], line["contact"]) for line in entry["lines"])
-        found[region] = Helplines(region, (*lines, _emergency_line(emergency)), emergency)
+        found[region] = Helplines(region, lines, emergency)
     for country in data.get("eu_112", {}).get("countries", []):
-        found.setdefault(
-            country,
-            Helplines(country, (FALLBACK_CRISIS_RESOURCES[0], _emergency_line("112")), "112"),
-        )
+        found.setdefault(country, Helplines(country, (FALLBACK_CRISIS_RESOURCES[0],), "112"))
     return found
 
 

@@ -33,11 +33,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-TOLD_LINES = {
-    Told.MENTOR: texts.CRISIS_MENTOR_ALERTED,
-    Told.COORDINATOR: texts.CRISIS_COORDINATOR_ALERTED,
-    Told.NOBODY: texts.CRISIS_NOBODY_ALERTED,
-}
+
+def told_line(told: Told) -> str:
+    """Who on the team was told, in the crisis reply."""
+    return {
+        Told.MENTOR: texts.CRISIS_MENTOR_ALERTED,
+        Told.COORDINATOR: texts.CRISIS_COORDINATOR_ALERTED,
+        Told.NOBODY: texts.CRISIS_NOBODY_ALERTED,
+    }[told]
+
 
 PRIVATE_SEND_SECONDS = 5.0
 """How long a group hit waits for the private message before answering in the group instead."""
@@ -82,7 +86,7 @@ def crisis_reply(
         lines.append(texts.CRISIS_OVERDOSE.format(emergency=number))
     lines.append(texts.CRISIS_HOPE)
     lines += plan_lines(safety_plan)
-    lines.append(TOLD_LINES[told] if told is not None else texts.CRISIS_NOT_AN_EMERGENCY_SERVICE)
+    lines.append(told_line(told) if told is not None else texts.CRISIS_NOT_AN_EMERGENCY_SERVICE)
     return OutgoingMessage("\n".join(lines))
 
 

@@ -1,5 +1,7 @@
 """``/safetyplan``: building, showing and editing a personal safety plan."""
 
+from handlers.i18n import translated_module
+
 TITLES = {
     "warning_signs": "Warning signs",
     "what_helps": "What helps",
@@ -55,3 +57,6 @@ STALE = "That safety-plan button is from an older message. Send /safetyplan to o
 
 CRISIS_HEADER = "*Your safety plan:*"
 CRISIS_LINE = "• {title}: {text}"
+
+
+translated_module(__name__)

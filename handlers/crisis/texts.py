@@ -1,5 +1,7 @@
 """What the bot says when a message signals a crisis. Never any detail about methods."""
 
+from handlers.i18n import translated_module
+
 CRISIS_OPENING = (
     "It sounds like you might be going through something really hard right now. "
     "You don't have to face it alone. Please reach out now:"
@@ -63,3 +65,6 @@ ASK_IN_A_GROUP = (
     "If anything is weighing on you, you don't have to carry it alone. "
     "These lines are there any time:"
 )
+
+
+translated_module(__name__)

@@ -1,5 +1,7 @@
 """/goals, /goal add, ticking off steps, and the weekly goal review."""
 
+from handlers.i18n import translated_module
+
 ASK_TITLE = (
     "What's the goal? A few words is plenty, like “Walk 20 minutes a day” or "
     "“Call my sister this week”."
@@ -99,3 +101,6 @@ REVIEW_PROMPT = (
     "Hi {name}, it's your weekly look at your goals. Small steps count too.\n{lines}\n"
     "Tap a goal to tick off what you've done, or send /goal add for a new one."
 )
+
+
+translated_module(__name__)

@@ -4,6 +4,8 @@ A ping never carries what the mentee wrote: only their chosen name, how urgent i
 raised it and when.
 """
 
+from handlers.i18n import translated_module
+
 SEVERITY = {"urgent": "🚨 Urgent", "normal": "Heads-up"}
 TRIGGERS = {
     "crisis": "sent a message that may mean they're in crisis",
@@ -30,3 +32,6 @@ PING_NEXT_STEP = (
 ACKNOWLEDGE = "Acknowledge"
 
 MENTEE_TOLD = "I've let your mentor know, so they can check in with you."
+
+
+translated_module(__name__)

@@ -1,5 +1,7 @@
 """What a mentor sees of a mentee's goals (within their /sharing choice), and cheering them on."""
 
+from handlers.i18n import translated_module
+
 GOALS_HEADER = "*{name}*'s goals:"
 GOAL_HEAD = "*{title}* · {facts}"
 STEP_LINE = "  {mark} {title}"
@@ -46,3 +48,6 @@ CHEER_SAVED_UNREACHED = (
 
 CHEER_TO_MENTEE = "💬 {mentor} cheered you on for your goal “{title}”:\n“{text}”"
 SEE_GOAL = "See the goal"
+
+
+translated_module(__name__)

@@ -1,5 +1,6 @@
 """Mentors and mentees: invites, pairing, sharing choices, /mentees, /alerts, acknowledgements."""
 
+from handlers.i18n import translated_module
 from handlers.messaging import DeliveryFailure
 
 # Invites and pairing ------------------------------------------------------------------------------
@@ -174,3 +175,6 @@ NO_COORDINATOR = (
     "someone without a mentor reaches nobody on the team. Invite a coordinator and put them on "
     "duty with `peerbot oncall ID`."
 )
+
+
+translated_module(__name__)

@@ -1,5 +1,7 @@
 """``/mydata`` and ``/deleteme``: seeing and erasing what is stored."""
 
+from handlers.i18n import translated_module
+
 HELP_MYDATA = "get a copy of everything I keep about you"
 HELP_DELETEME = "erase everything I keep about you"
 
@@ -110,3 +112,6 @@ HELD_UNREACHABLE = (
     "This account was linked less than a day ago, and I couldn't reach your {platform} "
     "account to confirm, so nothing was {done}. Please try again in a little while."
 )
+
+
+translated_module(__name__)

@@ -1,5 +1,7 @@
 """The coordinator's outcomes report (``peerbot report``) and its charts."""
 
+from handlers.i18n import translated_module
+
 TITLE = "{program}: outcomes from {since} to {until}"
 EMPTY = (
     "The program has no one in it yet, so there is nothing to report. "
@@ -72,3 +74,6 @@ P90 = "90th percentile"
 WEEK_OF = "Week of"
 RATE = "Still checking in"
 MINUTES = "Minutes"
+
+
+translated_module(__name__)

@@ -88,14 +88,14 @@ def category_of(word: str) -> str | None:
     return ALIASES.get(key)
 
 
-def menu(ctx: Context, text: str = texts.MENU) -> OutgoingMessage:
+def menu(ctx: Context, text: str | None = None) -> OutgoingMessage:
     directory = ctx.program.resources
     present = directory.categories()
     if not present:
         return OutgoingMessage(texts.NO_DIRECTORY.format(crisis_line=crisis_line(ctx.program)))
     shown = ["crisis", *(c for c in present if c != "crisis")]
     buttons = [CATEGORY.button(texts.CATEGORY_LABELS[c], CategoryPress(c)) for c in shown]
-    return OutgoingMessage.with_buttons(text, buttons, per_row=2)
+    return OutgoingMessage.with_buttons(text or texts.MENU, buttons, per_row=2)
 
 
 def category_messages(ctx: Context, category: str) -> Replies:

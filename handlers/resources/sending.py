@@ -24,12 +24,15 @@ RESOURCE = "resource"
 """The ledger kind of an entry sent to a mentee."""
 MAX_LABEL_CHARS = 40
 
-_OUTCOMES = {
-    SendOutcome.SENT: texts.SEND_DONE,
-    SendOutcome.ALREADY: texts.SEND_ALREADY,
-    SendOutcome.PAUSED: texts.SEND_PAUSED,
-    SendOutcome.UNREACHED: texts.SEND_UNREACHED,
-}
+
+def outcome_line(outcome: SendOutcome) -> str:
+    """What the mentor hears about a resource they sent."""
+    return {
+        SendOutcome.SENT: texts.SEND_DONE,
+        SendOutcome.ALREADY: texts.SEND_ALREADY,
+        SendOutcome.PAUSED: texts.SEND_PAUSED,
+        SendOutcome.UNREACHED: texts.SEND_UNREACHED,
+    }[outcome]
 
 
 async def _is_their_mentor(ctx: Context, mentor_id: int, mentee_id: int) -> bool:
@@ -76,7 +79,7 @@ async def send_resource(
         message=message,
     )
     name = await display_name(ctx, mentee_id)
-    return [OutgoingMessage(_OUTCOMES[outcome].format(resource=resource.name, name=name))]
+    return [OutgoingMessage(outcome_line(outcome).format(resource=resource.name, name=name))]
 
 
 class ResourceSendFlow:

@@ -1,5 +1,7 @@
 """/resources, and the problems a resources file can have (for whoever maintains it)."""
 
+from handlers.i18n import translated_module
+
 CATEGORY_LABELS = {
     "crisis": "Crisis support",
     "treatment": "Treatment",
@@ -77,3 +79,6 @@ SEND_PAUSED = "{name} has paused messages from me, so I didn't send *{resource}*
 SEND_UNREACHED = (
     "I couldn't reach {name} just now, so *{resource}* wasn't sent. Please try again later."
 )
+
+
+translated_module(__name__)

@@ -1,5 +1,7 @@
 """Sentences shared by every capability."""
 
+from handlers.i18n import translated_module
+
 UNNAMED = "a new mentee"
 """How a person who has not chosen a name yet is called to others."""
 
@@ -43,3 +45,6 @@ GROUP_STAFF_ONLY = (
     "coordinators can add me to a group, so I'll leave now. If you'd like to join the program "
     "or talk to someone, message me directly and send /start."
 )
+
+
+translated_module(__name__)

@@ -1,5 +1,7 @@
 """The profile questions onboarding and /settings share: name, time zone, check-in time."""
 
+from handlers.i18n import translated_module
+
 ASK_NAME = (
     "What name would you like me to use? A nickname is great: it's what your mentor and "
     "peers will see. Type it, or tap to use a suggestion."
@@ -22,3 +24,19 @@ ASK_TIME = (
     "Type something like “8pm”, “20:00” or “8:30 am”, or tap one."
 )
 ZONE_RETYPE = "No problem. Which city's time are you on?"
+
+
+# How dates and times are shown: CLDR patterns (https://cldr.unicode.org, "Date Field Symbol
+# Table"; Babel fills in the names). A translation gives its language's order and words, e.g.
+# "EEE d 'de' MMM" for Spanish.
+DATE_PATTERNS = {
+    "day_month": "d MMM",
+    "weekday_day_month": "EEE d MMM",
+    "weekday_day_month_year": "EEE d MMM y",
+    "day_month_year_long": "d MMMM y",
+    "weekday_day_month_long": "EEEE d MMMM",
+}
+TIME_PATTERN = "h:mm a"
+
+
+translated_module(__name__)

@@ -3,6 +3,8 @@
 Each sentence says what was expected, with a quoted example, and never echoes what was typed.
 """
 
+from handlers.i18n import translated_module
+
 # Times of day
 TIME_NOT_UNDERSTOOD = 'I couldn\'t read that as a time. Try "8pm" or "20:30".'
 TIME_AM_OR_PM = 'Did you mean {hour}am or {hour}pm? Try "{hour}pm" or "{hour:02d}:00".'
@@ -68,3 +70,6 @@ DATE_ORDER_AMBIGUOUS = (
     "Dates written with only numbers mean different days in different countries, so I'd "
     'rather not guess. Try "2026-12-01" or "1 Dec".'
 )
+
+
+translated_module(__name__)

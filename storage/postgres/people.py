@@ -146,6 +146,7 @@ class PostgresPeople(Repository):
         quiet_hours: str | object | None = UNSET,
         prompt_platform: str | object | None = UNSET,
         paused_reason: str | object | None = UNSET,
+        language: str | object | None = UNSET,
     ) -> Settings:
         changes: dict[str, Any] = {}
         for column, value in (
@@ -154,6 +155,7 @@ class PostgresPeople(Repository):
             ("quiet_hours", quiet_hours),
             ("prompt_platform", prompt_platform),
             ("paused_reason", paused_reason),
+            ("language", language),
         ):
             if value is not UNSET:
                 changes[column] = value
@@ -225,6 +227,7 @@ def _settings(row: Row) -> Settings:
         prompt_platform=row["prompt_platform"],
         consecutive_misses=row["consecutive_misses"],
         paused_reason=row["paused_reason"],
+        language=row["language"],
     )
 
 

@@ -49,7 +49,7 @@ SELECT k.subject, k.previous_day,
        p.id, p.display_name, p.created_at, p.onboarded_at, p.stopped_at, p.journey_start,
        p.streak_start,
        s.person_id AS settings_person_id, s.timezone, s.checkin_time, s.paused_until,
-       s.quiet_hours, s.prompt_platform, s.consecutive_misses, s.paused_reason,
+       s.quiet_hours, s.prompt_platform, s.consecutive_misses, s.paused_reason, s.language,
        (SELECT json_agg(json_build_array(a.platform, a.platform_user_id, a.chat_id,
                                          a.thread_id, a.created_at))
           FROM accounts a WHERE a.person_id = k.person_id)::text AS accounts,
@@ -361,6 +361,7 @@ def _facts(row: Row) -> PromptFacts:
             prompt_platform=row["prompt_platform"],
             consecutive_misses=row["consecutive_misses"],
             paused_reason=row["paused_reason"],
+            language=row["language"],
         )
     listed = json.loads(row["accounts"]) if row["accounts"] else []
     listed.sort(key=lambda a: (a[4], a[0]))  # as accounts_of: ORDER BY created_at, platform

@@ -71,6 +71,15 @@ class StorageContract:
         assert settings.paused_until is None
         assert (await store.get_settings(person_id)).timezone == "America/Denver"
 
+    async def test_language_is_kept_with_the_settings(self, store: Storage) -> None:
+        person_id = await make_person(store)
+        assert (await store.get_settings(person_id)).language is None
+        await store.update_settings(person_id, language="es", timezone="America/Mexico_City")
+        settings = await store.update_settings(person_id, checkin_time="08:00")
+        assert (settings.language, settings.timezone) == ("es", "America/Mexico_City")
+        await store.update_settings(person_id, language="en")
+        assert (await store.get_settings(person_id)).language == "en"
+
     async def test_invite_uses_and_expiry(self, store: Storage) -> None:
         await store.create_invite(
             InviteCode("TWOUSES", Role.MENTOR, 2, NOW, expires_at=NOW + timedelta(days=1))

@@ -1,0 +1,270 @@
+"""Every text translatable, and every catalogue complete.
+
+The message ids are extracted from the source with Babel through the repository's own
+``babel.cfg`` (as ``pybabel extract`` does), so a new sentence in a texts module is a new
+message here at once: a catalogue without it fails, and so does a translation that drops or
+renames a ``{placeholder}``.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import importlib
+import string
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from handlers import i18n
+from handlers.i18n import LANGUAGES, SOURCE_LANGUAGE, current_language, speaking
+from handlers.profile import DateStyle, format_date, format_time
+from handlers.texts.plurals import CHECKIN, DAY, PERSON, counted
+
+ROOT = Path(__file__).resolve().parent.parent
+HANDLERS = ROOT / "handlers"
+TRANSLATIONS = [language for language in LANGUAGES if language != SOURCE_LANGUAGE]
+
+Message = str | tuple[str, ...]
+
+
+def extracted() -> dict[Message, str]:
+    """Every message id in the source, with where it is (for the failure message)."""
+    with (ROOT / "babel.cfg").open() as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    found: dict[Message, str] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map
+    ):
+        found.setdefault(message, f"{filename}:{lineno}")
+    return found
+
+
+MESSAGES = extracted()
+
+
+def fields(text: str) -> set[str]:
+    """The placeholder names of a format string (``{hour:02d}`` -> ``hour``)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_the_source_has_messages_and_plurals() -> None:
+    """The extraction itself finds the texts (a broken babel.cfg would make the checks below
+    pass on nothing)."""
+    assert len(MESSAGES) > 500
+    assert ("{n} day", "{n} days") in MESSAGES
+    assert "How are you feeling today?" in MESSAGES  # a texts-module constant
+    assert "list what you can do" in MESSAGES  # a CommandSpec description
+
+
+def test_spanish_is_offered() -> None:
+    assert LANGUAGES[0] == "en"
+    assert "es" in LANGUAGES
+
+
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_every_message_has_a_translation_with_the_same_placeholders(language: str) -> None:
+    po = HANDLERS / "i18n" / "locales" / language / "LC_MESSAGES" / "peerbot.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    problems: list[str] = []
+    for message, where in MESSAGES.items():
+        msgid = message[0] if isinstance(message, tuple) else message
+        entry = catalog.get(msgid)
+        if entry is None or entry.fuzzy:
+            problems.append(f"{where}: no {language} translation of {msgid!r}")
+            continue
+        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if not all(forms):
+            problems.append(f"{where}: empty {language} translation of {msgid!r}")
+            continue
+        wanted = set().union(
+            *(fields(m) for m in (message if isinstance(message, tuple) else (message,)))
+        )
+        for form in forms:
+            if fields(form) != wanted:
+                problems.append(
+                    f"{where}: {language} translation of {msgid!r} has placeholders "
+                    f"{sorted(fields(form))}, the source {sorted(wanted)}"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_catches_a_renamed_placeholder() -> None:
+    """The comparison the catalogue test relies on tells a renamed placeholder apart."""
+    assert fields("Hola {nombre}") != fields("Hi {name}")
+    assert fields("{hour:02d}:00 o {hour}pm") == fields("Try {hour}pm or {hour:02d}:00")
+
+
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_the_catalogue_compiles_and_declares_its_plural_rule(language: str) -> None:
+    translations = i18n.translations(language)
+    assert translations.ngettext("{n} day", "{n} days", 1) != "{n} day"  # translated
+    plural_forms = translations.info().get("plural-forms", "")
+    assert "nplurals" in plural_forms
+
+
+def test_the_template_is_up_to_date() -> None:
+    """``locales/peerbot.pot`` is what translators start from: it holds what the source says."""
+    with (HANDLERS / "i18n" / "locales" / "peerbot.pot").open("rb") as handle:
+        template = read_po(handle)
+    in_template = {(m.id if isinstance(m.id, str) else tuple(m.id)) for m in template if m.id}
+    missing = set(MESSAGES) - in_template
+    assert not missing, f"run pybabel extract (see babel.cfg): {sorted(map(str, missing))[:5]}"
+
+
+def test_spanish_plurals_and_counts() -> None:
+    with speaking("es"):
+        assert counted(DAY, 1) == "1 día"
+        assert counted(DAY, 2) == "2 días"
+        assert counted(DAY, 0) == "0 días"
+        assert counted(CHECKIN, 1) == "1 registro diario"
+        assert counted(PERSON, 3) == "3 personas"
+    assert counted(DAY, 1) == "1 day"
+    assert counted(DAY, 21) == "21 days"
+
+
+def test_texts_follow_the_language_in_use() -> None:
+    from handlers.checkins import texts
+
+    assert texts.YES == "Yes"
+    with speaking("es"):
+        assert texts.YES == "Sí"
+        assert texts.CELEBRATE[7].startswith("🎉 ¡Una semana!")
+        with speaking("en"):
+            assert texts.YES == "Yes"
+        assert texts.YES == "Sí"
+    assert texts.YES == "Yes"
+
+
+def test_an_unknown_language_means_english() -> None:
+    with speaking("xx"):
+        assert current_language() == SOURCE_LANGUAGE
+    assert i18n.supported("es-MX") == "es"
+    assert i18n.supported("es_419") == "es"
+    assert i18n.supported("pt-BR") is None
+    assert i18n.supported(None) is None
+
+
+async def test_each_task_keeps_its_own_language() -> None:
+    """Two people's turns at once: each builds its texts in its own language."""
+    from handlers.checkins import texts
+
+    seen: dict[str, str] = {}
+
+    async def turn(language: str) -> None:
+        with speaking(language):
+            await asyncio.sleep(0)
+            seen[language] = texts.YES
+
+    await asyncio.gather(turn("es"), turn("en"))
+    assert seen == {"es": "Sí", "en": "Yes"}
+
+
+def test_dates_and_times_in_the_language_in_use() -> None:
+    day = date(2026, 12, 4)
+    assert format_date(day, DateStyle.WEEKDAY_DAY_MONTH) == "Fri 4 Dec"
+    assert format_time(time(20, 30)) == "8:30 pm"
+    with speaking("es"):
+        assert format_date(day, DateStyle.DAY_MONTH_YEAR_LONG) == "4 de diciembre de 2026"
+        assert format_date(day, DateStyle.WEEKDAY_DAY_MONTH_LONG) == "viernes 4 de diciembre"
+        assert format_time(time(20, 30)) == "20:30"
+
+
+# ---- texts are read when a message is built, never frozen at import ------------------------
+
+TEXTS_MODULES = sorted([*HANDLERS.glob("*/*texts.py"), *(HANDLERS / "texts").glob("*.py")], key=str)
+
+IMPORT_TIME_READS_ALLOWED = {
+    # The default questions are message ids: handlers/checkins/flow.py shows them through
+    # gettext, so a program's own questions from config.toml pass through as written.
+    "handlers/program.py",
+}
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in TEXTS_MODULES if p.name not in ("__init__.py", "plurals.py")], ids=str
+)
+def test_every_texts_module_is_translated(path: Path) -> None:
+    name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    assert i18n.is_translated_module(importlib.import_module(name)), (
+        f"{name} must end with translated_module(__name__)"
+    )
+
+
+def _texts_names(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("handlers"):
+            for alias in node.names:
+                if alias.name.endswith("texts") or (
+                    node.module.endswith((".texts", "handlers.texts")) and alias.name != "plurals"
+                ):
+                    names.add(alias.asname or alias.name)
+    return names
+
+
+def _read_at_import(tree: ast.Module) -> list[ast.AST]:
+    """What runs when the module is imported: its body, class bodies, default arguments and
+    decorators; not function bodies. A ``CommandSpec`` description is a message id on purpose
+    (shown through ``CommandSpec.described``)."""
+    found: list[ast.AST] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            for default in [*node.args.defaults, *node.args.kw_defaults]:
+                if default is not None:
+                    visit(default, False)
+            for body in node.body if isinstance(node.body, list) else [node.body]:
+                visit(body, True)
+            return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id == "CommandSpec":
+                return
+        if not in_function:
+            found.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child, in_function)
+
+    visit(tree, False)
+    return found
+
+
+def test_no_text_is_read_at_import() -> None:
+    """``texts.NAME`` read at import (a module-level table, a default argument) would be
+    English forever; and ``from ...texts import NAME`` would skip the translation."""
+    problems = []
+    for path in sorted(HANDLERS.rglob("*.py")):
+        relative = str(path.relative_to(ROOT))
+        if (
+            "texts" in path.parts
+            or path.name.endswith("texts.py")
+            or relative in IMPORT_TIME_READS_ALLOWED
+        ):
+            continue
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and (node.module or "").endswith("texts")
+                and not (node.module or "").endswith("handlers.texts")
+            ):
+                problems += [
+                    f"{relative}:{node.lineno}: imports {a.name} from {node.module}"
+                    for a in node.names
+                    if a.name[:1].isupper()
+                ]
+        names = _texts_names(tree)
+        for node in _read_at_import(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in names
+                and node.attr[:1].isupper()
+            ):
+                problems.append(f"{relative}:{node.lineno}: {node.value.id}.{node.attr} at import")
+    assert not problems, "\n".join(problems)
