@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from handlers.i18n import current_language
 from storage.circles import VenueKind
 
 
@@ -186,6 +187,9 @@ class OutgoingMessage:
     image: Image | None = None
     document: Document | None = None
     """Sent after the text (and image), as a file attachment."""
+    language: str = field(default_factory=current_language, compare=False, repr=False)
+    """The language it was built in (:mod:`handlers.i18n`): the outbox checks it against the
+    recipient's, so a message built for the wrong reader shows in the logs."""
 
     @property
     def buttons(self) -> tuple[Button, ...]:

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from handlers.context import Context
 from handlers.messaging import ConversationRef, DeliveryError, OutgoingMessage
-from handlers.profile import PAUSED_INDEFINITELY
+from handlers.profile import PAUSED_INDEFINITELY, language_of
 from storage.deliveries import DeliveryStatus
 from storage.people import Account, Settings
 
@@ -77,6 +77,7 @@ async def deliver(
     status = await ctx.storage.begin_delivery(kind, subject, occurrence, person_id, ctx.clock())
     if status.final:
         return status
+    await _check_language(ctx, kind, person_id, message)
     try:
         await send_with_retries(ctx, ref, message)
     except DeliveryError as err:
@@ -87,6 +88,25 @@ async def deliver(
         raise
     await ctx.storage.finish_delivery(kind, subject, occurrence, DeliveryStatus.SENT, ctx.clock())
     return DeliveryStatus.SENT
+
+
+async def _check_language(
+    ctx: Context, kind: str, person_id: int | None, message: OutgoingMessage
+) -> None:
+    """A message built in another language than its reader's is a bug (a proactive send whose
+    text was not built inside ``speaking_to``): say so in the log, by kind, never by text. It
+    is still sent: an English message beats none."""
+    if person_id is None:
+        return
+    wanted = await language_of(ctx, person_id)
+    if message.language != wanted:
+        log.error(
+            "%s to person %s built in %r, but they read %r",
+            kind,
+            person_id,
+            message.language,
+            wanted,
+        )
 
 
 async def prompt_ref(

@@ -20,9 +20,16 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from handlers.context import Context, Turn, save_state
-from handlers.i18n import SOURCE_LANGUAGE, current_language, speaking, supported
+from handlers.i18n import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    current_language,
+    language_name,
+    speaking,
+    supported,
+)
 from handlers.logsafe import describe_exception
-from handlers.messaging import IncomingEvent, OutgoingMessage
+from handlers.messaging import Button, IncomingEvent, OutgoingMessage
 from handlers.routes import Route
 from handlers.texts import common as common_texts
 from handlers.texts import profile as texts
@@ -74,6 +81,13 @@ class TimePress:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguagePress:
+    """A language (its code, e.g. ``es``), pressed."""
+
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileRoutes:
     """The profile questions' buttons in one flow; their payloads start with the flow's name."""
 
@@ -81,12 +95,19 @@ class ProfileRoutes:
     zone_yes: Route[ZoneYesPress]
     zone_no: Route[ZoneNoPress]
     time: Route[TimePress]
+    language: Route[LanguagePress]
 
     @property
     def all(
         self,
-    ) -> tuple[Route[NamePress], Route[ZoneYesPress], Route[ZoneNoPress], Route[TimePress]]:
-        return (self.name, self.zone_yes, self.zone_no, self.time)
+    ) -> tuple[
+        Route[NamePress],
+        Route[ZoneYesPress],
+        Route[ZoneNoPress],
+        Route[TimePress],
+        Route[LanguagePress],
+    ]:
+        return (self.name, self.zone_yes, self.zone_no, self.time, self.language)
 
 
 @functools.cache
@@ -97,7 +118,29 @@ def profile_routes(flow: str) -> ProfileRoutes:
         zone_yes=Route(flow, "zone:yes", ZoneYesPress),
         zone_no=Route(flow, "zone:no", ZoneNoPress),
         time=Route(flow, "time:{time}", TimePress),
+        language=Route(flow, "lang:{code}", LanguagePress),
     )
+
+
+def language_buttons(flow: str, *, besides: str | None = None) -> list[Button]:
+    """A button per language the bot speaks, each labelled in its own language (``English``,
+    ``Español``), leaving out ``besides`` (the one in use, when offering the others)."""
+    route = profile_routes(flow).language
+    return [
+        route.button(language_name(code), LanguagePress(code))
+        for code in LANGUAGES
+        if code != besides
+    ]
+
+
+async def save_language(ctx: Context, person_id: int, code: str) -> str:
+    """Store the language a person chose (a pressed button: only a supported code counts;
+    anything else raises :class:`ProfileAnswerError`)."""
+    chosen = supported(code)
+    if chosen is None:
+        raise ProfileAnswerError(texts.LANGUAGE_UNKNOWN)
+    await ctx.storage.update_settings(person_id, language=chosen)
+    return chosen
 
 
 def suggest_pseudonym() -> str:

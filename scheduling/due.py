@@ -31,6 +31,7 @@ from handlers.app import assemble
 from handlers.context import Context, DueBatchHandler, DueHandler
 from handlers.logsafe import describe_exception
 from handlers.pacing import Lane, in_lane
+from handlers.profile import speaking_to
 from storage.due_queue import DueWork
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,10 @@ class DueWorker:
     async def _work(self, row: DueWork, now: datetime, slots: asyncio.Semaphore) -> None:
         async with slots:
             try:
-                next_row = await self.handlers[row.kind](self.ctx, row, now)
+                # What a row sends is, by default, for the person it is about; a handler
+                # that writes to someone else (a mentor's ping) says so with speaking_to.
+                async with speaking_to(self.ctx, row.person_id):
+                    next_row = await self.handlers[row.kind](self.ctx, row, now)
             except Exception as exc:
                 # The lease expires and the row is claimed again later: retried, not lost.
                 log.error(

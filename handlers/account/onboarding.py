@@ -6,9 +6,12 @@ until then the only row about them is their place in this conversation, keyed by
 Staff are not mentees: someone who starts with a mentor's, facilitator's or coordinator's
 invite code is welcomed for that role (not with the mentee's consent text), is not asked for a
 check-in time or a recovery date, and has daily check-ins off until they choose a time in
-``/settings``. A mentee is asked, last and skippably, for the date they count their recovery
-from, so someone with 14 months joins at their real day count
-(:mod:`handlers.checkins.recovery`). One person may hold several roles: ``/join CODE`` adds one.
+``/settings``. The welcome is in the language the person's platform names (Telegram's
+``language_code``, Discord's locale) when the bot speaks it, with a button for each other
+language; the one they consent in is stored with them (``/settings`` changes it). A mentee
+is asked, last and skippably, for the date they count their recovery from, so someone with 14
+months joins at their real day count (:mod:`handlers.checkins.recovery`). One person may
+hold several roles: ``/join CODE`` adds one.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from handlers.checkins import recovery
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.crisis.reply import crisis_line
 from handlers.dispatcher import stale_button
+from handlers.i18n import current_language, speaking, supported
 from handlers.mentoring import pairing as mentoring
 from handlers.messaging import OutgoingMessage
 from handlers.profile import (
+    LanguagePress,
     NamePress,
     ProfileAnswerError,
     TimePress,
@@ -71,6 +76,7 @@ _STEP_OF_PRESS: dict[type, str] = {
     ZoneNoPress: "zone_confirm",
     TimePress: "time",
     SinceSkipPress: "since",
+    LanguagePress: "consent",
 }
 """The step a person must be at for a press of each kind to count."""
 
@@ -87,6 +93,8 @@ class OnboardingState:
     code: str | None = None
     zone: str | None = None
     role: str | None = None
+    language: str | None = None
+    """Chosen with a language button before consent (nothing else is stored until then)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +104,7 @@ class _Saved:
     code: str | None = None
     zone: str | None = None
     role: str | None = None
+    language: str | None = None
 
 
 def load_state(state: ConversationState | None) -> OnboardingState | None:
@@ -105,7 +114,9 @@ def load_state(state: ConversationState | None) -> OnboardingState | None:
         return None
     saved = flowstate.load(_Saved, state)
     return (
-        None if saved is None else OnboardingState(state.step, saved.code, saved.zone, saved.role)
+        None
+        if saved is None
+        else OnboardingState(state.step, saved.code, saved.zone, saved.role, saved.language)
     )
 
 
@@ -122,13 +133,12 @@ def _welcome(ctx: Context, prefix: str = "", role: str | None = None) -> Outgoin
         )
     else:
         text = texts.WELCOME.format(program=ctx.program.name, crisis_line=line)
-    return OutgoingMessage.with_buttons(
-        f"{prefix}\n\n{text}" if prefix else text,
-        [
-            CONSENT_YES.button(texts.CONSENT_YES, ConsentYesPress()),
-            CONSENT_NO.button(texts.CONSENT_NO, ConsentNoPress()),
-        ],
+    consent = (
+        CONSENT_YES.button(texts.CONSENT_YES, ConsentYesPress()),
+        CONSENT_NO.button(texts.CONSENT_NO, ConsentNoPress()),
     )
+    others = profile.language_buttons(FLOW, besides=current_language())
+    return OutgoingMessage(f"{prefix}\n\n{text}" if prefix else text, rows=(consent, tuple(others)))
 
 
 async def start(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
@@ -158,7 +168,8 @@ async def start(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
             await codeguard.failed(ctx, turn, codeguard.INVITE)
             prefix = _invite_problem(err, code)
             code = None
-    await save_state(ctx, turn, FLOW, "consent", code=code, role=role)
+    language = current_language()  # the platform's, if we speak it: their first offer
+    await save_state(ctx, turn, FLOW, "consent", code=code, role=role, language=language)
     return [_welcome(ctx, prefix, role)]
 
 
@@ -235,6 +246,13 @@ class OnboardingFlow:
                 return await self._time(ctx, turn, chosen)
             case SinceSkipPress():
                 return await _finish(ctx, turn)
+            case LanguagePress(code=code) if supported(code):
+                # Only the conversation row holds it until they consent.
+                await save_state(
+                    ctx, turn, FLOW, "consent", code=state.code, role=state.role, language=code
+                )
+                with speaking(code):
+                    return [_welcome(ctx, role=state.role)]
         return [stale_button(texts.STALE_RESTART)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
@@ -244,7 +262,8 @@ class OnboardingFlow:
             return [stale_button(texts.STALE_RESTART)]
         step = saved.step
         if step == "consent":
-            return [OutgoingMessage(texts.TAP_CONSENT), _welcome(ctx, role=saved.role)]
+            with speaking(saved.language or current_language()):
+                return [OutgoingMessage(texts.TAP_CONSENT), _welcome(ctx, role=saved.role)]
         if turn.person is None:  # state says past consent but no person: start over safely
             await end_flow(ctx, turn)
             return [stale_button(texts.STALE_RESTART)]
@@ -278,10 +297,13 @@ class OnboardingFlow:
             role=role,
             consented_at=ctx.clock(),
         )
-        if invite is not None:  # a mentor's invite pairs them with that mentor
-            replies += await mentoring.after_invite(ctx, person.id, invite)
-        await save_state(ctx, turn.with_person(person, frozenset({role})), FLOW, "name")
-        replies.append(profile.ask_name(FLOW))
+        language = supported(state.language) or current_language()
+        await ctx.storage.update_settings(person.id, language=language)
+        with speaking(language):  # from here on the dispatcher reads it from their settings
+            if invite is not None:  # a mentor's invite pairs them with that mentor
+                replies += await mentoring.after_invite(ctx, person.id, invite)
+            await save_state(ctx, turn.with_person(person, frozenset({role})), FLOW, "name")
+            replies.append(profile.ask_name(FLOW))
         return replies
 
     async def _name(self, ctx: Context, turn: Turn, text: str) -> Replies:

@@ -18,8 +18,10 @@ from handlers.account import settings_texts as texts
 from handlers.checkins import recovery
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow, save_state
 from handlers.dispatcher import stale_button
+from handlers.i18n import current_language, language_name, speaking
 from handlers.messaging import OutgoingMessage
 from handlers.profile import (
+    LanguagePress,
     NamePress,
     ProfileAnswerError,
     TimePress,
@@ -61,10 +63,11 @@ _STEP_OF_PRESS: dict[type, str] = {
     ZoneNoPress: "zone_confirm",
     TimePress: "time",
     CheckinsOffPress: "time",
+    LanguagePress: "language",
 }
 """The step a person must be at for a press of each kind to count."""
 
-STEPS = frozenset({"menu", "name", "zone", "zone_confirm", "time", "quiet", "since"})
+STEPS = frozenset({"menu", "name", "zone", "zone_confirm", "time", "quiet", "since", "language"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,12 @@ _MENU: flowstate.Steps[_MenuChoice] = flowstate.Steps(
         "time": _MenuChoice("time", _ask_time),
         "quiet": _MenuChoice("quiet", lambda turn: OutgoingMessage(texts.ASK_QUIET)),
         "since": _MenuChoice("since", lambda turn: OutgoingMessage(texts.ASK_SINCE)),
+        "language": _MenuChoice(
+            "language",
+            lambda turn: OutgoingMessage.with_buttons(
+                texts.ASK_LANGUAGE, profile.language_buttons(FLOW), per_row=2
+            ),
+        ),
     }
 )
 """The menu's step table; ``done`` closes the menu."""
@@ -144,6 +153,7 @@ async def show_settings(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Repl
                 time=shown_time,
                 quiet=settings.quiet_hours or ctx.program.checkin.quiet_hours,
                 since=shown_since,
+                language=language_name(current_language()),
             ),
             [
                 MENU.button(texts.MENU_NAME, MenuPress("name")),
@@ -151,6 +161,7 @@ async def show_settings(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Repl
                 MENU.button(texts.MENU_TIME, MenuPress("time")),
                 MENU.button(texts.MENU_QUIET, MenuPress("quiet")),
                 MENU.button(texts.MENU_SINCE, MenuPress("since")),
+                MENU.button(texts.MENU_LANGUAGE, MenuPress("language")),
                 MENU.button(texts.MENU_DONE, MenuPress("done")),
             ],
             per_row=2,
@@ -185,6 +196,8 @@ class SettingsFlow:
                 return await self._time(ctx, turn, chosen)
             case CheckinsOffPress() if _checkins_optional(turn.roles):
                 return await self._checkins_off(ctx, turn)
+            case LanguagePress(code=code):
+                return await self._language(ctx, turn, code)
         return [stale_button(texts.STALE_NEXT_STEP)]
 
     async def on_text(self, ctx: Context, turn: Turn, text: str) -> Replies:
@@ -213,6 +226,16 @@ class SettingsFlow:
             return [opened.ask(turn)]
         await end_flow(ctx, turn)
         return [OutgoingMessage(texts.MENU_CLOSED)]
+
+    async def _language(self, ctx: Context, turn: Turn, code: str) -> Replies:
+        assert turn.person is not None
+        try:
+            chosen = await profile.save_language(ctx, turn.person.id, code)
+        except ProfileAnswerError as err:
+            return [OutgoingMessage(str(err))]
+        await end_flow(ctx, turn)
+        with speaking(chosen):  # the answer is already in the language they chose
+            return [OutgoingMessage(texts.LANGUAGE_SAVED.format(language=language_name(chosen)))]
 
     async def _name(self, ctx: Context, turn: Turn, text: str) -> Replies:
         assert turn.person is not None

@@ -4,11 +4,14 @@ from handlers.i18n import translated_module
 
 MENU = (
     "What would you like to change?\nName: {name}\nTime zone: {zone}\nDaily check-in: {time}\n"
-    "Quiet hours (no reminders): {quiet}\nYour recovery date: {since}"
+    "Quiet hours (no reminders): {quiet}\nYour recovery date: {since}\nLanguage: {language}"
 )
 CHECKINS_ARE_OFF = "off"
 NO_RECOVERY_DATE = "not set"
 MENU_SINCE = "Recovery date"
+MENU_LANGUAGE = "🌐 Language"
+ASK_LANGUAGE = "Which language would you like me to use?"
+LANGUAGE_SAVED = "Done: I'll write to you in {language} from now on."
 ASK_SINCE = (
     "What date do you count your recovery from? Send it like “2025-10-01” or “1 Oct 2025”. "
     "Your day count and milestones will count from there."

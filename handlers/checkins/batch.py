@@ -45,6 +45,7 @@ from handlers.checkins.flow import FLOW, question_message
 from handlers.checkins.prompts import MISS, REMINDER, outside_quiet_hours
 from handlers.checkins.schedule import CHECKIN, next_checkin_for
 from handlers.context import Context, DueBatchHandler
+from handlers.i18n import speaking
 from handlers.logsafe import describe_exception
 from handlers.messaging import ConversationRef, DeliveryError
 from handlers.outbox import choose_ref, send_with_retries
@@ -227,8 +228,9 @@ async def _send(
     row, ref, facts = plan.row, plan.ref, plan.facts
     assert ref is not None and facts is not None
     person_id = facts.person.id
-    opening = texts.PROMPT_OPENING.format(name=facts.person.display_name or "there")
-    prompt = question_message(first, checkin_id, lead=opening)
+    with speaking(facts.settings.language):  # read with the batch: no query per prompt
+        opening = texts.PROMPT_OPENING.format(name=facts.person.display_name or "there")
+        prompt = question_message(first, checkin_id, lead=opening)
     counted = _counted(plan)
     async with slots:  # held until the mark is written: this bounds the duplicate window
         try:

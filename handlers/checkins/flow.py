@@ -15,7 +15,7 @@ from handlers.checkins import alerts as checkin_alerts
 from handlers.checkins import milestones, recovery, texts
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
 from handlers.dispatcher import stale_button
-from handlers.i18n import gettext, translate
+from handlers.i18n import gettext, translate, with_english
 from handlers.logsafe import describe_exception
 from handlers.messaging import Button, OutgoingMessage
 from handlers.numbers import read_whole
@@ -33,12 +33,22 @@ FLOW = "ck"
 EVERYONE = frozenset(Role)
 MAX_NOTE_CHARS = 1000
 
-_NUMBER_WORDS = {
-    word: n
-    for n, word in enumerate("zero one two three four five six seven eight nine ten".split())
-}
-_YES = {"yes", "y", "yeah", "yep", "yup", "i have", "i did"}
-_NO = {"no", "n", "nope", "nah", "i haven't", "i have not", "i didn't", "i did not"}
+_TRIM = " \t\n.!¡?¿\"'“”«»"
+
+
+def _words(name: str) -> set[str]:
+    """The ``|``-separated answers a texts constant lists, in the person's language and in
+    English (people mix them): ``"sí|si|claro"``."""
+    return {w.strip().casefold() for phrase in with_english(texts, name) for w in phrase.split("|")}
+
+
+def _number_words() -> dict[str, int]:
+    """``"siete" -> 7``: number words 0-10 of the person's language and of English."""
+    found: dict[str, int] = {}
+    for listed in with_english(texts, "NUMBER_WORDS"):
+        for n, word in enumerate(listed.split()):
+            found.setdefault(word.casefold(), n)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,21 +138,21 @@ def _question(ctx: Context, key: str) -> Question | None:
 
 def read_answer(question: Question, raw: str) -> Answer | str:
     """A typed or pressed answer, or the sentence asking again."""
-    value = raw.strip().casefold()
+    value = raw.strip(_TRIM).casefold()
     if question.kind == "scale":
-        number = _NUMBER_WORDS.get(value)
+        number = _number_words().get(value)
         if number is None:
             number = read_whole(value, max_digits=3)
         if number is None or not question.low <= number <= question.high:
             return texts.ASK_AGAIN_SCALE.format(low=question.low, high=question.high)
         return Answer(question.key, number=float(number))
     if question.kind == "yes_no":
-        if value in _YES:
+        if value in _words("YES_WORDS"):
             return Answer(question.key, number=1.0, text="yes")
-        if value in _NO:
+        if value in _words("NO_WORDS"):
             return Answer(question.key, number=0.0, text="no")
         return texts.ASK_AGAIN_YES_NO
-    if value == "skip" and question.optional:
+    if value in _words("SKIP_WORDS") and question.optional:
         return Answer(question.key, skipped=True)
     text = raw.strip()
     if len(text) > MAX_NOTE_CHARS:

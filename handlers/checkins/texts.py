@@ -6,6 +6,13 @@ YES = "Yes"
 NO = "No"
 SKIP = "Skip"
 
+# What a typed answer may say, "|" between the choices (lower case; English is always read too).
+YES_WORDS = "yes|y|yeah|yep|yup|i have|i did"
+NO_WORDS = "no|n|nope|nah|i haven't|i have not|i didn't|i did not"
+SKIP_WORDS = "skip"
+NUMBER_WORDS = "zero one two three four five six seven eight nine ten"
+"""The number words 0 to 10, in order, separated by spaces."""
+
 PROMPT_OPENING = "Hi {name}, it's time for your daily check-in. It takes under a minute."
 ON_DEMAND_OPENING = "Let's do a check-in."
 UPDATE_OPENING = (

@@ -10,6 +10,7 @@ phases ``announce`` -> ``24h`` -> ``1h``. Every send goes through the delivery l
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from handlers.circles import texts, when
@@ -31,6 +32,7 @@ from handlers.logsafe import describe_exception
 from handlers.messaging import Button, DeliveryError, OutgoingMessage
 from handlers.numbers import read_id
 from handlers.outbox import deliver
+from handlers.profile import speaking_to
 from storage.circles import Circle, Occurrence, Rsvp, RsvpStatus
 from storage.due_queue import DueWork
 
@@ -170,13 +172,16 @@ async def tell_person(
     kind: str,
     subject: str,
     occurrence: str,
-    message: OutgoingMessage,
+    render: Callable[[], OutgoingMessage],
 ) -> None:
-    """A private message through the ledger; a failure is logged, never fatal to the caller."""
+    """A private message through the ledger, ``render``ed in the person's language; a failure
+    is logged, never fatal to the caller."""
     platform = circle.venue.platform if circle.venue else None
     ref = await dm_ref(ctx, person_id, platform)
     if ref is None:
         return
+    async with speaking_to(ctx, person_id):
+        message = render()
     try:
         await deliver(
             ctx,
@@ -196,10 +201,16 @@ async def tell_promoted(
 ) -> None:
     for person_id in promoted:
         zone = await zone_of(ctx, person_id)
-        text = texts.PROMOTED.format(
-            title=circle.title,
-            when=when.show_when(occurrence.starts_at, zone or circle.zone, own_zone=bool(zone)),
-        )
+
+        def promoted_message(zone: str | None = zone) -> OutgoingMessage:
+            text = texts.PROMOTED.format(
+                title=circle.title,
+                when=when.show_when(occurrence.starts_at, zone or circle.zone, own_zone=bool(zone)),
+            )
+            return OutgoingMessage.with_buttons(
+                text, [RSVP.button(texts.CANT, RsvpPress(occurrence.id, "c"))]
+            )
+
         await tell_person(
             ctx,
             circle,
@@ -207,9 +218,7 @@ async def tell_promoted(
             kind=PROMOTED,
             subject=f"{occurrence.id}:{person_id}",
             occurrence=ctx.clock().isoformat(),
-            message=OutgoingMessage.with_buttons(
-                text, [RSVP.button(texts.CANT, RsvpPress(occurrence.id, "c"))]
-            ),
+            render=promoted_message,
         )
 
 
@@ -257,26 +266,27 @@ async def run_circle_reminder(ctx: Context, work: DueWork, now: datetime) -> Due
 
 
 async def _remind(ctx: Context, circle: Circle, occurrence: Occurrence, phase: str) -> None:
-    template = texts.REMINDER_24H if phase == "24h" else texts.REMINDER_1H
     failed: DeliveryError | None = None
     for rsvp in await ctx.storage.rsvps_of(occurrence.id):
         if rsvp.status is not RsvpStatus.GOING or rsvp.reminders_off:
             continue
         zone = await zone_of(ctx, rsvp.person_id)
-        text = template.format(
-            title=circle.title,
-            when=when.show_when(occurrence.starts_at, zone or circle.zone, own_zone=bool(zone)),
-        )
         ref = await dm_ref(ctx, rsvp.person_id, circle.venue.platform if circle.venue else None)
         if ref is None:
             continue
-        message = OutgoingMessage.with_buttons(
-            f"{text}\n{texts.REMINDER_NEXT}",
-            [
-                RSVP.button(texts.CANT, RsvpPress(occurrence.id, "c")),
-                RSVP.button(texts.NO_MORE_REMINDERS, RsvpPress(occurrence.id, "x")),
-            ],
-        )
+        async with speaking_to(ctx, rsvp.person_id):  # each reminder in its reader's language
+            template = texts.REMINDER_24H if phase == "24h" else texts.REMINDER_1H
+            text = template.format(
+                title=circle.title,
+                when=when.show_when(occurrence.starts_at, zone or circle.zone, own_zone=bool(zone)),
+            )
+            message = OutgoingMessage.with_buttons(
+                f"{text}\n{texts.REMINDER_NEXT}",
+                [
+                    RSVP.button(texts.CANT, RsvpPress(occurrence.id, "c")),
+                    RSVP.button(texts.NO_MORE_REMINDERS, RsvpPress(occurrence.id, "x")),
+                ],
+            )
         try:
             await deliver(
                 ctx,
@@ -336,10 +346,17 @@ async def tell_cancelled(ctx: Context, circle: Circle, occurrence: Occurrence) -
         if rsvp.status is RsvpStatus.CANT:
             continue
         zone = await zone_of(ctx, rsvp.person_id)
-        text = texts.DM_CANCELLED.format(
-            title=circle.title,
-            when=when.show_when(occurrence.starts_at, zone or circle.zone, own_zone=bool(zone)),
-        )
+
+        def cancelled_message(zone: str | None = zone) -> OutgoingMessage:
+            return OutgoingMessage(
+                texts.DM_CANCELLED.format(
+                    title=circle.title,
+                    when=when.show_when(
+                        occurrence.starts_at, zone or circle.zone, own_zone=bool(zone)
+                    ),
+                )
+            )
+
         await tell_person(
             ctx,
             circle,
@@ -347,7 +364,7 @@ async def tell_cancelled(ctx: Context, circle: Circle, occurrence: Occurrence) -
             kind=CANCELLED,
             subject=f"{occurrence.id}:{rsvp.person_id}",
             occurrence="cancel",
-            message=OutgoingMessage(text),
+            render=cancelled_message,
         )
 
 

@@ -83,7 +83,7 @@ async def end(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
             kind=PULSE,
             subject=f"{session.id}:{person_id}",
             occurrence="end",
-            message=pulse_question(circle, session),
+            render=lambda: pulse_question(circle, session),
         )
     if attendees:
         await ctx.storage.set_due(DueWork(SUMMARY, str(session.id), now + PULSE_WAIT, "summary"))

@@ -8,12 +8,14 @@ local time that does not exist that day (spring forward) moves to the moment the
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.circles import texts
+from handlers.i18n import with_english
 from handlers.profile import format_time
 from handlers.timing import is_valid_zone, next_checkin_due
 from storage.circles import Circle, Recurrence
@@ -167,15 +169,29 @@ def show_minutes(length: timedelta) -> str:
     return texts.HOURS_MINUTES.format(hours=hours, minutes=rest)
 
 
+_FILLERS = frozenset({"and", "on", "every", "each", "y", "e", "el", "los", "cada", "todos"})
+"""Words between day names, in English and Spanish ("Mon and Thu", "lun y jue")."""
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace(".", "")
+
+
 def parse_weekdays(text: str) -> tuple[int, ...]:
-    """``"Tuesday"``, ``"tue"``, ``"Mon and Thu"``, ``"mon, wed"``; ValueError otherwise."""
-    words = text.casefold().replace(",", " ").replace("&", " ").replace("/", " ").split()
+    """``"Tuesday"``, ``"tue"``, ``"Mon and Thu"``, ``"mon, wed"``, in the person's language
+    or English (``"lun y jue"``); ValueError otherwise."""
+    words = _plain(text).replace(",", " ").replace("&", " ").replace("/", " ").split()
     days: set[int] = set()
+    names = [_plain(name) for name in texts.WEEKDAYS]  # the person's language (and English):
+    english = [_plain(name) for name in with_english(texts, "WEEKDAYS")[1]]
     for word in words:
-        if word in ("and", "on", "every", "each"):
+        if word in _FILLERS:
             continue
         word = word.removesuffix("s") if word.endswith("days") else word
-        matches = [n for n, name in enumerate(texts.WEEKDAYS) if name.casefold().startswith(word)]
+        matches = [n for n, name in enumerate(names) if name.startswith(word)] or [
+            n for n, name in enumerate(english) if name.startswith(word)
+        ]
         if len(word) < 2 or len(matches) != 1:
             raise ValueError(word)
         days.add(matches[0])

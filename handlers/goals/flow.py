@@ -42,6 +42,7 @@ from handlers.goals.cards import (
     goal_card,
     goal_lines,
 )
+from handlers.i18n import with_english
 from handlers.messaging import OutgoingMessage
 from handlers.profile import local_today
 from handlers.routes import decode_any
@@ -56,8 +57,12 @@ MAX_STEP_CHARS = 60
 MAX_STEPS = 10
 MAX_OPEN_GOALS = 12
 
-_SHORT = {"short", "short-term", "short term", "s"}
-_LONG = {"long", "long-term", "long term", "l"}
+
+def _typed(name: str) -> set[str]:
+    """The ``|``-separated words a texts constant lists, in the person's language and English."""
+    return {w.strip().casefold() for listed in with_english(texts, name) for w in listed.split("|")}
+
+
 _NO_DATE = {"no", "none", "no date", "skip", "nope"}
 _NO_MORE = {"done", "no", "none", "no steps", "skip", "that's all", "thats all", "nope"}
 
@@ -288,9 +293,9 @@ class GoalFlow:
         return await self._add_step(ctx, turn, draft, text)
 
     async def _term(self, ctx: Context, turn: Turn, draft: GoalDraft, answer: str) -> Replies:
-        if answer in _SHORT or answer == GoalTerm.SHORT.value:
+        if answer in _typed("SHORT_WORDS") or answer == GoalTerm.SHORT.value:
             term = GoalTerm.SHORT
-        elif answer in _LONG or answer == GoalTerm.LONG.value:
+        elif answer in _typed("LONG_WORDS") or answer == GoalTerm.LONG.value:
             term = GoalTerm.LONG
         else:
             return [OutgoingMessage(texts.TAP_TERM), _ask_term(draft.title or "")]

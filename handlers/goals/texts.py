@@ -103,4 +103,9 @@ REVIEW_PROMPT = (
 )
 
 
+# What a typed answer about the goal's term may say, "|" between the choices (lower case).
+SHORT_WORDS = "short|short-term|short term|s"
+LONG_WORDS = "long|long-term|long term|l"
+
+
 translated_module(__name__)

@@ -147,6 +147,19 @@ class _TextsModule(types.ModuleType):
         return translate(value)
 
 
+def with_english(module: types.ModuleType, name: str) -> tuple[Any, Any]:
+    """A texts constant in the language in use and in English: for what people type, which
+    may be either (a Spanish speaker may type "yes"), e.g. the words a yes/no answer takes."""
+    return getattr(module, name), types.ModuleType.__getattribute__(module, name)
+
+
+def in_every_language(module: types.ModuleType, name: str) -> tuple[Any, ...]:
+    """A texts constant in every language the bot speaks: for reading what anyone may type
+    whatever their setting (``"tomorrow"``, ``"mañana"``)."""
+    source = types.ModuleType.__getattribute__(module, name)
+    return tuple(translate(source, language) for language in LANGUAGES)
+
+
 def translated_module(name: str) -> None:
     """Call as ``translated_module(__name__)`` at the end of a texts module: its constants are
     then read in the language in use (see the module docstring)."""

@@ -37,7 +37,7 @@ from handlers.mentoring import escalation_texts as texts
 from handlers.messaging import DeliveryError, IncomingEvent, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
 from handlers.pacing import Lane, in_lane
-from handlers.profile import display_name, format_date, format_time
+from handlers.profile import display_name, format_date, format_time, speaking_to
 from handlers.routes import Route
 from handlers.screening import Told
 from handlers.texts.plurals import CHECKIN, counted
@@ -261,7 +261,8 @@ async def _ping(ctx: Context, alert: Alert, step: EscalationStep, *, inline: boo
             person_id=step.recipient_id,
         )
         return _Ping.FAILED
-    message = await ping_message(ctx, alert, step)
+    async with speaking_to(ctx, step.recipient_id):  # the mentor's language, not the mentee's
+        message = await ping_message(ctx, alert, step)
     try:  # urgent wherever it is raised from (a miss counted in the daily prompts' batch too)
         with in_lane(Lane.URGENT):
             async with asyncio.timeout(INLINE_PING_SECONDS if inline else None):

@@ -28,7 +28,7 @@ from handlers.mentoring import goals_texts as texts
 from handlers.mentoring import texts as mentoring_texts
 from handlers.mentoring.sends import SendOutcome, send_to_mentee
 from handlers.messaging import Button, OutgoingMessage
-from handlers.profile import display_name, local_today
+from handlers.profile import display_name, local_today, speaking_to
 from handlers.routes import Route, decode_any
 from storage.conversations import ConversationState
 from storage.goals import Goal, GoalTerm
@@ -212,10 +212,11 @@ async def _cheer(ctx: Context, viewer: Person, goal: Goal, text: str) -> Replies
     await audit.record_views(ctx, viewer, [mentee_id], CHEER_GOAL, f"goal {goal.id}")
     comment = await ctx.storage.add_goal_comment(goal.id, viewer.id, text, ctx.clock())
     mentor = viewer.display_name or goal_texts.SOMEONE
-    message = OutgoingMessage.with_buttons(
-        texts.CHEER_TO_MENTEE.format(mentor=mentor, title=goal.title, text=text),
-        [SHOW_GOAL.button(texts.SEE_GOAL, ShowPress(goal.id))],
-    )
+    async with speaking_to(ctx, mentee_id):  # the mentee reads it in their language
+        message = OutgoingMessage.with_buttons(
+            texts.CHEER_TO_MENTEE.format(mentor=mentor, title=goal.title, text=text),
+            [SHOW_GOAL.button(texts.SEE_GOAL, ShowPress(goal.id))],
+        )
     outcome = await send_to_mentee(
         ctx,
         mentee_id,

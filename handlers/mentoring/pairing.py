@@ -23,6 +23,7 @@ import asyncio
 import enum
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,7 +34,13 @@ from handlers.mentoring import texts
 from handlers.mentoring.escalation import INLINE_PING_SECONDS
 from handlers.messaging import DeliveryError, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
-from handlers.profile import PersonLabel, display_name, maybe_label, person_label
+from handlers.profile import (
+    PersonLabel,
+    display_name,
+    maybe_label,
+    person_label,
+    speaking_to,
+)
 from handlers.routes import Route, decode_any
 from handlers.texts.plurals import DAY, PERSON, counted
 from storage.due_queue import DueWork
@@ -257,10 +264,12 @@ async def run_pair_notice(ctx: Context, work: DueWork, now: datetime) -> DueWork
     mentee_name = await display_name(ctx, pairing.mentee_id)
     if pairing.source is PairingSource.COORDINATOR:
         mentor_name = await display_name(ctx, pairing.mentor_id)
-        intro = texts.PAIR_NOTICE_MENTEE.format(mentor=mentor_name)
-        message = await sharing_menu(ctx, pairing.mentee_id, intro)
+        async with speaking_to(ctx, pairing.mentee_id):
+            intro = texts.PAIR_NOTICE_MENTEE.format(mentor=mentor_name)
+            message = await sharing_menu(ctx, pairing.mentee_id, intro)
         await _notify(ctx, work.subject, "mentee", pairing.mentee_id, message)
-    message = OutgoingMessage(texts.PAIR_NOTICE_MENTOR.format(name=mentee_name))
+    async with speaking_to(ctx, pairing.mentor_id):
+        message = OutgoingMessage(texts.PAIR_NOTICE_MENTOR.format(name=mentee_name))
     await _notify(ctx, work.subject, "mentor", pairing.mentor_id, message)
     return None
 
@@ -295,9 +304,13 @@ async def newmentor(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
     assert turn.person is not None
     mentee = turn.person
     pairing = await ctx.storage.request_new_mentor(mentee.id, ctx.clock())
-    template = texts.NEW_MENTOR_TO_COORDINATOR if pairing else texts.WANTS_MENTOR_TO_COORDINATOR
-    note = template.format(name=await display_name(ctx, mentee.id), id=mentee.id)
-    told = await _tell_coordinators(ctx, mentee.id, OutgoingMessage(note))
+    name = await display_name(ctx, mentee.id)
+
+    def note() -> OutgoingMessage:  # built for each coordinator, in their language
+        template = texts.NEW_MENTOR_TO_COORDINATOR if pairing else texts.WANTS_MENTOR_TO_COORDINATOR
+        return OutgoingMessage(template.format(name=name, id=mentee.id))
+
+    told = await _tell_coordinators(ctx, mentee.id, note)
     # Say what happened: a paired mentee's request is kept (``peerbot roster`` shows it); an
     # unpaired one's is not, so with nobody told they are asked to try again.
     replies = {
@@ -321,7 +334,9 @@ class _Told(enum.Enum):
     """The program has no coordinator (or only ones who sent /stop, or the person asking)."""
 
 
-async def _tell_coordinators(ctx: Context, mentee_id: int, message: OutgoingMessage) -> _Told:
+async def _tell_coordinators(
+    ctx: Context, mentee_id: int, render: Callable[[], OutgoingMessage]
+) -> _Told:
     """The coordinator on duty, else every coordinator; whether any of them was reached."""
     on_duty = await ctx.storage.on_duty()
     if on_duty is not None:
@@ -338,6 +353,8 @@ async def _tell_coordinators(ctx: Context, mentee_id: int, message: OutgoingMess
         ref = await prompt_ref(ctx, recipient)
         if ref is None or recipient == mentee_id:
             continue
+        async with speaking_to(ctx, recipient):
+            message = render()
         try:
             async with asyncio.timeout(INLINE_PING_SECONDS):
                 await deliver(

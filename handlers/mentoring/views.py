@@ -33,7 +33,7 @@ from handlers.mentoring.escalation import (
 from handlers.mentoring.goals import goals_buttons
 from handlers.messaging import DeliveryError, DeliveryFailure, OutgoingMessage
 from handlers.outbox import deliver, prompt_ref
-from handlers.profile import display_name, format_date, local_today
+from handlers.profile import display_name, format_date, local_today, speaking_to
 from handlers.texts.plurals import DAY, counted
 from storage.mentoring import Alert, CheckinSummary, Pairing
 from storage.people import Person, Role
@@ -241,17 +241,19 @@ async def _tell_others(ctx: Context, alert: Alert, acker: Person) -> None:
     others = {s.recipient_id for s in await ctx.storage.steps_of(alert.id)} - {acker.id}
     if not others:
         return
-    message = OutgoingMessage(
-        texts.ACK_NOTICE.format(
-            name=await display_name(ctx, alert.person_id),
-            trigger=trigger_text(ctx, alert.trigger),
-            who=audit.actor_label(acker),
-        )
-    )
+    name = await display_name(ctx, alert.person_id)
     for recipient in sorted(others):
         ref = await prompt_ref(ctx, recipient)
         if ref is None:
             continue
+        async with speaking_to(ctx, recipient):
+            message = OutgoingMessage(
+                texts.ACK_NOTICE.format(
+                    name=name,
+                    trigger=trigger_text(ctx, alert.trigger),
+                    who=audit.actor_label(acker),
+                )
+            )
         try:
             async with asyncio.timeout(INLINE_PING_SECONDS):
                 await deliver(

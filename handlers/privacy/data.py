@@ -26,7 +26,7 @@ from handlers.messaging import ConversationRef, DeliveryError, Document, Outgoin
 from handlers.numbers import read_id
 from handlers.outbox import deliver, prompt_ref
 from handlers.privacy import texts
-from handlers.profile import display_name
+from handlers.profile import display_name, speaking_to
 from handlers.texts.plurals import ALERT, CHECKIN, GOAL, SIGNUP, TIME, counted
 from storage.due_queue import DueWork
 from storage.privacy import Erasure, PurgeCounts, PurgeCutoffs
@@ -190,6 +190,8 @@ async def erase_person(ctx: Context, person_id: int, *, requested_by: str) -> Er
 async def _deliver_notice(
     ctx: Context, erasure_id: str, recipient: int, ref: ConversationRef, notice: _Notice
 ) -> None:
+    async with speaking_to(ctx, recipient):
+        message = notice.message()
     await deliver(
         ctx,
         kind=LEFT_NOTICE,
@@ -197,7 +199,7 @@ async def _deliver_notice(
         occurrence=str(recipient),
         person_id=recipient,
         ref=ref,
-        message=notice.message(),
+        message=message,
     )
 
 

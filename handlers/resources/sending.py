@@ -12,7 +12,7 @@ from handlers.context import Capability, Context, Replies, Turn
 from handlers.dispatcher import stale_button
 from handlers.mentoring.sends import SendOutcome, send_to_mentee
 from handlers.messaging import OutgoingMessage
-from handlers.profile import display_name, local_today
+from handlers.profile import display_name, local_today, speaking_to
 from handlers.program import Resource
 from handlers.resources import texts
 from handlers.resources.browse import resource_text
@@ -67,9 +67,10 @@ async def send_resource(
         return [OutgoingMessage(texts.SEND_NOT_PAIRED)]
     today, _ = await local_today(ctx, mentee_id)
     mentor_name = mentor.display_name or await display_name(ctx, mentor.id)
-    message = OutgoingMessage(
-        texts.SENT_TO_MENTEE.format(mentor=mentor_name, entry=resource_text(resource))
-    )
+    async with speaking_to(ctx, mentee_id):  # the mentee reads it in their language
+        message = OutgoingMessage(
+            texts.SENT_TO_MENTEE.format(mentor=mentor_name, entry=resource_text(resource))
+        )
     outcome = await send_to_mentee(
         ctx,
         mentee_id,

@@ -25,6 +25,7 @@ ASK_TIME = (
 )
 ZONE_RETYPE = "No problem. Which city's time are you on?"
 
+LANGUAGE_UNKNOWN = "I don't speak that language yet. Tap one of the languages below."
 
 # How dates and times are shown: CLDR patterns (https://cldr.unicode.org, "Date Field Symbol
 # Table"; Babel fills in the names). A translation gives its language's order and words, e.g.

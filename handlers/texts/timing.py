@@ -72,4 +72,11 @@ DATE_ORDER_AMBIGUOUS = (
 )
 
 
+# Words for days people type, "|" between the choices (every language's are read, whatever the
+# person's own).
+TODAY_WORDS = "today"
+TOMORROW_WORDS = "tomorrow"
+YESTERDAY_WORDS = "yesterday"
+
+
 translated_module(__name__)

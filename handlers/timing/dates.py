@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
+from handlers.i18n import LANGUAGES, in_every_language
 from handlers.texts import timing as texts
 from handlers.timing.errors import TimingError
 
 __all__ = ["parse_local_date"]
 
-_RELATIVE_DAYS: Mapping[str, int] = {"today": 0, "tomorrow": 1, "yesterday": -1}
+
+def _relative_days() -> dict[str, int]:
+    """ "today", "mañana", ...: the words of every language the bot speaks (the catalogue's)."""
+    found: dict[str, int] = {}
+    for name, offset in (("TODAY_WORDS", 0), ("TOMORROW_WORDS", 1), ("YESTERDAY_WORDS", -1)):
+        for listed in in_every_language(texts, name):
+            found.update({word.strip().casefold(): offset for word in listed.split("|")})
+    return found
+
+
+@functools.cache
+def _month_names() -> dict[str, int]:
+    """Month names and abbreviations of every language the bot speaks, from CLDR (Babel):
+    "december", "dec", "diciembre", "dic"; accents and dots dropped."""
+    from babel.dates import get_month_names
+
+    found: dict[str, int] = {}
+    for language in LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=language).items():
+                found.setdefault(_plain(name), number)
+    return found
+
+
+def _plain(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).rstrip(".")
+
+
 _MONTH_NAMES = (
     "january",
     "february",
@@ -30,14 +61,15 @@ _MONTH_NUMBERS: Mapping[str, int] = {
     **{name: number for number, name in enumerate(_MONTH_NAMES, start=1)},
     **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)},
     "sept": 9,
+    "setiembre": 9,
 }
 _YEAR_FIRST_DATE = re.compile(
     r"(?P<year>[0-9]{4})[-/.](?P<month>[0-9]{1,2})[-/.](?P<day>[0-9]{1,2})"
 )
 _DAY_SUFFIX = r"(?:st|nd|rd|th)?"
-_YEAR_SUFFIX = r"(?:(?:,\s*|\s+)(?P<year>[0-9]{4}))?"
+_YEAR_SUFFIX = r"(?:(?:,\s*|\s+(?:de\s+)?)(?P<year>[0-9]{4}))?"
 _DAY_MONTH_DATE = re.compile(
-    rf"(?P<day>[0-9]{{1,2}}){_DAY_SUFFIX}(?:\s+of)?\s*(?P<month>[a-z]+)\.?{_YEAR_SUFFIX}"
+    rf"(?P<day>[0-9]{{1,2}}){_DAY_SUFFIX}(?:\s+(?:of|de))?\s*(?P<month>[a-z]+)\.?{_YEAR_SUFFIX}"
 )
 _MONTH_DAY_DATE = re.compile(
     rf"(?P<month>[a-z]+)\.?\s*(?P<day>[0-9]{{1,2}}){_DAY_SUFFIX}{_YEAR_SUFFIX}"
@@ -60,8 +92,10 @@ def parse_local_date(text: str, today: date) -> date:
     if isinstance(today, datetime):
         today = today.date()
     normalized = " ".join(text.casefold().split())
-    if normalized in _RELATIVE_DAYS:
-        return today + timedelta(days=_RELATIVE_DAYS[normalized])
+    relative = _relative_days()
+    if normalized in relative:
+        return today + timedelta(days=relative[normalized])
+    normalized = _plain(normalized)
 
     year_first = _YEAR_FIRST_DATE.fullmatch(normalized)
     if year_first is not None:
@@ -73,9 +107,12 @@ def parse_local_date(text: str, today: date) -> date:
 
     for pattern in (_DAY_MONTH_DATE, _MONTH_DAY_DATE):
         named = pattern.fullmatch(normalized)
-        if named is None or named["month"] not in _MONTH_NUMBERS:
+        if named is None:
             continue
-        month, day = _MONTH_NUMBERS[named["month"]], int(named["day"])
+        month_number = _MONTH_NUMBERS.get(named["month"]) or _month_names().get(named["month"])
+        if month_number is None:
+            continue
+        month, day = month_number, int(named["day"])
         if named["year"] is not None:
             return _build_date(int(named["year"]), month, day)
         return _nearest_date_without_year(month, day, today)

@@ -55,6 +55,8 @@ class EmulatorHandle:
     host: str = "127.0.0.1"
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     log_path: Path | None = None
+    language_codes: dict[int, str] = field(default_factory=dict)
+    """A user's Telegram ``language_code`` (``es-MX``), sent with everything they do."""
 
     # ---- addresses for python-telegram-bot -----------------------------------------------
 
@@ -139,6 +141,8 @@ class EmulatorHandle:
         }
         if username:
             user["username"] = username
+        if user_id in self.language_codes:
+            user["language_code"] = self.language_codes[user_id]
         return user
 
     def _chat(self, chat_id: int, user: dict[str, Any]) -> dict[str, Any]:
@@ -369,6 +373,7 @@ class EmulatorHandle:
 
     async def reset(self) -> None:
         """Forget messages, files, webhooks, commands, failure rules and the call log."""
+        self.language_codes.clear()
         await self._request("POST", "/control/reset")
 
 
