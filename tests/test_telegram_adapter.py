@@ -194,7 +194,7 @@ async def test_onboarding(
         {k: e[k] for k in ("type", "offset", "length")} for e in welcome["entities"]
     ]
     labels = [b["text"] for row in welcome["reply_markup"]["inline_keyboard"] for b in row]
-    assert labels == [ob_texts.CONSENT_YES, ob_texts.CONSENT_NO]
+    assert labels == [ob_texts.CONSENT_YES, ob_texts.CONSENT_NO, "Español"]  # + each language
     assert len(person.queries) == 3 and await person.all_answered()  # consent, zone, Skip
 
     pid = await person_id(storage)
