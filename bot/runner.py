@@ -66,7 +66,7 @@ def platform_adapters(
 
         def mentee_commands() -> list[tuple[str, str]]:
             specs = dispatcher.commands_for(frozenset({Role.MENTEE}), True)
-            return [(spec.name, spec.description) for spec in specs]
+            return [(spec.name, spec.described()) for spec in specs]  # in the language in use
 
         async def staff_menu(address: AccountAddress) -> list[tuple[str, str]] | None:
             return await personal_menu(dispatcher.ctx, dispatcher.commands_for, address)

@@ -51,6 +51,7 @@ from bot.adapters.discord_views import (
 )
 from bot.adapters.settings import DiscordSettings as DiscordSettings  # its old home
 from handlers.dispatcher import Dispatcher
+from handlers.i18n import SOURCE_LANGUAGE, gettext, supported
 from handlers.messaging import (
     ButtonPress,
     ChatKind,
@@ -105,6 +106,29 @@ class _PeerClient(discord.Client):
         await self.adapter.on_voice_state(member, before, after)
 
 
+class CatalogueTranslator(app_commands.Translator):
+    """Slash-command descriptions in each Discord locale the bot has a catalogue for (``es-ES``
+    and ``es-419`` -> Spanish). Names stay as they are: they are what people type everywhere,
+    and what /help names."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        if context.location not in (
+            app_commands.TranslationContextLocation.command_description,
+            app_commands.TranslationContextLocation.parameter_description,
+        ):
+            return None
+        language = supported(locale.value)
+        if language is None or language == SOURCE_LANGUAGE:
+            return None
+        translated = gettext(string.message, language)
+        return translated[:MAX_DESCRIPTION] if translated != string.message else None
+
+
 class DiscordAdapter:
     """Runs one bot token: the client, its slash commands and the messenger."""
 
@@ -157,9 +181,11 @@ class DiscordAdapter:
             await asyncio.wait(pending, timeout=remaining)
 
     async def sync_commands(self) -> None:
-        """Register the slash commands with Discord (a server's only, if ``guild_id``)."""
+        """Register the slash commands with Discord (a server's only, if ``guild_id``), their
+        descriptions localised for every language the bot speaks (:class:`CatalogueTranslator`)."""
         tree = self.client.tree
         try:
+            await tree.set_translator(CatalogueTranslator())
             if self.settings.guild_id is not None:
                 guild = discord.Object(id=self.settings.guild_id)
                 tree.copy_global_to(guild=guild)

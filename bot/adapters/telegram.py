@@ -38,6 +38,7 @@ from bot.adapters.telegram_messenger import PLATFORM, TelegramMessenger
 from bot.adapters.telegram_pacing import PacedRateLimiter
 from handlers.account.groups import invited_to_group
 from handlers.dispatcher import Dispatcher
+from handlers.i18n import LANGUAGES, SOURCE_LANGUAGE, speaking
 from handlers.logsafe import describe_exception
 from handlers.messaging import (
     ButtonPress,
@@ -48,8 +49,9 @@ from handlers.messaging import (
     OutgoingMessage,
     Text,
 )
+from handlers.profile import language_of_sender
 from handlers.replies import ReplyPath
-from handlers.texts.common import UNSUPPORTED_MESSAGE
+from handlers.texts import common as common_texts
 from storage.people import AccountAddress
 
 log = logging.getLogger(__name__)
@@ -243,17 +245,22 @@ class TelegramAdapter:
         await app.shutdown()
 
     async def _publish_commands(self) -> None:
+        """The command menu in English for everyone, and in each other language the bot
+        speaks for people whose Telegram is set to it (``language_code``)."""
         if self.command_listing is None:
             return
-        commands = [
-            BotCommand(name, (description or name)[:256])
-            for name, description in self.command_listing()
-            if _COMMAND_NAME.fullmatch(name)
-        ]
-        try:
-            await self.app.bot.set_my_commands(commands[:100])
-        except TelegramError as exc:  # a missing menu is no reason not to run
-            log.warning("could not publish the command list: %s", describe_exception(exc))
+        for language in LANGUAGES:
+            with speaking(language):
+                commands = [
+                    BotCommand(name, (description or name)[:256])
+                    for name, description in self.command_listing()
+                    if _COMMAND_NAME.fullmatch(name)
+                ]
+            code = None if language == SOURCE_LANGUAGE else language
+            try:
+                await self.app.bot.set_my_commands(commands[:100], language_code=code)
+            except TelegramError as exc:  # a missing menu is no reason not to run
+                log.warning("could not publish the command list: %s", describe_exception(exc))
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.my_chat_member is not None:
@@ -275,7 +282,9 @@ class TelegramAdapter:
             chat, user = update.effective_chat, update.effective_user
             assert chat is not None and user is not None
             ref = ConversationRef(PLATFORM, str(chat.id), str(user.id))
-            unsupported = [OutgoingMessage(UNSUPPORTED_MESSAGE)]
+            sender = IncomingEvent(ref, Text(""), language_hint=user.language_code)
+            with speaking(await language_of_sender(self.dispatcher.ctx, sender)):
+                unsupported = [OutgoingMessage(common_texts.UNSUPPORTED_MESSAGE)]
             await self.replies.deliver(str(update.update_id), ref, unsupported)
             return
         await self.replies.respond(event)  # this person's turn is held (_InOrderPerPerson)

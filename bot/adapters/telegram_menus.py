@@ -31,7 +31,7 @@ class PersonalMenus:
         """Publish (or withdraw) this person's own menu if it changed; never raises."""
         try:
             menu = await self.menu_for(address)
-            names = tuple(name for name, _ in menu or ())
+            names = tuple(f"{name} {text}" for name, text in menu or ())  # a new language too
             if self._published.get(chat_id, ()) == names:
                 return
             scope = BotCommandScopeChat(chat_id)

@@ -8,6 +8,7 @@ from handlers.account import help_texts as texts
 from handlers.context import Capability, CommandSpec, Context, GroupReply, Replies, Turn
 from handlers.crisis.reply import crisis_line, person_zone
 from handlers.messaging import ChatKind, OutgoingMessage
+from handlers.profile import speaking_to
 from storage.people import AccountAddress, Role
 
 CommandListing = Callable[[frozenset[Role], bool], list[CommandSpec]]
@@ -49,4 +50,5 @@ async def personal_menu(
     roles = await ctx.storage.roles_of(person.id)
     if roles <= {Role.MENTEE}:
         return None
-    return [(spec.name, spec.described()) for spec in listing(roles, True)]
+    async with speaking_to(ctx, person.id):  # a chat's own menu, in that person's language
+        return [(spec.name, spec.described()) for spec in listing(roles, True)]
