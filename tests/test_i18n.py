@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import importlib
+import logging
 import string
 from datetime import date, time
 from pathlib import Path
@@ -19,11 +20,17 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from hypothesis import given
+from hypothesis import strategies as st
 
 from handlers import i18n
+from handlers.context import Context
 from handlers.i18n import LANGUAGES, SOURCE_LANGUAGE, current_language, speaking
 from handlers.profile import DateStyle, format_date, format_time
 from handlers.texts.plurals import CHECKIN, DAY, PERSON, counted
+from storage.people import AccountAddress
+from tests.support import Chat
+from tests.support.chat import onboard
 
 ROOT = Path(__file__).resolve().parent.parent
 HANDLERS = ROOT / "handlers"
@@ -269,3 +276,183 @@ def test_no_text_is_read_at_import() -> None:
             ):
                 problems.append(f"{relative}:{node.lineno}: {node.value.id}.{node.attr} at import")
     assert not problems, "\n".join(problems)
+
+
+# ---- what Spanish speakers type is understood ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "number", "text"),
+    [
+        ("mood", "cuatro", 4.0, None),
+        ("craving", "Siete.", 7.0, None),
+        ("craving", "7", 7.0, None),
+        ("used", "sí", 1.0, "yes"),
+        ("used", "Si", 1.0, "yes"),
+        ("used", "no", 0.0, "no"),
+        ("used", "yes", 1.0, "yes"),  # English is always read too
+    ],
+)
+def test_spanish_check_in_answers(key: str, typed: str, number: float, text: str | None) -> None:
+    from handlers.checkins.flow import read_answer
+    from handlers.program import DEFAULT_QUESTIONS
+    from storage.checkins import Answer
+
+    question = next(q for q in DEFAULT_QUESTIONS if q.key == key)
+    with speaking("es"):
+        answer = read_answer(question, typed)
+    assert isinstance(answer, Answer)
+    assert (answer.number, answer.text) == (number, text)
+
+
+def test_spanish_skip_and_a_wrong_answer_asked_again_in_spanish() -> None:
+    from handlers.checkins.flow import read_answer
+    from handlers.program import DEFAULT_QUESTIONS
+    from storage.checkins import Answer
+
+    note = next(q for q in DEFAULT_QUESTIONS if q.key == "note")
+    used = next(q for q in DEFAULT_QUESTIONS if q.key == "used")
+    with speaking("es"):
+        skipped = read_answer(note, "Omitir")
+        again = read_answer(used, "quizás")
+    assert isinstance(skipped, Answer) and skipped.skipped
+    assert again == "Toca Sí o No (o escríbelo)."
+
+
+@given(st.text(max_size=60))
+def test_any_typed_answer_in_spanish_is_an_answer_or_a_kind_question(typed: str) -> None:
+    from handlers.checkins.flow import read_answer
+    from handlers.program import DEFAULT_QUESTIONS
+
+    with speaking("es"):
+        for question in DEFAULT_QUESTIONS:
+            read_answer(question, typed)  # never raises
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("20:00", time(20, 0)),
+        ("8pm", time(20, 0)),
+        ("8 p.m.", time(20, 0)),
+    ],
+)
+def test_spanish_times(typed: str, expected: time) -> None:
+    from handlers.timing import parse_time_of_day
+
+    assert parse_time_of_day(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Ciudad de México", "America/Mexico_City"),
+        ("CDMX", "America/Mexico_City"),
+        ("Nueva York", "America/New_York"),
+        ("Bogotá", "America/Bogota"),
+        ("Londres", "Europe/London"),
+        ("Los Ángeles", "America/Los_Angeles"),
+    ],
+)
+def test_spanish_city_names(typed: str, zone: str) -> None:
+    from handlers.timing import resolve_zone
+
+    assert resolve_zone(typed).zone == zone
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("mañana", date(2026, 12, 8)),
+        ("hoy", date(2026, 12, 7)),
+        ("ayer", date(2026, 12, 6)),
+        ("1 dic", date(2026, 12, 1)),
+        ("1 de octubre de 2025", date(2025, 10, 1)),
+        ("15 de marzo", date(2027, 3, 15)),
+        ("1 dec", date(2026, 12, 1)),
+    ],
+)
+def test_spanish_dates(typed: str, expected: date) -> None:
+    from handlers.timing import parse_local_date
+
+    assert parse_local_date(typed, date(2026, 12, 7)) == expected
+
+
+def test_spanish_weekdays_and_goal_terms() -> None:
+    from handlers.circles.when import parse_weekdays
+
+    with speaking("es"):
+        assert parse_weekdays("lun y jue") == (0, 3)
+        assert parse_weekdays("miércoles") == (2,)
+        assert parse_weekdays("Mon and Thu") == (0, 3)
+
+
+# ---- a person's language, end to end through the dispatcher --------------------------------
+
+
+async def test_settings_changes_the_language_and_the_answer_follows(chat: Chat) -> None:
+    from handlers.account.settings import MENU, MenuPress
+    from handlers.profile import LanguagePress, profile_routes
+
+    await onboard(chat)
+    await chat.command("settings")
+    await chat.press(MENU.encode(MenuPress("language")))
+    assert [b.label for b in chat.last.buttons] == ["English", "Español"]
+    saved = await chat.press(profile_routes("st").language.encode(LanguagePress("es")))
+    assert saved[0].text == "Listo: a partir de ahora te escribiré en español."
+    days = await chat.command("days")
+    assert days[0].text.startswith("Tu cuenta empieza con tu primer registro diario")
+    await chat.command("settings")
+    await chat.press(MENU.encode(MenuPress("language")))
+    back = await chat.press(profile_routes("st").language.encode(LanguagePress("en")))
+    assert back[0].text == "Done: I'll write to you in English from now on."
+
+
+async def test_a_language_we_do_not_speak_is_refused_kindly(chat: Chat) -> None:
+    from handlers.account.settings import MENU, MenuPress
+    from handlers.profile import LanguagePress, profile_routes
+
+    await onboard(chat)
+    await chat.command("settings")
+    await chat.press(MENU.encode(MenuPress("language")))
+    refused = await chat.press(profile_routes("st").language.encode(LanguagePress("xx")))
+    assert refused[0].text == "I don't speak that language yet. Tap one of the languages below."
+
+
+async def test_the_outbox_logs_a_message_built_for_the_wrong_reader(
+    ctx: Context, chat: Chat, caplog: pytest.LogCaptureFixture
+) -> None:
+    from handlers.messaging import OutgoingMessage
+    from handlers.outbox import deliver
+
+    await onboard(chat)
+    person = await ctx.storage.person_for_account(AccountAddress(chat.platform, chat.user_id))
+    assert person is not None
+    await ctx.storage.update_settings(person.id, language="es")
+    with speaking("en"):
+        wrong = OutgoingMessage("Hello")
+    with caplog.at_level(logging.ERROR, logger="handlers.outbox"):
+        await deliver(
+            ctx,
+            kind="test",
+            subject="1",
+            occurrence="1",
+            person_id=person.id,
+            ref=chat.ref,
+            message=wrong,
+        )
+    assert any("built in 'en', but they read 'es'" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with speaking("es"):
+        right = OutgoingMessage("Hola")
+    with caplog.at_level(logging.ERROR, logger="handlers.outbox"):
+        await deliver(
+            ctx,
+            kind="test",
+            subject="2",
+            occurrence="1",
+            person_id=person.id,
+            ref=chat.ref,
+            message=right,
+        )
+    assert not caplog.records

@@ -153,7 +153,7 @@ async def show_settings(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Repl
                 time=shown_time,
                 quiet=settings.quiet_hours or ctx.program.checkin.quiet_hours,
                 since=shown_since,
-                language=language_name(current_language()),
+                language=language_name(current_language(), in_a_sentence=True),
             ),
             [
                 MENU.button(texts.MENU_NAME, MenuPress("name")),
@@ -235,7 +235,11 @@ class SettingsFlow:
             return [OutgoingMessage(str(err))]
         await end_flow(ctx, turn)
         with speaking(chosen):  # the answer is already in the language they chose
-            return [OutgoingMessage(texts.LANGUAGE_SAVED.format(language=language_name(chosen)))]
+            return [
+                OutgoingMessage(
+                    texts.LANGUAGE_SAVED.format(language=language_name(chosen, in_a_sentence=True))
+                )
+            ]
 
     async def _name(self, ctx: Context, turn: Turn, text: str) -> Replies:
         assert turn.person is not None

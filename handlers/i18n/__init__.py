@@ -170,9 +170,10 @@ def is_translated_module(module: types.ModuleType) -> bool:
     return isinstance(module, _TextsModule)
 
 
-def language_name(language: str) -> str:
-    """The language's own name, as a button says it: ``English``, ``Español``."""
+def language_name(language: str, *, in_a_sentence: bool = False) -> str:
+    """The language's own name (CLDR), as a button says it (``English``, ``Español``) or, with
+    ``in_a_sentence``, as its own language writes it mid-sentence (``English``, ``español``)."""
     from babel import Locale
 
     name = Locale.parse(language).get_display_name(language) or language
-    return name[:1].upper() + name[1:]
+    return name if in_a_sentence else name[:1].upper() + name[1:]

@@ -69,7 +69,7 @@ _YEAR_FIRST_DATE = re.compile(
 _DAY_SUFFIX = r"(?:st|nd|rd|th)?"
 _YEAR_SUFFIX = r"(?:(?:,\s*|\s+(?:de\s+)?)(?P<year>[0-9]{4}))?"
 _DAY_MONTH_DATE = re.compile(
-    rf"(?P<day>[0-9]{{1,2}}){_DAY_SUFFIX}(?:\s+(?:of|de))?\s*(?P<month>[a-z]+)\.?{_YEAR_SUFFIX}"
+    rf"(?P<day>[0-9]{{1,2}}){_DAY_SUFFIX}(?:\s+(?:of|de)(?=\s))?\s*(?P<month>[a-z]+)\.?{_YEAR_SUFFIX}"
 )
 _MONTH_DAY_DATE = re.compile(
     rf"(?P<month>[a-z]+)\.?\s*(?P<day>[0-9]{{1,2}}){_DAY_SUFFIX}{_YEAR_SUFFIX}"
