@@ -30,6 +30,12 @@ def add_commands(subparsers: Any) -> None:
         metavar="DIR",
         help="also write PNG charts (and their alt texts) into this folder; its parent must exist",
     )
+    report.add_argument(
+        "--lang",
+        default="en",
+        metavar="CODE",
+        help="the language of the report and its charts: en (the default) or es",
+    )
     report.set_defaults(handler=Lazy("bot.commands.report", "report_command"))
 
     resources = subparsers.add_parser("resources", help="work with a resource directory file")

@@ -456,3 +456,22 @@ async def test_the_outbox_logs_a_message_built_for_the_wrong_reader(
             message=right,
         )
     assert not caplog.records
+
+
+async def test_progress_chart_in_spanish(ctx: Context, chat: Chat) -> None:
+    """/progress: the chart's alt text and its dates in the person's language."""
+    from tests.support.chat import answer_all
+
+    await onboard(chat)
+    person = await ctx.storage.person_for_account(AccountAddress(chat.platform, chat.user_id))
+    assert person is not None
+    await chat.command("checkin")
+    await answer_all(chat)
+    await ctx.storage.update_settings(person.id, language="es")
+    replies = await chat.command("progress")
+    charted = next((r for r in replies if r.image is not None), None)
+    assert charted is not None, [r.text for r in replies]
+    assert charted.image is not None
+    assert charted.image.alt_text.startswith("Gráfico de tu ánimo y tus ansias de consumo")
+    assert " de " in charted.image.alt_text  # "del 8 de nov al 7 de dic": Spanish dates
+    assert "Chart of" not in charted.image.alt_text

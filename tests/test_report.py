@@ -249,3 +249,23 @@ def test_cli_demo_data_then_report(tmp_path: Path, capsys: pytest.CaptureFixture
     assert mentees["group"] == "mentee" and mentees["value"] == "36"
     assert (charts / "retention.png").exists() and (charts / "retention.txt").exists()
     assert main(["report", "--database", str(database), "--since", "soon"]) == 2
+
+
+def test_report_in_spanish(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``peerbot report --lang es``: the table's headings and the charts' alt texts in Spanish,
+    the default still English."""
+    database = tmp_path / "demo.db"
+    assert main(["demo-data", "--database", str(database)]) == 0
+    capsys.readouterr()
+    charts = tmp_path / "graficos"
+    args = ["report", "--database", str(database), "--since", "90d"]
+    assert main([*args, "--lang", "es", "--charts", str(charts)]) == 0
+    table = capsys.readouterr().out
+    assert "resultados del" in table and "Permanencia" in table
+    assert "Retention" not in table
+    alt = (charts / "retention.txt").read_text(encoding="utf-8")
+    assert alt.startswith("Gráfico de barras de permanencia.")
+    assert main(args) == 0
+    assert "Retention" in capsys.readouterr().out
+    assert main([*args, "--lang", "xx"]) == 2  # not a language we speak: one clear line
+    assert "is not a language the bot speaks" in capsys.readouterr().err

@@ -22,6 +22,7 @@ from bot.demo_data import MENTEES, seed
 from handlers import charts
 from handlers.checkins.progress import alt_text, gather, progress_png
 from handlers.context import Context
+from handlers.i18n import LANGUAGES, speaking, supported
 from handlers.reporting.charts import report_charts
 from handlers.reporting.format import render
 from handlers.reporting.report import build_report, collect
@@ -60,6 +61,19 @@ class ProgressBar:
 
 
 async def report_command(config: Config, args: argparse.Namespace) -> int:
+    language = supported(args.lang)
+    if language is None:
+        print(
+            f'--lang "{args.lang}" is not a language the bot speaks (one of: '
+            f"{', '.join(LANGUAGES)})",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    with speaking(language):  # headings, columns, charts, dates: all in the chosen language
+        return await _report_in_language(config, args)
+
+
+async def _report_in_language(config: Config, args: argparse.Namespace) -> int:
     try:
         period = parse_duration(args.since)
     except TimingError:
