@@ -8,6 +8,7 @@ with a kind sentence saying what to do instead.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import enum
 import functools
@@ -39,6 +40,9 @@ from storage.people import AccountAddress, Settings
 log = logging.getLogger(__name__)
 
 MAX_NAME_CHARS = 40
+
+LANGUAGE_LOOKUP_SECONDS = 2.0
+"""How long a turn waits to learn the sender's language before answering in the platform's."""
 
 PAUSED_INDEFINITELY = datetime(9999, 12, 31, tzinfo=UTC)
 """``paused_until`` for a /pause with no end date (or an unreachable person): until /resume."""
@@ -312,12 +316,14 @@ async def language_of_sender(ctx: Context, event: IncomingEvent) -> str:
     the platform's language, or English, even when storage cannot be read."""
     hinted = supported(event.language_hint) or SOURCE_LANGUAGE
     try:
-        person = await ctx.storage.person_for_account(
-            AccountAddress(event.ref.platform, event.ref.user_id)
-        )
-        if person is None:
-            return hinted
-        chosen = (await ctx.storage.get_settings(person.id)).language
+        # Bounded: it runs before the crisis screen answers, which must not wait on a slow store.
+        async with asyncio.timeout(LANGUAGE_LOOKUP_SECONDS):
+            person = await ctx.storage.person_for_account(
+                AccountAddress(event.ref.platform, event.ref.user_id)
+            )
+            if person is None:
+                return hinted
+            chosen = (await ctx.storage.get_settings(person.id)).language
     except Exception as exc:
         log.warning("event %s: no language: %s", event.event_id, describe_exception(exc))
         return hinted

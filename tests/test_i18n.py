@@ -42,7 +42,7 @@ Message = str | tuple[str, ...]
 def extracted() -> dict[Message, str]:
     """Every message id in the source, with where it is (for the failure message)."""
     with (ROOT / "babel.cfg").open() as cfg:
-        method_map, options_map = parse_mapping_cfg(cfg)
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
     found: dict[Message, str] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map
@@ -85,13 +85,13 @@ def test_every_message_has_a_translation_with_the_same_placeholders(language: st
         if entry is None or entry.fuzzy:
             problems.append(f"{where}: no {language} translation of {msgid!r}")
             continue
-        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        raw = entry.string
+        forms = tuple(str(f) for f in raw) if isinstance(raw, tuple | list) else (str(raw or ""),)
         if not all(forms):
             problems.append(f"{where}: empty {language} translation of {msgid!r}")
             continue
-        wanted = set().union(
-            *(fields(m) for m in (message if isinstance(message, tuple) else (message,)))
-        )
+        sources = message if isinstance(message, tuple) else (message,)
+        wanted: set[str] = set().union(*(fields(m) for m in sources))
         for form in forms:
             if fields(form) != wanted:
                 problems.append(

@@ -120,7 +120,7 @@ def english_sentences() -> list[str]:
     sentence (or line) between placeholders of three words or more, of a message whose
     translation differs."""
     with (ROOT / "babel.cfg").open() as cfg:
-        method_map, options_map = parse_mapping_cfg(cfg)
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
     found: set[str] = set()
     for _file, _line, message, *_ in extract_from_dir(str(ROOT), method_map, options_map):
         for msgid in message if isinstance(message, tuple) else (message,):
