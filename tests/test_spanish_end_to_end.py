@@ -1,7 +1,8 @@
 """A Spanish-speaking mentee, end to end through the Telegram emulator, the real
 python-telegram-bot and the real core on SQLite (with the crisis screen's learned stage):
 onboarding offered in Spanish from Telegram's ``language_code``, a check-in answered by typing
-in Spanish, ``/days`` with Spanish plurals, a goal, a crisis message answered in Spanish with
+in Spanish, ``/days`` with Spanish plurals (one day, then three after a ``/reset`` to a
+date typed in Spanish), a goal, a crisis message answered in Spanish with
 Spanish-language lines, and their English-speaking mentor's ping in English.
 
 Then the check the issue asks for: no English sentence of the catalogue (the message ids)
@@ -17,6 +18,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -35,6 +37,9 @@ from tests.support import FakeClock
 from tests.support.emulator import EmulatorHandle, launch_emulator
 
 ROOT = Path(__file__).resolve().parent.parent
+SPANISH_MONTHS = (
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+).split()
 MENTEE = 7171
 MENTOR = 8181
 WAIT = 8.0
@@ -135,7 +140,11 @@ def english_sentences() -> list[str]:
 
 @pytest.mark.e2e
 async def test_a_spanish_speaking_mentee_end_to_end(
-    adapter: TelegramAdapter, emu: EmulatorHandle, storage: SqliteStorage, tg_ctx: Context
+    adapter: TelegramAdapter,
+    emu: EmulatorHandle,
+    storage: SqliteStorage,
+    tg_ctx: Context,
+    clock: FakeClock,
 ) -> None:
     # An English-speaking mentor, and their invite.
     now = datetime.now(UTC)
@@ -210,6 +219,13 @@ async def test_a_spanish_speaking_mentee_end_to_end(
     days = await lucia.expect(says("Racha actual"))
     assert "Racha actual: 1 día (desde el " in days["text"]
     assert "1 días" not in days["text"]
+    # ...and several, in the plural: the streak moved back two days, the date typed in Spanish.
+    today = clock().astimezone(ZoneInfo("America/Mexico_City")).date()
+    start = today - timedelta(days=2)
+    await lucia.say(f"/reset {start.day} de {SPANISH_MONTHS[start.month - 1]}")
+    await lucia.expect(says("Eso es 3 días"))
+    await lucia.say("/days")
+    assert "Racha actual: 3 días" in (await lucia.expect(says("Racha actual")))["text"]
 
     # A goal.
     await lucia.say("/goal add")
