@@ -12,7 +12,7 @@ from handlers.account.onboarding import CONSENT_NO, CONSENT_YES, ConsentNoPress,
 from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.messaging import OutgoingMessage
-from handlers.profile import ZoneYesPress, profile_routes
+from handlers.profile import LanguagePress, ZoneYesPress, profile_routes
 from storage.people import AccountAddress, InviteCode, Role
 from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock, onboard
@@ -28,7 +28,7 @@ async def test_happy_path(chat: Chat, storage: SqliteStorage) -> None:
     welcome = await chat.command("start")
     assert "not* a crisis or medical service" in welcome[0].text
     assert "988" in welcome[0].text  # the crisis line is shown before anything else
-    assert [b.label for b in welcome[0].buttons] == ["Yes, that's okay", "No thanks"]
+    assert [b.label for b in welcome[0].buttons] == ["Yes, that's okay", "No thanks", "Español"]
     # Before consent: no person, only the conversation row keyed by the account id.
     assert await storage.person_for_account(ADDRESS) is None
 
@@ -218,3 +218,20 @@ async def test_free_text_never_breaks_a_step(chat: Chat, storage: SqliteStorage,
     assert all("Traceback" not in r.text for r in replies)
     after = await storage.load_conversation(ADDRESS)
     assert after is not None or before is not None
+
+
+async def test_the_welcome_offers_the_other_languages_and_the_choice_is_kept(
+    chat: Chat, storage: SqliteStorage
+) -> None:
+    """Nothing is stored before consent: the language pressed waits in the conversation, and
+    is saved with the person when they say yes."""
+    await chat.command("start")
+    spanish = await chat.press(profile_routes("ob").language.encode(LanguagePress("es")))
+    assert spanish[0].text.startswith("Te damos la bienvenida")
+    assert [b.label for b in spanish[0].buttons] == ["Sí, está bien", "No, gracias", "English"]
+    assert await storage.person_for_account(AccountAddress("test", chat.user_id)) is None
+    asked = await chat.press(CONSENT_YES.encode(ConsentYesPress()))
+    assert asked[-1].text.startswith("¿Qué nombre quieres que use?")
+    person = await storage.person_for_account(AccountAddress("test", chat.user_id))
+    assert person is not None
+    assert (await storage.get_settings(person.id)).language == "es"
