@@ -366,7 +366,10 @@ async def stop(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
 CAPABILITY = Capability(
     commands=(
         CommandSpec(
-            "settings", "change your name, time zone or check-in time", show_settings, EVERYONE
+            "settings",
+            "change your name, time zone, check-in time or language",
+            show_settings,
+            EVERYONE,
         ),
         CommandSpec(
             "pause", "take a break from check-ins", pause, EVERYONE, arg_hint="[until DATE]"
