@@ -87,6 +87,8 @@ def translations(language: str) -> _gettext.NullTranslations:
     """The compiled catalogue of ``language`` (English: the ids themselves)."""
     if language == SOURCE_LANGUAGE or language not in LANGUAGES:
         return _gettext.NullTranslations()
+    # Babel's catalogue machinery loads only when a translation is first needed; the .po is
+    # compiled in memory, so a fresh clone runs without a build step or a committed .mo.
     from io import BytesIO
 
     from babel.messages.mofile import write_mo
