@@ -2,11 +2,14 @@
 
 Telegram, Discord and the console all come through here:
 
-1. **In order per person.** :meth:`ReplyPath.turn` is that person's lock, keyed by platform
+1. **In order per person.** :meth:`ReplyPath.turn` is that person's turn, keyed by platform
    and user id (the core keeps conversation state per account: two presses of one person must
    not race, a person writing in a group and in their DM at once neither). Concurrent across
-   people. The map holds a lock only while someone waits on or holds it (weak values), so
-   memory stays bounded by the events in flight.
+   people. In this process it is an asyncio lock (the map holds a lock only while someone
+   waits on or holds it: weak values, so memory stays bounded by the events in flight);
+   across processes sharing a database, storage's ``person_turn`` (a PostgreSQL advisory
+   lock per person; nothing more on SQLite, one process by design), taken inside the local
+   lock so a process asks the database once per person at a time.
 2. **Dispatch** through the :class:`~handlers.dispatcher.Dispatcher`, which never raises.
 3. **Delivery** of each reply, in order, through ``send`` (the messenger by default; an
    adapter may pass its own, such as a Discord interaction's follow-up), with the proactive
@@ -24,10 +27,11 @@ interaction expired) chooses ``send`` before asking, so that way is used from th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from handlers.context import Context
@@ -78,8 +82,8 @@ class ReplyPath:
             weakref.WeakValueDictionary()  # a lock lives while an event of its person does
         )
 
-    def turn(self, platform: str, user_id: str) -> asyncio.Lock:
-        """The person's ordering lock: hold it for everything done for one of their events.
+    def local_turn(self, platform: str, user_id: str) -> asyncio.Lock:
+        """The person's ordering lock in this process.
 
         Taken without awaiting anything first, events are handled in the order they came."""
         key = (platform, user_id)
@@ -87,6 +91,16 @@ class ReplyPath:
         if lock is None:
             lock = self._turns[key] = asyncio.Lock()
         return lock
+
+    @contextlib.asynccontextmanager
+    async def turn(self, platform: str, user_id: str) -> AsyncIterator[None]:
+        """The person's turn: hold it for everything done for one of their events, in this
+        process (:meth:`local_turn`) and then across every process on the database."""
+        async with (
+            self.local_turn(platform, user_id),
+            self.ctx.storage.person_turn(f"{platform}:{user_id}"),
+        ):
+            yield
 
     async def answer(
         self,

@@ -17,6 +17,14 @@ checks, the crisis question's deadline) is urgent: it is claimed first in every 
 the next routine batch, and has concurrency slots of its own, so a climb never waits for a
 slot held by a prompt that waits at the pacer. A climb due while a fan-out is being sent waits
 at most for the routine batch in flight (``batch_size`` prompts at the platform's rate).
+
+**Several processes.** Any number of workers (one per ``peerbot run``) may share a PostgreSQL
+database: a claim takes rows with ``FOR UPDATE SKIP LOCKED`` under a lease in the worker's
+name, so two workers never hold one row; while a tick works, a heartbeat renews the worker's
+leases every third of the lease (a batch paced out over minutes keeps its rows), and every
+completion (``advance_due``, the batch's ``finish_due_batch``) happens only while the row is
+still leased to this worker. A worker that dies stops renewing: its rows come back to the
+others when the lease runs out, with the duplicate window of :mod:`handlers.checkins.batch`.
 """
 
 from __future__ import annotations
@@ -74,34 +82,60 @@ class DueWorker:
         self._limit = asyncio.Semaphore(concurrency)
         self._urgent_limit = asyncio.Semaphore(concurrency)
         self._running: asyncio.Task[object] | None = None
+        self._claimed: set[tuple[str, str]] = set()
+        """The rows claimed in the tick in progress: the ones its heartbeat renews."""
 
     async def tick(self) -> int:
         """Work through everything due now; returns how many rows were handled."""
         self._running = asyncio.current_task()
-        handled = 0
+        heartbeat = asyncio.create_task(self._renew_leases(), name="due-lease-heartbeat")
         try:
-            while True:
-                now = self.ctx.clock()
-                urgent = await self._claim(now, self._urgent)  # first, every round
-                routine = await self._claim(now, self._routine)
-                if not urgent and not routine:
-                    return handled
-                await asyncio.gather(
-                    self._work_claimed(urgent, now, Lane.URGENT),
-                    self._work_claimed(routine, now, Lane.ROUTINE),
-                )
-                handled += len(urgent) + len(routine)
-                if len(urgent) < self.batch_size and len(routine) < self.batch_size:
-                    return handled
+            return await self._work_due()
         finally:
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, return_exceptions=True)
+            self._claimed.clear()  # a row left leased (its work failed) now runs out: retried
             self._running = None
+
+    async def _renew_leases(self) -> None:
+        """Renew the leases of the rows this tick claimed, every third of the lease while it
+        works, so rows it is still sending are not claimed by another worker; a failed renewal
+        is retried at the next beat (the lease has two more thirds to run)."""
+        every = self.lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(every)  # real time: a lease is real time for other processes
+            now = self.ctx.clock()
+            try:
+                await self.ctx.storage.renew_due_leases(
+                    self.owner, sorted(self._claimed), now, now + self.lease
+                )
+            except Exception as exc:
+                log.warning("renewing due leases failed: %s", describe_exception(exc))
+
+    async def _work_due(self) -> int:
+        handled = 0
+        while True:
+            now = self.ctx.clock()
+            urgent = await self._claim(now, self._urgent)  # first, every round
+            routine = await self._claim(now, self._routine)
+            if not urgent and not routine:
+                return handled
+            await asyncio.gather(
+                self._work_claimed(urgent, now, Lane.URGENT),
+                self._work_claimed(routine, now, Lane.ROUTINE),
+            )
+            handled += len(urgent) + len(routine)
+            if len(urgent) < self.batch_size and len(routine) < self.batch_size:
+                return handled
 
     async def _claim(self, now: datetime, kinds: tuple[str, ...]) -> list[DueWork]:
         if not kinds:
             return []
-        return await self.ctx.storage.claim_due(
+        claimed = await self.ctx.storage.claim_due(
             now, owner=self.owner, lease_until=now + self.lease, limit=self.batch_size, kinds=kinds
         )
+        self._claimed.update((row.kind, row.subject) for row in claimed)
+        return claimed
 
     async def _work_claimed(self, claimed: list[DueWork], now: datetime, lane: Lane) -> None:
         """Work ``claimed`` rows with their sends in ``lane`` (tasks started here inherit it)."""

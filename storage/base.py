@@ -4,8 +4,9 @@ Each area's Protocol lives beside its row types, one module per area: :mod:`stor
 :mod:`storage.conversations`, :mod:`storage.due_queue`, :mod:`storage.checkins`,
 :mod:`storage.deliveries`, :mod:`storage.goals`, :mod:`storage.reporting`,
 :mod:`storage.mentoring`, :mod:`storage.circles`, :mod:`storage.links`, :mod:`storage.attempts`,
-:mod:`storage.privacy` and :mod:`storage.prompt_batches`. :class:`Storage` is all of them
-together: what the core types against, one object with every area's methods.
+:mod:`storage.privacy`, :mod:`storage.prompt_batches` and :mod:`storage.coordination`.
+:class:`Storage` is all of them together: what the core types against, one object with every
+area's methods.
 
 Every backend (SQLite through aiosqlite now, PostgreSQL for scale-out) implements it and passes
 the same contract suite (``tests/support/storage_contract/``). ``now`` is always passed in by the
@@ -20,6 +21,7 @@ from storage.attempts import CodeAttemptStore
 from storage.checkins import CheckinStore
 from storage.circles import CircleStore
 from storage.conversations import ConversationStore
+from storage.coordination import CoordinationStore
 from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
 from storage.goals import GoalStore
@@ -45,6 +47,7 @@ class Storage(
     CodeAttemptStore,
     PrivacyStore,
     PromptBatchStore,
+    CoordinationStore,
     Protocol,
 ):
     """What the core may ask of a database: every area's protocol together."""

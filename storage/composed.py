@@ -14,6 +14,7 @@ from storage.attempts import CodeAttemptStore
 from storage.checkins import CheckinStore
 from storage.circles import CircleStore
 from storage.conversations import ConversationStore
+from storage.coordination import CoordinationStore
 from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
 from storage.forwarding import forward
@@ -42,6 +43,7 @@ class ComposedStorage:
     attempts: CodeAttemptStore
     privacy: PrivacyStore
     prompt_batches: PromptBatchStore
+    coordination: CoordinationStore
 
     # People, accounts, roles, consent, settings, invites (storage.people) -------------------------
     create_person = forward("people", PeopleStore.create_person)
@@ -72,6 +74,7 @@ class ComposedStorage:
     get_due = forward("due_queue", DueQueueStore.get_due)
     claim_due = forward("due_queue", DueQueueStore.claim_due)
     due_per_minute = forward("due_queue", DueQueueStore.due_per_minute)
+    renew_due_leases = forward("due_queue", DueQueueStore.renew_due_leases)
     advance_due = forward("due_queue", DueQueueStore.advance_due)
 
     # Check-ins and the sober-day counter (storage.checkins) ---------------------------------------
@@ -211,3 +214,9 @@ class ComposedStorage:
     prompt_batch_facts = forward("prompt_batches", PromptBatchStore.prompt_batch_facts)
     prepare_prompts = forward("prompt_batches", PromptBatchStore.prepare_prompts)
     finish_due_batch = forward("prompt_batches", PromptBatchStore.finish_due_batch)
+
+    # Several processes on one database: singleton jobs, leases, turns (storage.coordination) -----
+    claim_job_run = forward("coordination", CoordinationStore.claim_job_run)
+    hold_lease = forward("coordination", CoordinationStore.hold_lease)
+    release_lease = forward("coordination", CoordinationStore.release_lease)
+    person_turn = forward("coordination", CoordinationStore.person_turn)

@@ -6,6 +6,7 @@ one owner at a time, so nothing due is done twice while a lease holds.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -48,6 +49,15 @@ class DueQueueStore(Protocol):
 
         A row leased to someone else is skipped until its lease expires.
         """
+        ...
+
+    async def renew_due_leases(
+        self, owner: str, keys: Sequence[tuple[str, str]], now: datetime, lease_until: datetime
+    ) -> int:
+        """Extend to ``lease_until`` the leases ``owner`` still holds (not run out at ``now``)
+        on the rows ``keys`` ((kind, subject) pairs): the worker's heartbeat while the work it
+        claimed is in progress. Returns how many. A lease already run out is not renewed:
+        another owner may hold that row now."""
         ...
 
     async def due_per_minute(self, kind: str) -> list[tuple[datetime, int]]:

@@ -28,6 +28,8 @@ NOT_PERSONAL = {
     "circle_occurrences": "the dates a circle meets",
     "occurrence_mirrors": "which Discord event shows which circle date: ids only",
     "id_floors": "the highest id each table used: table names and numbers",
+    "job_runs": "which process ran a singleton job in which period: process identities",
+    "leases": "which process holds a named lease (Telegram polling): process identities",
 }
 PERSON_NAMES = {"person_id", "platform_user_id", "user_id", "chat_id"}
 

@@ -87,8 +87,8 @@ async def test_different_people_are_answered_in_parallel(
 
 async def test_the_same_user_id_on_two_platforms_is_two_people(dispatcher: Dispatcher) -> None:
     path = ReplyPath(dispatcher)
-    assert path.turn("telegram", "5") is not path.turn("discord", "5")
-    assert path.turn("telegram", "5") is path.turn("telegram", "5")
+    assert path.local_turn("telegram", "5") is not path.local_turn("discord", "5")
+    assert path.local_turn("telegram", "5") is path.local_turn("telegram", "5")
 
 
 async def test_a_transient_failure_is_retried_on_the_contexts_clock(

@@ -14,6 +14,7 @@ from storage.checkins import CheckinStore
 from storage.circles import CircleStore
 from storage.composed import ComposedStorage
 from storage.conversations import ConversationStore
+from storage.coordination import CoordinationStore
 from storage.crypto import TextCipher
 from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
@@ -26,6 +27,7 @@ from storage.postgres.checkins import PostgresCheckins
 from storage.postgres.circles import PostgresCircles
 from storage.postgres.connection import PostgresConnection
 from storage.postgres.conversations import PostgresConversations
+from storage.postgres.coordination import PostgresCoordination
 from storage.postgres.deliveries import PostgresDeliveries
 from storage.postgres.due_queue import PostgresDueQueue
 from storage.postgres.goals import PostgresGoals
@@ -61,6 +63,7 @@ class PostgresStorage(ComposedStorage):
         self.attempts: CodeAttemptStore = PostgresCodeAttempts(self.db)
         self.privacy: PrivacyStore = PostgresPrivacy(self.db)
         self.prompt_batches: PromptBatchStore = PostgresPromptBatches(self.db)
+        self.coordination: CoordinationStore = PostgresCoordination(self.db)
 
     @property
     def path(self) -> str:

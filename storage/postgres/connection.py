@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
@@ -47,6 +48,21 @@ Conn: TypeAlias = (
 MIGRATION_LOCK = 0x70656572_626F7401 & 0x7FFFFFFFFFFFFFFF
 """The advisory lock key (``pg_advisory_xact_lock``) migrations are applied under, so two
 processes starting together migrate once: the second waits, then finds nothing to do."""
+
+TURN_WAIT_SECONDS = 30.0
+"""How long a person's turn waits for another process to finish theirs before going ahead
+without it (logged): an answer late and perhaps out of order beats no answer."""
+_TURN_FIRST_PAUSE = 0.005
+_TURN_MAX_PAUSE = 0.1
+
+
+def turn_key(key: str) -> int:
+    """The advisory lock key (signed 64 bits) of a person's turn: a hash of ``key`` (their
+    platform and user id), in a space of its own so it cannot meet :data:`MIGRATION_LOCK`
+    except by a 1-in-2^64 chance."""
+    digest = hashlib.blake2b(f"peerbot-turn:{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
 
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?|:[A-Za-z_][A-Za-z0-9_]*")
 
@@ -136,6 +152,9 @@ class PostgresConnection:
         self._pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
         self._lock = asyncio.Lock()
+        self._turns: asyncpg.Connection[asyncpg.Record] | None = None
+        """The connection people's turns are locked on (:meth:`turn_lock`), opened on first use."""
+        self._turns_lock = asyncio.Lock()
 
     @property
     def path(self) -> str:
@@ -171,9 +190,59 @@ class PostgresConnection:
         self._pool = pool
 
     async def close(self) -> None:
+        turns, self._turns = self._turns, None
+        if turns is not None:
+            await turns.close()  # its session's advisory locks end with it
         pool, self._pool = self._pool, None
         if pool is not None:
             await pool.close()
+
+    # People's turns across processes --------------------------------------------------------
+
+    @asynccontextmanager
+    async def turn_lock(self, key: str) -> AsyncIterator[None]:
+        """Hold the session advisory lock of ``key`` (a person) while the body runs.
+
+        Tried with ``pg_try_advisory_lock`` on the turns connection and retried with a growing
+        pause while another process holds it, so one person's wait never holds up anyone
+        else's lock or unlock; after :data:`TURN_WAIT_SECONDS` the body runs without it.
+        """
+        lock_id = turn_key(key)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + TURN_WAIT_SECONDS
+        pause = _TURN_FIRST_PAUSE
+        held = False
+        while True:
+            held = bool(await self._on_turns("SELECT pg_try_advisory_lock($1)", lock_id))
+            if held or loop.time() >= deadline:
+                break
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, _TURN_MAX_PAUSE)
+        if not held:
+            log.warning(
+                "a person's turn waited %.0fs for another process: going ahead", TURN_WAIT_SECONDS
+            )
+        try:
+            yield
+        finally:
+            if held:
+                await self._on_turns("SELECT pg_advisory_unlock($1)", lock_id)
+
+    async def _on_turns(self, sql: str, lock_id: int) -> object:
+        """One statement on the turns connection (one at a time: asyncpg runs one operation per
+        connection), reconnecting if it was lost (the server dropped its locks with it)."""
+        async with self._turns_lock:
+            try:
+                if self._turns is None or self._turns.is_closed():
+                    self._open_pool()  # not after close()
+                    self._turns = await asyncpg.connect(self.url)
+                return await self._turns.fetchval(sql, lock_id)
+            except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
+                log.warning("the turns connection failed (%s)", type(exc).__name__)
+                if self._turns is not None:
+                    self._turns.terminate()
+                self._turns = None
+                return None
 
     def _open_pool(self) -> asyncpg.Pool:
         if self._pool is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -61,6 +63,20 @@ class PostgresDueQueue(Repository):
             (owner, to_db(lease_until), stamp, *kinds, stamp, limit),
         )
         return sorted((_due(row) for row in rows), key=lambda w: w.due_at)
+
+    async def renew_due_leases(
+        self, owner: str, keys: Sequence[tuple[str, str]], now: datetime, lease_until: datetime
+    ) -> int:
+        if not keys:
+            return 0
+        rows = await self._db.write_one(
+            "UPDATE due_work SET lease_until = ? WHERE lease_owner = ? AND lease_until > ?"
+            " AND EXISTS (SELECT 1 FROM jsonb_array_elements(?::jsonb) AS j(value)"
+            "   WHERE j.value->>0 = due_work.kind AND j.value->>1 = due_work.subject)"
+            " RETURNING kind",
+            (to_db(lease_until), owner, to_db(now), json.dumps([list(k) for k in keys])),
+        )
+        return len(rows)
 
     async def due_per_minute(self, kind: str) -> list[tuple[datetime, int]]:
         rows = await self._db.scan(
