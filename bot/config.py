@@ -68,6 +68,9 @@ class Config:
     program: ProgramSettings
     database_url: str
     tick_seconds: float = 20.0
+    lease_seconds: float = 300.0
+    """``[queue] lease_seconds``: how long a claimed due row stays this process's (renewed
+    while its work runs); a process that dies gives its rows back after at most this long."""
     log_level: str = "INFO"
     source: str = "built-in defaults"
     secrets: Secrets = field(default_factory=Secrets)
@@ -225,6 +228,7 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "spread": (_spread, timedelta(0)),
         "tick_seconds": (_number(1, 60), 20.0),
     },
+    "queue": {"lease_seconds": (_number(3, 3600), 300.0)},
     "crisis": {"region": (_string(10), "US"), "resources": (lambda v: v, {})},
     "logging": {"level": (_choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")},
     "resources": {"file": (_optional(_string(500)), None)},
@@ -314,6 +318,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         program=program,
         database_url=database_url,
         tick_seconds=values["checkin"]["tick_seconds"],
+        lease_seconds=values["queue"]["lease_seconds"],
         log_level=values["logging"]["level"],
         source=source,
         secrets=secrets,

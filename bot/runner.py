@@ -13,9 +13,12 @@ import contextlib
 import functools
 import logging
 import os
+import secrets
 import signal
+import socket
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -36,6 +39,7 @@ from scheduling.due import DueWorker
 from scheduling.housekeeping import housekeeping
 from scheduling.scheduler import build_scheduler
 from storage import storage_from_url
+from storage.base import Storage
 from storage.people import AccountAddress, Role
 
 log = logging.getLogger(__name__)
@@ -45,6 +49,19 @@ CONSOLE_LOG = Path("peerbot.log")
 FOLLOW_UP_GRACE_SECONDS = 10.0
 """How long shutdown waits for the crisis model's late verdicts still being followed up (the
 model takes a second or two; a message past this was answered on the phrase screen alone)."""
+
+POLLING_LEASE = "telegram-polling"
+"""The lease (storage's ``hold_lease``) the one process long-polling Telegram holds."""
+POLLING_LEASE_FOR = timedelta(seconds=60)
+"""How long the polling lease lasts unless renewed: how long a poller that died without
+shutting down keeps another from starting."""
+POLLING_RENEW_EVERY = POLLING_LEASE_FOR / 4
+
+
+def process_identity() -> str:
+    """This process's name in leases and job runs: host, pid and a random part (a pid is
+    reused; the random part tells a restarted process from its predecessor)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class PlatformAdapter(Protocol):
@@ -142,9 +159,10 @@ async def run(
     if (gap := await duty_warning(ctx)) is not None:
         log.warning(gap)
     dispatcher = build_dispatcher(ctx)
-    worker = DueWorker(ctx)
+    owner = process_identity()
+    worker = DueWorker(ctx, owner=owner, lease=timedelta(seconds=config.lease_seconds))
     scheduler = build_scheduler(
-        worker.tick, config.tick_seconds, housekeeping=functools.partial(housekeeping, ctx)
+        worker.tick, config.tick_seconds, housekeeping=functools.partial(housekeeping, ctx, owner)
     )
 
     stop = stop or asyncio.Event()
@@ -155,8 +173,12 @@ async def run(
 
     adapters = make_adapters(config, dispatcher, messengers)
     console_task: asyncio.Task[None] | None = None
+    polling: asyncio.Task[None] | None = None
     started: list[PlatformAdapter] = []
     try:
+        if config.secrets.telegram_token and not config.telegram.webhook_url:
+            await _take_polling_lease(storage, ctx, owner)
+            polling = asyncio.create_task(_keep_polling_lease(storage, ctx, owner, stop))
         for adapter in adapters:
             try:
                 await adapter.start()
@@ -196,6 +218,11 @@ async def run(
                 await adapter.stop()
             except Exception:
                 log.exception("stopping %s failed", type(adapter).__name__)
+        if polling is not None:
+            polling.cancel()
+            await asyncio.gather(polling, return_exceptions=True)
+            with contextlib.suppress(Exception):  # it runs out by itself otherwise
+                await storage.release_lease(POLLING_LEASE, owner)
         if console_task is not None:
             console_task.cancel()
             await asyncio.gather(console_task, return_exceptions=True)
@@ -204,6 +231,38 @@ async def run(
             with contextlib.suppress(NotImplementedError):
                 loop.remove_signal_handler(sig)
     return 0
+
+
+async def _take_polling_lease(storage: Storage, ctx: Context, owner: str) -> None:
+    """Long polling runs in one process per database: take its lease, or refuse to start
+    (one line) while another live process holds it."""
+    now = ctx.clock()
+    holder = await storage.hold_lease(POLLING_LEASE, owner, now, now + POLLING_LEASE_FOR)
+    if holder is not None:
+        raise AdapterStartError(
+            console_texts.SECOND_POLLER.format(
+                holder=holder, seconds=int(POLLING_LEASE_FOR.total_seconds())
+            )
+        )
+
+
+async def _keep_polling_lease(
+    storage: Storage, ctx: Context, owner: str, stop: asyncio.Event
+) -> None:
+    """Renew the polling lease while this process polls. Should another process have taken
+    it (this one stalled past the lease), stop: two pollers make Telegram refuse both."""
+    while True:
+        await asyncio.sleep(POLLING_RENEW_EVERY.total_seconds())
+        now = ctx.clock()
+        try:
+            holder = await storage.hold_lease(POLLING_LEASE, owner, now, now + POLLING_LEASE_FOR)
+        except Exception as exc:  # the lease has three more renewals to run
+            log.warning("renewing the Telegram polling lease failed: %s", describe_exception(exc))
+            continue
+        if holder is not None:
+            log.error("another process (%s) took over Telegram polling: stopping", holder)
+            stop.set()
+            return
 
 
 def _start_problem(adapter: PlatformAdapter, exc: Exception) -> str:

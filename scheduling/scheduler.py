@@ -13,8 +13,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.util import iscoroutinefunction_partial
 
 HOUSEKEEPING_EVERY = timedelta(days=1)
-HOUSEKEEPING_FIRST = timedelta(minutes=1)
-"""The first housekeeping run comes soon after start, so a bot restarted daily still purges."""
+HOUSEKEEPING_FIRST = timedelta(seconds=10)
+"""The first housekeeping run comes soon after start, so a bot restarted daily still purges
+(and, with several processes, one that restarts often costs only the day's claim: the purge
+itself runs once per UTC day, :mod:`scheduling.housekeeping`)."""
 
 
 def build_scheduler(

@@ -24,3 +24,10 @@ ADAPTER_DID_NOT_START = (
     "Could not start the {platform} adapter ({error}): its API did not answer or refused. Check "
     "the network, {token} and the [{section}] settings in the config, then start again."
 )
+
+SECOND_POLLER = (
+    "Another peerbot process ({holder}) is already long-polling Telegram on this database, and"
+    " Telegram hands updates to one poller only. Stop that process, or run every process in"
+    " webhook mode ([telegram] webhook_url), then start again. (A process that ended without"
+    " shutting down gives polling up within {seconds} seconds.)"
+)
