@@ -18,12 +18,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import EXIT_FAILED
+from tests.support.emulator import running_emulator
 from tests.support.fleet import (
     Member,
     prompts_seen,
     scalar,
     seed_due_prompts,
     start_member,
+    until_all_prompted,
     wait_for_log,
 )
 
@@ -70,10 +73,7 @@ async def test_four_processes_send_each_prompt_once_and_survive_a_kill(
         )
 
         # The survivors finish the fan-out, the victim's claims included once they run out.
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 60
-        while len(prompts_seen(members)) < PEOPLE and loop.time() < deadline:
-            await asyncio.sleep(0.2)
+        await until_all_prompted(members, PEOPLE, within=60)
         sent = await scalar(
             database_url,
             "SELECT count(*) FROM deliveries WHERE kind = 'checkin' AND status = 'sent'",
@@ -101,3 +101,33 @@ async def test_four_processes_send_each_prompt_once_and_survive_a_kill(
     assert purges == days
     assert 1 <= days <= 1 + (datetime.now(UTC).date() - started_day).days
     print(f"stranded claims at the kill: {stranded}; duplicates: {sum(duplicates.values())}")
+
+
+async def test_a_second_long_poller_is_refused_until_the_first_stops(
+    tmp_path: Path, database_url: str
+) -> None:
+    async with running_emulator() as emu:
+        config = f'[telegram]\napi_base_url = "{emu.base_url}"\npoll_timeout = 1\n'
+
+        async def poller(name: str) -> Member:
+            return await start_member(
+                name, tmp_path / name, database_url, config, telegram_token=emu.token
+            )
+
+        first = await poller("first")
+        try:
+            await wait_for_log(first, "started the TelegramAdapter")
+            second = await poller("second")
+            assert await asyncio.wait_for(second.process.wait(), timeout=60) == EXIT_FAILED
+            refusal = second.log()
+            assert "already long-polling Telegram on this database" in refusal
+            assert "webhook_url" in refusal and "Traceback" not in refusal
+            assert emu.token not in refusal
+        finally:
+            assert await first.stop() == 0
+        # The first gave polling up as it stopped: a new poller starts at once.
+        third = await poller("third")
+        try:
+            await wait_for_log(third, "started the TelegramAdapter")
+        finally:
+            assert await third.stop() == 0

@@ -82,13 +82,21 @@ class Member:
             return await self.process.wait()
 
 
-async def start_member(name: str, folder: Path, database_url: str, config: str = "") -> Member:
-    """Start ``peerbot run`` (console) on ``database_url`` with ``config`` as its config file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    config_file = folder / "config.toml"
-    config_file.write_text(config, encoding="utf-8")
+async def start_member(
+    name: str,
+    folder: Path,
+    database_url: str,
+    config: str = "",
+    *,
+    telegram_token: str | None = None,
+) -> Member:
+    """Start ``peerbot run`` on ``database_url`` with ``config`` as its config file: the
+    console, or Telegram when ``telegram_token`` is given (``config`` names the Bot API)."""
+    config_file = _prepare(folder, config)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEERBOT_")}
     env.update(PEERBOT_DATABASE_URL=database_url, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    if telegram_token is not None:
+        env.update(PEERBOT_TELEGRAM_TOKEN=telegram_token)
     stdout = (folder / "stdout.txt").open("wb")
     stderr = (folder / "stderr.txt").open("wb")
     try:
@@ -100,6 +108,23 @@ async def start_member(name: str, folder: Path, database_url: str, config: str =
         stdout.close()
         stderr.close()
     return Member(name, folder, process)
+
+
+def _prepare(folder: Path, config: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    config_file = folder / "config.toml"
+    config_file.write_text(config, encoding="utf-8")
+    return config_file
+
+
+async def until_all_prompted(members: list[Member], people: int, within: float) -> None:
+    """Until ``people`` distinct people got a prompt from the members (or ``within`` s)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        if len(prompts_seen(members)) >= people or loop.time() > deadline:
+            return
+        await asyncio.sleep(0.2)
 
 
 async def wait_for_log(member: Member, part: str, within: float = 60.0) -> None:
