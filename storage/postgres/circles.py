@@ -160,6 +160,9 @@ class PostgresCircles(PostgresCircleSessions):
         now: datetime,
     ) -> RsvpChange:
         async with self._db.write() as db:
+            # Another process answering for this date waits: the count of places taken stays
+            # true until this commits, so a circle is never filled past its capacity.
+            await db.serialise("occurrence", occurrence_id)
             rows = list(
                 await db.execute_fetchall(
                     "SELECT status, position FROM circle_rsvps"
@@ -193,6 +196,7 @@ class PostgresCircles(PostgresCircleSessions):
         self, occurrence_id: int, *, capacity: int | None, now: datetime
     ) -> tuple[int, ...]:
         async with self._db.write() as db:
+            await db.serialise("occurrence", occurrence_id)
             return await _promote(db, occurrence_id, capacity, now)
 
     async def rsvps_of(self, occurrence_id: int) -> list[Rsvp]:

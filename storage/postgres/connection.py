@@ -134,6 +134,13 @@ class Transaction:
         if batch:
             await self._conn.executemany(batch[0][0], [args for _, args in batch])
 
+    async def serialise(self, topic: str, key: int) -> None:
+        """Hold ``topic``'s lock for ``key`` (a mentor, a circle date) until this transaction
+        ends (``pg_advisory_xact_lock``): another process's transaction about the same thing
+        waits here, so a read-then-write (a count against a capacity) stays true until the
+        write commits. SQLite needs nothing: one writer at a time, ``BEGIN IMMEDIATE``."""
+        await self._conn.execute("SELECT pg_advisory_xact_lock($1)", turn_key(f"{topic}:{key}"))
+
 
 class PostgresConnection:
     """The pool and its transactions; the domain methods live in the area repositories."""

@@ -133,9 +133,12 @@ class PostgresLinks(Repository):
             if owner is not None and owner != request.person_id:
                 raise LinkError(LinkProblem.ACCOUNT_TAKEN)
             if owner is None:
-                await db.execute(
+                # ON CONFLICT DO NOTHING + the check after it: another process may have given
+                # the account to someone since _owner_of read it (SQLite's one writer cannot).
+                inserted = await db.execute(
                     "INSERT INTO accounts (platform, platform_user_id, person_id, chat_id,"
-                    " thread_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    " thread_id, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (platform, platform_user_id) DO NOTHING",
                     (
                         address.platform,
                         address.platform_user_id,
@@ -145,6 +148,8 @@ class PostgresLinks(Repository):
                         to_db(now),
                     ),
                 )
+                if not inserted and await _owner_of(db, address) != request.person_id:
+                    raise LinkError(LinkProblem.ACCOUNT_TAKEN)
                 await db.execute(
                     "INSERT INTO account_links (platform, platform_user_id,"
                     " person_id, linked_at) VALUES (?, ?, ?, ?)"

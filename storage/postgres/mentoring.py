@@ -42,6 +42,11 @@ class PostgresMentoring(PostgresAlerts):
         if mentee_id in (mentor_id, backup_id) or mentor_id == backup_id:
             raise PairingError(PairingProblem.SAME_PERSON)
         async with self._db.write() as db:
+            # Another process pairing this mentee, or with this mentor, waits: the capacity
+            # count and the mentee's current pairing stay true until this commits. (Always the
+            # mentee's lock first, then the mentor's: no two transactions wait on each other.)
+            await db.serialise("mentee", mentee_id)
+            await db.serialise("mentor", mentor_id)
             if not await exists(db, "SELECT 1 FROM people WHERE id = ?", (mentee_id,)):
                 raise PairingError(PairingProblem.UNKNOWN_PERSON)
             for helper in (mentor_id, backup_id):

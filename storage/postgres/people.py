@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import asyncpg
+
 from storage.people import (
     UNSET,
     Account,
@@ -32,6 +34,16 @@ class PostgresPeople(Repository):
         self, account: Account, *, role: Role, consented_at: datetime, display_name: str = ""
     ) -> Person:
         now = to_db(consented_at)
+        try:
+            return await self._create_person(account, role, now, display_name)
+        except asyncpg.UniqueViolationError:
+            # Another process created a person for this account since the check below: the
+            # same answer as when the check sees it (SQLite, one writer, always sees it).
+            raise ValueError("this account already belongs to a person") from None
+
+    async def _create_person(
+        self, account: Account, role: Role, now: str, display_name: str
+    ) -> Person:
         async with self._db.write() as db:
             taken = await db.execute_fetchall(
                 "SELECT 1 FROM accounts WHERE platform = ? AND platform_user_id = ?",
@@ -197,7 +209,11 @@ class PostgresPeople(Repository):
 
     async def redeem_invite(self, code: str, now: datetime) -> InviteCode:
         async with self._db.write() as db:
-            rows = await db.execute_fetchall("SELECT * FROM invite_codes WHERE code = ?", (code,))
+            # FOR UPDATE: another process redeeming the same code at once waits here, then reads
+            # the uses it left (so a code is never used more often than it allows).
+            rows = await db.execute_fetchall(
+                "SELECT * FROM invite_codes WHERE code = ? FOR UPDATE", (code,)
+            )
             invite = _usable_invite(next(iter(rows), None), now)
             await db.execute(
                 "UPDATE invite_codes SET uses_left = uses_left - 1 WHERE code = ?", (code,)
