@@ -193,6 +193,17 @@ def _snowflake(value: Any) -> int:
     return value
 
 
+def _shard_ids(value: Any) -> tuple[int, ...]:
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValueError("must be a list of different shard numbers, like [0, 1]")
+    return tuple(sorted(value))
+
+
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("must be true or false")
@@ -269,6 +280,8 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "mirror_circle_events": (_boolean, DiscordSettings.mirror_circle_events),
         "dm_gap_seconds": (_number(0, 60), DiscordSettings.dm_gap_seconds),
         "dm_burst": (_whole(1, 50), DiscordSettings.dm_burst),
+        "shard_count": (_optional(_whole(1, 10_000)), None),
+        "shard_ids": (_shard_ids, None),
     },
 }
 
@@ -295,6 +308,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         raise ConfigError(f"{path}: no such file (run `peerbot init` to create one)")
 
     values = _validate(source, raw)
+    _check_shards(source, values["discord"])
     crisis = _crisis(source, values["crisis"])
     resources = _resources(source, values["resources"]["file"])
     program = ProgramSettings(
@@ -339,6 +353,20 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         ),
         discord=DiscordSettings(**values["discord"]),
     )
+
+
+def _check_shards(name: str, discord: Mapping[str, Any]) -> None:
+    """``shard_ids`` name shards of ``shard_count``: without a count they mean nothing."""
+    ids, count = discord["shard_ids"], discord["shard_count"]
+    if ids is None:
+        return
+    if count is None:
+        raise ConfigError(f"{name}: [discord] shard_ids needs shard_count (how many in all)")
+    if max(ids) >= count:
+        raise ConfigError(
+            f"{name}: [discord] shard_ids must be below shard_count ({count}): shards are"
+            f" numbered 0 to {count - 1}"
+        )
 
 
 def _cipher(secrets: Secrets) -> TextCipher | None:

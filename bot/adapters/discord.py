@@ -81,18 +81,17 @@ def intents(message_content: bool = False) -> discord.Intents:
 class _PeerClient(discord.Client):
     """discord.Client with the adapter's hooks: command sync, buttons, messages."""
 
-    def __init__(self, adapter: DiscordAdapter, settings: DiscordSettings) -> None:
-        super().__init__(
-            intents=intents(settings.message_content),
-            max_ratelimit_timeout=settings.max_ratelimit_timeout,
-        )
+    def __init__(self, adapter: DiscordAdapter, settings: DiscordSettings, **options: Any) -> None:
+        options.setdefault("intents", intents(settings.message_content))
+        super().__init__(max_ratelimit_timeout=settings.max_ratelimit_timeout, **options)
         self.adapter = adapter
         self.tree = app_commands.CommandTree(self)
 
     async def setup_hook(self) -> None:
         """Runs inside ``login``: before the gateway connects, so before any interaction."""
         self.add_dynamic_items(PayloadButton)
-        await self.adapter.sync_commands()
+        if self.adapter.settings.runs_shard_zero:  # one process publishes the commands
+            await self.adapter.sync_commands()
 
     async def handle_button(self, interaction: discord.Interaction[Any], payload: str) -> None:
         await self.adapter.on_button(interaction, payload)
@@ -129,6 +128,24 @@ class CatalogueTranslator(app_commands.Translator):
         return translated[:MAX_DESCRIPTION] if translated != string.message else None
 
 
+class _PeerShardedClient(discord.AutoShardedClient, _PeerClient):
+    """The same client running the shards ``[discord] shard_ids`` of ``shard_count``, so the
+    gateway connections of a large bot spread over processes (each process its own ids)."""
+
+    def __init__(self, adapter: DiscordAdapter, settings: DiscordSettings) -> None:
+        options: dict[str, Any] = {"shard_count": settings.shard_count}
+        if settings.shard_ids is not None:  # else every shard of the count, in this process
+            options["shard_ids"] = list(settings.shard_ids)
+        super().__init__(adapter, settings, intents=intents(settings.message_content), **options)
+
+
+def make_client(adapter: DiscordAdapter, settings: DiscordSettings) -> _PeerClient:
+    """The sharded client when ``[discord] shard_count`` is set, else the plain one."""
+    if settings.shard_count is None:
+        return _PeerClient(adapter, settings)
+    return _PeerShardedClient(adapter, settings)
+
+
 class DiscordAdapter:
     """Runs one bot token: the client, its slash commands and the messenger."""
 
@@ -136,7 +153,7 @@ class DiscordAdapter:
         self.token = token
         self.dispatcher = dispatcher
         self.settings = settings
-        self.client = _PeerClient(self, settings)
+        self.client = make_client(self, settings)
         self.messenger = DiscordMessenger(self.client, settings)
         self.replies = ReplyPath(dispatcher, self.messenger)
         self._gateway: asyncio.Task[None] | None = None

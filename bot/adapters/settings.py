@@ -45,6 +45,18 @@ class DiscordSettings:
     spam to Discord. Only scheduled DMs (the routine lane) are paced; pings and replies go
     at once."""
 
+    shard_count: int | None = None
+    """How many gateway shards the bot runs in all, over every process (None: one, unsharded,
+    in one process). With several processes, each runs the shards in ``shard_ids``."""
+    shard_ids: tuple[int, ...] | None = None
+    """The shards this process runs (None with a ``shard_count``: all of them, here). Discord
+    sends direct messages to shard 0 only: the process running shard 0 receives every DM,
+    and it alone publishes the slash commands."""
+
+    @property
+    def runs_shard_zero(self) -> bool:
+        return self.shard_ids is None or 0 in self.shard_ids
+
     def __post_init__(self) -> None:
         if self.prompts_in not in ("dm", "private_thread"):
             raise ValueError('prompts_in must be "dm" or "private_thread"')
