@@ -50,12 +50,16 @@ FOLLOW_UP_GRACE_SECONDS = 10.0
 """How long shutdown waits for the crisis model's late verdicts still being followed up (the
 model takes a second or two; a message past this was answered on the phrase screen alone)."""
 
-POLLING_LEASE = "telegram-polling"
-"""The lease (storage's ``hold_lease``) the one process long-polling Telegram holds."""
-POLLING_LEASE_FOR = timedelta(seconds=60)
-"""How long the polling lease lasts unless renewed: how long a poller that died without
-shutting down keeps another from starting."""
-POLLING_RENEW_EVERY = POLLING_LEASE_FOR / 4
+INBOUND_LEASE = "telegram-inbound"
+"""The lease (storage's ``hold_lease``) on how Telegram updates come in: held by the one
+process long-polling (its own identity), or shared by every process in webhook mode (the
+owner :data:`WEBHOOK_HOLDER`). Telegram serves one way at a time: a poller's start deletes the
+webhook, and a webhook makes polling fail, so a process refuses to start against the other."""
+WEBHOOK_HOLDER = "webhook mode"
+INBOUND_LEASE_FOR = timedelta(seconds=60)
+"""How long the lease lasts unless renewed: how long a process that died without shutting down
+keeps one of the other mode from starting."""
+INBOUND_RENEW_EVERY = INBOUND_LEASE_FOR / 4
 
 
 def process_identity() -> str:
@@ -173,12 +177,13 @@ async def run(
 
     adapters = make_adapters(config, dispatcher, messengers)
     console_task: asyncio.Task[None] | None = None
-    polling: asyncio.Task[None] | None = None
+    inbound: asyncio.Task[None] | None = None
     started: list[PlatformAdapter] = []
     try:
-        if config.secrets.telegram_token and not config.telegram.webhook_url:
-            await _take_polling_lease(storage, ctx, owner)
-            polling = asyncio.create_task(_keep_polling_lease(storage, ctx, owner, stop))
+        if config.secrets.telegram_token:
+            holder = WEBHOOK_HOLDER if config.telegram.webhook_url else owner
+            await _take_inbound_lease(storage, ctx, holder)
+            inbound = asyncio.create_task(_keep_inbound_lease(storage, ctx, holder, stop))
         for adapter in adapters:
             try:
                 await adapter.start()
@@ -218,11 +223,13 @@ async def run(
                 await adapter.stop()
             except Exception:
                 log.exception("stopping %s failed", type(adapter).__name__)
-        if polling is not None:
-            polling.cancel()
-            await asyncio.gather(polling, return_exceptions=True)
-            with contextlib.suppress(Exception):  # it runs out by itself otherwise
-                await storage.release_lease(POLLING_LEASE, owner)
+        if inbound is not None:
+            inbound.cancel()
+            await asyncio.gather(inbound, return_exceptions=True)
+            # A poller gives polling up at once; webhook mode's lease is shared, and runs out
+            # by itself once no process in webhook mode renews it.
+            with contextlib.suppress(Exception):
+                await storage.release_lease(INBOUND_LEASE, owner)
         if console_task is not None:
             console_task.cancel()
             await asyncio.gather(console_task, return_exceptions=True)
@@ -233,34 +240,38 @@ async def run(
     return 0
 
 
-async def _take_polling_lease(storage: Storage, ctx: Context, owner: str) -> None:
-    """Long polling runs in one process per database: take its lease, or refuse to start
-    (one line) while another live process holds it."""
+async def _take_inbound_lease(storage: Storage, ctx: Context, holder: str) -> None:
+    """Long polling runs in one process per database, and never beside webhook mode: take the
+    lease as ``holder``, or refuse to start (one line) while another live process holds it."""
     now = ctx.clock()
-    holder = await storage.hold_lease(POLLING_LEASE, owner, now, now + POLLING_LEASE_FOR)
-    if holder is not None:
+    taken_by = await storage.hold_lease(INBOUND_LEASE, holder, now, now + INBOUND_LEASE_FOR)
+    if taken_by is None:
+        return
+    seconds = int(INBOUND_LEASE_FOR.total_seconds())
+    if taken_by == WEBHOOK_HOLDER:
+        raise AdapterStartError(console_texts.POLLING_BESIDE_WEBHOOK.format(seconds=seconds))
+    if holder == WEBHOOK_HOLDER:
         raise AdapterStartError(
-            console_texts.SECOND_POLLER.format(
-                holder=holder, seconds=int(POLLING_LEASE_FOR.total_seconds())
-            )
+            console_texts.WEBHOOK_BESIDE_POLLING.format(holder=taken_by, seconds=seconds)
         )
+    raise AdapterStartError(console_texts.SECOND_POLLER.format(holder=taken_by, seconds=seconds))
 
 
-async def _keep_polling_lease(
-    storage: Storage, ctx: Context, owner: str, stop: asyncio.Event
+async def _keep_inbound_lease(
+    storage: Storage, ctx: Context, holder: str, stop: asyncio.Event
 ) -> None:
-    """Renew the polling lease while this process polls. Should another process have taken
-    it (this one stalled past the lease), stop: two pollers make Telegram refuse both."""
+    """Renew the lease while this process takes Telegram's updates. Should a process of the
+    other kind have taken it (this one stalled past the lease), stop: Telegram serves one."""
     while True:
-        await asyncio.sleep(POLLING_RENEW_EVERY.total_seconds())
+        await asyncio.sleep(INBOUND_RENEW_EVERY.total_seconds())
         now = ctx.clock()
         try:
-            holder = await storage.hold_lease(POLLING_LEASE, owner, now, now + POLLING_LEASE_FOR)
+            taken_by = await storage.hold_lease(INBOUND_LEASE, holder, now, now + INBOUND_LEASE_FOR)
         except Exception as exc:  # the lease has three more renewals to run
-            log.warning("renewing the Telegram polling lease failed: %s", describe_exception(exc))
+            log.warning("renewing the Telegram inbound lease failed: %s", describe_exception(exc))
             continue
-        if holder is not None:
-            log.error("another process (%s) took over Telegram polling: stopping", holder)
+        if taken_by is not None:
+            log.error("another process (%s) took over Telegram's updates: stopping", taken_by)
             stop.set()
             return
 

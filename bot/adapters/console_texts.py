@@ -31,3 +31,16 @@ SECOND_POLLER = (
     " webhook mode ([telegram] webhook_url), then start again. (A process that ended without"
     " shutting down gives polling up within {seconds} seconds.)"
 )
+
+POLLING_BESIDE_WEBHOOK = (
+    "peerbot processes in webhook mode are running on this database, and starting long polling"
+    " would delete their webhook. Set [telegram] webhook_url here too (every process in webhook"
+    " mode), or stop them first. (Their claim runs out within {seconds} seconds of the last"
+    " one stopping.)"
+)
+
+WEBHOOK_BESIDE_POLLING = (
+    "Another peerbot process ({holder}) is long-polling Telegram on this database, and a webhook"
+    " would stop its polling. Stop it (or restart it in webhook mode), then start again. (A"
+    " process that ended without shutting down gives polling up within {seconds} seconds.)"
+)
