@@ -20,6 +20,11 @@ prompt (polled every 50 ms). ``prompts/s`` is people / that time; it includes up
 (``handlers/checkins/batch.py``): facts read, ledger row, check-in opened, conversation
 state, the send, the mark and the due row advanced.
 
+``--kill-one``: after the figures, one more run of ``--people`` with 4 processes and a lease
+of 6 s, where one process is killed with SIGKILL as soon as it has sent prompts and holds
+claimed rows; prints how many claims it left, how many people got no prompt (lost) and how
+many got two (duplicates), and how long the whole fan-out took.
+
 The machine is shared (2 cores, other work running): the processes compete with PostgreSQL
 and with each other for those 2 cores, so more processes can only help while a process waits
 on the database, not on the CPU.
@@ -43,6 +48,8 @@ sys.path.insert(0, str(ROOT))
 from tests.support import postgres as pg  # noqa: E402
 from tests.support.fleet import (  # noqa: E402
     Member,
+    kill_while_holding_claims,
+    prompts_seen,
     scalar,
     seed_due_prompts,
     start_member,
@@ -101,6 +108,42 @@ async def one_run(cluster: pg.PostgresCluster, processes: int, people: int, fold
     return people / elapsed
 
 
+async def kill_run(cluster: pg.PostgresCluster, people: int, folder: Path) -> None:
+    url = await pg.empty_database(cluster)
+    config = CONFIG + "\n[queue]\nlease_seconds = 6\n"
+    members: list[Member] = []
+    try:
+        for n in range(4):
+            members.append(await start_member(f"k{n}", folder / f"kill-m{n}", url, config))
+        for member in members:
+            await wait_for_log(member, "starting the console adapter", within=120)
+        day = time.strftime("%Y-%m-%d", time.gmtime())
+        await seed_due_prompts(url, people)
+        started = time.perf_counter()
+        stranded = await kill_while_holding_claims(members[0], url, day)
+        killed_at = time.perf_counter() - started
+        while True:
+            sent = await scalar(
+                url, "SELECT count(*) FROM deliveries WHERE kind = 'checkin' AND status = 'sent'"
+            )
+            if sent == people or time.perf_counter() - started > 600:
+                break
+            await asyncio.sleep(0.05)
+        elapsed = time.perf_counter() - started
+    finally:
+        for member in members:
+            await member.stop()
+        await pg.drop_database(cluster, url)
+    seen = prompts_seen(members)
+    duplicates = sum(n - 1 for n in seen.values())
+    print(f"kill_one_of_4_people: {people} people", flush=True)
+    print(f"kill_one_of_4_killed_after: {killed_at:.2f} s", flush=True)
+    print(f"kill_one_of_4_claims_left_by_the_killed: {stranded} rows", flush=True)
+    print(f"kill_one_of_4_lost: {people - len(seen)} people", flush=True)
+    print(f"kill_one_of_4_duplicates: {duplicates} prompts", flush=True)
+    print(f"kill_one_of_4_all_sent_after: {elapsed:.2f} s", flush=True)
+
+
 async def main(args: argparse.Namespace) -> None:
     print(machine_line(), flush=True)
     counts = [int(n) for n in args.processes.split(",")]
@@ -122,6 +165,8 @@ async def main(args: argparse.Namespace) -> None:
                     f" prompts/s   (rounds: {', '.join(f'{r:.0f}' for r in rates[n])})",
                     flush=True,
                 )
+            if args.kill_one:
+                await kill_run(cluster, args.people, Path(folder))
     finally:
         cluster.stop()
 
@@ -131,5 +176,6 @@ if __name__ == "__main__":
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--processes", default="1,2,4")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--kill-one", action="store_true")
     parser.add_argument("--pg-synchronous-commit", choices=("on", "off"), default="on")
     asyncio.run(main(parser.parse_args()))

@@ -200,3 +200,25 @@ def prompts_seen(members: list[Member]) -> Counter[str]:
     for member in members:
         total += member.prompts()
     return total
+
+
+async def kill_while_holding_claims(member: Member, database_url: str, day: str) -> int:
+    """``kill -9`` ``member`` as soon as it has sent prompts and holds claimed rows (in the
+    middle of its work); returns how many claimed rows it left behind (its lease on them runs
+    out for the others). Raises if the fan-out (``day``'s rows) ended before that moment."""
+    owner = f"%:{member.pid}:%"
+    held_sql = "SELECT count(*) FROM due_work WHERE lease_owner LIKE $1"
+    while True:
+        if await scalar(database_url, held_sql, owner) and member.prompts():
+            member.kill()
+            break
+        left = await scalar(
+            database_url, "SELECT count(*) FROM due_work WHERE occurrence = $1", day
+        )
+        if not left:
+            raise AssertionError("the fan-out finished before the member held any claim")
+        await asyncio.sleep(0.02)
+    await member.process.wait()
+    stranded = await scalar(database_url, held_sql, owner)
+    assert isinstance(stranded, int)
+    return stranded
