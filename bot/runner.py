@@ -245,6 +245,12 @@ async def _take_inbound_lease(storage: Storage, ctx: Context, holder: str) -> No
     lease as ``holder``, or refuse to start (one line) while another live process holds it."""
     now = ctx.clock()
     taken_by = await storage.hold_lease(INBOUND_LEASE, holder, now, now + INBOUND_LEASE_FOR)
+    if taken_by is not None and _dead_here(taken_by):
+        # A process of this machine that ended without shutting down (a crash, kill -9, a
+        # restart by systemd): its lease need not be waited out.
+        log.info("taking Telegram's updates over from a process that is gone (%s)", taken_by)
+        await storage.release_lease(INBOUND_LEASE, taken_by)
+        taken_by = await storage.hold_lease(INBOUND_LEASE, holder, now, now + INBOUND_LEASE_FOR)
     if taken_by is None:
         return
     seconds = int(INBOUND_LEASE_FOR.total_seconds())
@@ -255,6 +261,22 @@ async def _take_inbound_lease(storage: Storage, ctx: Context, holder: str) -> No
             console_texts.WEBHOOK_BESIDE_POLLING.format(holder=taken_by, seconds=seconds)
         )
     raise AdapterStartError(console_texts.SECOND_POLLER.format(holder=taken_by, seconds=seconds))
+
+
+def _dead_here(identity: str) -> bool:
+    """Whether ``identity`` (:func:`process_identity`) names a process of this machine that no
+    longer runs. Unsure (another machine, a pid taken again, no permission to ask): False."""
+    host, _, rest = identity.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, and is someone else's
+        return False
+    return False
 
 
 async def _keep_inbound_lease(

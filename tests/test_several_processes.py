@@ -112,7 +112,14 @@ async def test_a_second_long_poller_is_refused_until_the_first_stops(
             assert await first.stop() == 0
         # The first gave polling up as it stopped: a new poller starts at once.
         third = await poller("third")
+        await wait_for_log(third, "started the TelegramAdapter")
+        # Killed, it gives nothing up; a poller started on the same machine sees it is gone
+        # and takes over without waiting its lease out.
+        third.kill()
+        await third.process.wait()
+        fourth = await poller("fourth")
         try:
-            await wait_for_log(third, "started the TelegramAdapter")
+            await wait_for_log(fourth, "started the TelegramAdapter")
+            assert "from a process that is gone" in fourth.log()
         finally:
-            assert await third.stop() == 0
+            assert await fourth.stop() == 0

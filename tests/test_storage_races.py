@@ -10,7 +10,7 @@ interleaving, a limit holds and the loser gets the same domain error on both bac
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -49,8 +49,8 @@ async def person(store: Storage, user_id: str, role: Role = Role.MENTEE) -> int:
     return made.id
 
 
-async def outcomes(*calls: object) -> list[object]:
-    return list(await asyncio.gather(*calls, return_exceptions=True))  # type: ignore[arg-type]
+async def outcomes(*calls: Awaitable[object]) -> list[object]:
+    return list(await asyncio.gather(*calls, return_exceptions=True))
 
 
 async def test_an_invite_is_never_used_more_often_than_it_allows(stores: list[Storage]) -> None:
