@@ -214,9 +214,14 @@ async def run(
         waiter.cancel()
     finally:
         log.info("shutting down")
+        # Stop firing, let the tick in flight finish, then shut the scheduler down: its
+        # shutdown cancels the jobs still running (APScheduler's asyncio executor), which
+        # would cut a tick off between its sends and their ledger marks.
+        if scheduler.running:
+            scheduler.pause()
+        await worker.drain()
         if scheduler.running:
             scheduler.shutdown(wait=False)
-        await worker.drain()
         await dispatcher.finish_follow_ups(FOLLOW_UP_GRACE_SECONDS)
         for adapter in reversed(started):
             try:

@@ -82,11 +82,15 @@ class DueWorker:
         self._limit = asyncio.Semaphore(concurrency)
         self._urgent_limit = asyncio.Semaphore(concurrency)
         self._running: asyncio.Task[object] | None = None
+        self._draining = False
         self._claimed: set[tuple[str, str]] = set()
         """The rows claimed in the tick in progress: the ones its heartbeat renews."""
 
     async def tick(self) -> int:
         """Work through everything due now; returns how many rows were handled."""
+        if self._draining:
+            # Fired just before shutdown and started after it began: storage is closing.
+            return 0
         self._running = asyncio.current_task()
         heartbeat = asyncio.create_task(self._renew_leases(), name="due-lease-heartbeat")
         try:
@@ -178,7 +182,10 @@ class DueWorker:
             log.error("due %s batch of %d failed: %s", kind, len(rows), describe_exception(exc))
 
     async def drain(self) -> None:
-        """Let a tick in progress finish (used on shutdown, so nothing in flight is lost)."""
+        """Let a tick in progress finish (used on shutdown, so nothing in flight is lost); a
+        tick that starts after this does nothing (APScheduler may have fired one whose task
+        has not run yet)."""
+        self._draining = True
         running = self._running
         if running is not None and not running.done():
             await asyncio.wait([running], timeout=30)
