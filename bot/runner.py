@@ -23,6 +23,7 @@ from bot.adapters import console_texts
 from bot.adapters.console import ConsoleAdapter, ConsoleMessenger
 from bot.config import Config
 from bot.errors import AdapterStartError
+from bot.ops import Heartbeat, OpsMetrics, OpsServer
 from handlers.account.help import personal_menu
 from handlers.app import assemble, build_dispatcher
 from handlers.checkins.fanout import lateness_warning
@@ -32,6 +33,7 @@ from handlers.dispatcher import Dispatcher
 from handlers.logsafe import describe_exception
 from handlers.mentoring.roster import duty_warning
 from handlers.messaging import Messengers
+from handlers.telemetry import NO_TELEMETRY
 from scheduling.due import DueWorker
 from scheduling.housekeeping import housekeeping
 from scheduling.scheduler import build_scheduler
@@ -138,13 +140,24 @@ async def run(
     # The crisis screen's learned stage, before any adapter can accept a message.
     await crisis_model.load()
     messengers = Messengers()
-    ctx = assemble(Context(storage=storage, program=config.program, messengers=messengers))
+    metrics = OpsMetrics() if config.ops_listen else None
+    ctx = assemble(
+        Context(
+            storage=storage,
+            program=config.program,
+            messengers=messengers,
+            telemetry=metrics or NO_TELEMETRY,
+        )
+    )
     if (gap := await duty_warning(ctx)) is not None:
         log.warning(gap)
     dispatcher = build_dispatcher(ctx)
     worker = DueWorker(ctx)
+    heartbeat = Heartbeat(config.tick_seconds)
     scheduler = build_scheduler(
-        worker.tick, config.tick_seconds, housekeeping=functools.partial(housekeeping, ctx)
+        heartbeat.wrap(worker.tick),
+        config.tick_seconds,
+        housekeeping=functools.partial(housekeeping, ctx),
     )
 
     stop = stop or asyncio.Event()
@@ -156,6 +169,7 @@ async def run(
     adapters = make_adapters(config, dispatcher, messengers)
     console_task: asyncio.Task[None] | None = None
     started: list[PlatformAdapter] = []
+    ops: OpsServer | None = None
     try:
         for adapter in adapters:
             try:
@@ -178,6 +192,18 @@ async def run(
             console_task = asyncio.create_task(
                 ConsoleAdapter(dispatcher, console, stdin, banner_extra=note).run()
             )
+        if config.ops_listen and metrics is not None:
+            # The platform adapters that run (none for the console, which is always there).
+            ops = OpsServer(config.ops_listen, storage, metrics, heartbeat, lambda: started)
+            try:
+                await ops.start()
+            except OSError as exc:
+                ops = None
+                raise AdapterStartError(
+                    console_texts.OPS_DID_NOT_START.format(
+                        listen=config.ops_listen, error=exc.strerror or type(exc).__name__
+                    )
+                ) from None
         scheduler.start()
         waiter = asyncio.create_task(stop.wait())
         waited: list[asyncio.Task[Any]] = [waiter]
@@ -187,6 +213,8 @@ async def run(
         waiter.cancel()
     finally:
         log.info("shutting down")
+        if ops is not None:
+            await ops.stop()
         if scheduler.running:
             scheduler.shutdown(wait=False)
         await worker.drain()

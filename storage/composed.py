@@ -72,6 +72,7 @@ class ComposedStorage:
     get_due = forward("due_queue", DueQueueStore.get_due)
     claim_due = forward("due_queue", DueQueueStore.claim_due)
     due_per_minute = forward("due_queue", DueQueueStore.due_per_minute)
+    oldest_due = forward("due_queue", DueQueueStore.oldest_due)
     advance_due = forward("due_queue", DueQueueStore.advance_due)
 
     # Check-ins and the sober-day counter (storage.checkins) ---------------------------------------
