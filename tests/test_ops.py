@@ -325,3 +325,105 @@ def _poll(port: int, path: str, process: subprocess.Popen[bytes]) -> dict[str, A
         assert status == 200, body
         return dict(json.loads(body))
     raise AssertionError(f"{path} never answered")
+
+
+class SimcordGateway:
+    """The Discord adapter with simcord standing in for Discord's gateway (as in
+    tests/test_run_both.py), its messenger and ``connected()`` the adapter's own."""
+
+    def __init__(self, adapter: Any, env: Any) -> None:
+        self.adapter = adapter
+        self.env = env
+        self.messenger = adapter.messenger
+
+    async def start(self) -> None:
+        await self.env.restart_bot(self.adapter.client)
+
+    async def stop(self) -> None:
+        await self.adapter.stop(drain_timeout=5)
+
+    def connected(self) -> bool:
+        return bool(self.adapter.connected())
+
+
+@pytest.mark.e2e
+async def test_both_real_adapters_report_connected_and_their_sends_and_429s(
+    tmp_path: Path,
+) -> None:
+    import discord
+    import simcord
+
+    from bot.adapters.discord import DiscordAdapter
+    from bot.runner import platform_adapters
+    from tests.support.emulator import running_emulator
+
+    placeholder = discord.Client(intents=discord.Intents.default())
+    env = simcord.Env(placeholder, approved_intents=discord.Intents.default())
+    await env.start()
+    sam = env.create_user("sam", global_name="Sam")
+    env.create_guild("Recovery Program").add_member(sam)
+    port = _free_port()
+    try:
+        async with running_emulator() as emu:
+            config_file = tmp_path / "config.toml"
+            config_file.write_text(
+                f'[telegram]\napi_base_url = "{emu.base_url}"\npoll_timeout = 1\n'
+                f'[ops]\nlisten = "127.0.0.1:{port}"\n'
+            )
+            config = load_config(
+                config_file,
+                env={
+                    "PEERBOT_TELEGRAM_TOKEN": emu.token,
+                    "PEERBOT_DISCORD_TOKEN": "discord-test-token",
+                    "PEERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'both.db'}",
+                },
+            )
+            made: list[Any] = []
+
+            def adapters(config: Any, dispatcher: Dispatcher, messengers: Messengers) -> list[Any]:
+                for adapter in platform_adapters(config, dispatcher, messengers):
+                    if isinstance(adapter, DiscordAdapter):
+                        made.append(SimcordGateway(adapter, env))
+                    else:
+                        made.append(adapter)
+                return list(made)
+
+            stop = asyncio.Event()
+            running = asyncio.create_task(run(config, stop=stop, make_adapters=adapters))
+            try:
+                for _ in range(300):
+                    try:
+                        status, _, body = await _get(port, "/healthz")
+                        break
+                    except aiohttp.ClientConnectionError:
+                        await asyncio.sleep(0.05)
+                assert status == 200, body
+                connected = json.loads(body)["checks"]["adapters"]["connected"]
+                assert connected == {"telegram": True, "discord": True}
+
+                await emu.fail_next("sendMessage", 429, retry_after=1)
+                await emu.send_command(USER, USER, "/start")
+                await emu.wait_for_bot_message(
+                    USER, lambda m: "Is that okay?" in (m.get("text") or ""), within=15
+                )
+                await sam.slash("start")
+                await env.settle()
+                assert any("Is that okay?" in m.content for m in sam.dm_channel.history())
+
+                _, _, text = await _get(port, "/metrics")
+                samples = _samples(text)
+                assert samples[("peerbot_rate_limited_total", (("platform", "telegram"),))] == 1
+                for platform in ("telegram", "discord"):
+                    lane = (("lane", "urgent"), ("platform", platform))
+                    assert samples[("peerbot_messages_sent_total", lane)] >= 1
+                    assert samples[("peerbot_adapter_connected", (("platform", platform),))] == 1
+                assert str(USER) not in text and str(sam.id) not in text
+            finally:
+                stop.set()
+                assert await asyncio.wait_for(running, timeout=30) == 0
+            assert [a.connected() for a in made] == [False, False]  # stopped: said so
+    finally:
+        await env.shutdown()
+
+
+USER = 5151
