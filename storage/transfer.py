@@ -181,41 +181,6 @@ def is_postgres(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
 
-async def prepare_target(url: str) -> None:
-    """Create TO's schema (the bot's own migrations) if it is empty; refuse one that holds a
-    program. Opened without a key check, so no key row is written: FROM's is copied."""
-    from storage import StorageURLError, storage_from_url
-
-    filled: list[str] = []
-    if is_postgres(url) or sqlite_path(url).exists():
-        probe = await open_end(url, create=False)
-        try:
-            tables = await probe.tables()
-            filled = [n for n in sorted(tables) if n != "key_check" and await probe.count(n)]
-        finally:
-            await probe.end()
-    if filled:
-        shown = ", ".join(filled[:4]) + (f" and {len(filled) - 4} more" if len(filled) > 4 else "")
-        raise CopyError(
-            f"TO {_where(url)} is not empty ({shown} hold rows): copy-db only writes into an "
-            "empty database. Make a new one (a new file, or `createdb`), or empty it first. "
-            "Nothing was written."
-        )
-    store_url = url if is_postgres(url) else f"sqlite:///{sqlite_path(url)}"
-    try:
-        store = storage_from_url(store_url, check_key=False)
-        await store.open()
-    except StorageURLError as err:
-        raise CopyError(f"TO: {err}") from None
-    except StorageOpenError as err:
-        raise CopyError(f"TO {_where(url)} cannot be prepared: {err.problem.value}") from None
-    await store.close()
-
-
-def _where(url: str) -> str:
-    return shown_url(url)
-
-
 async def copy_database(
     from_url: str,
     to_url: str,
@@ -228,32 +193,42 @@ async def copy_database(
 
     Raises :class:`CopyError` (one line, no password, nothing stored quoted) when it cannot:
     a bad URL, a server it cannot reach, a missing or wrong key, a target that is not empty,
-    schemas at different versions, or a copy that does not verify. ``progress`` is told each
-    table's rows as they are written.
+    schemas at different versions, or a copy that does not verify; any other failure is
+    named by its kind and the stage it stopped in. ``progress`` is told each table's rows as
+    they are written.
     """
     if same_database(from_url, to_url):
         raise CopyError("FROM and TO are the same database")
-    source = await _open(from_url, "FROM", create=False)
+    stage = "before anything was written"
     try:
-        await _check_versions(source, "FROM")
-        await source.begin_snapshot()
-        source_tables = await source.tables()
-        await _check_key(source, source_tables, cipher)
-        await _prepare(to_url)
-        target = await _open(to_url, "TO", create=True)
+        source = await _open(from_url, "FROM", create=False)
         try:
-            await _check_versions(target, "TO")
-            target_tables = await target.tables()
-            _check_same_tables(source_tables, target_tables)
-            copied = await _copy_rows(source, target, target_tables, batch_rows, progress)
-            sealed = await _verify(target, target_tables, copied, cipher)
+            await _check_versions(source, "FROM")
+            await source.begin_snapshot()
+            source_tables = await source.tables()
+            await _check_key(source, source_tables, cipher)
+            await _prepare_target(to_url)
+            stage = "before any row was written (TO holds at most the bot's empty tables)"
+            target = await _open(to_url, "TO", create=True)
+            try:
+                await _check_versions(target, "TO")
+                target_tables = await target.tables()
+                _check_same_tables(source_tables, target_tables)
+                copied = await _copy_rows(source, target, target_tables, batch_rows, progress)
+                stage = "while checking the copy, which is written: empty TO and copy again"
+                sealed = await _verify(target, target_tables, copied, cipher)
+            finally:
+                await target.end()
         finally:
-            await target.end()
-    finally:
-        await source.end()
+            await source.end()
+    except CopyError:
+        raise
+    except Exception as exc:
+        # Only the kind of failure: a driver's message may quote a value or a URL.
+        raise CopyError(f"copy-db stopped {stage} ({type(exc).__name__})") from exc
     return CopyReport(
-        source=_where(from_url),
-        target=_where(to_url),
+        source=shown_url(from_url),
+        target=shown_url(to_url),
         tables=tuple(copied[name] for name in sorted(copied)),
         sealed_opened=sealed,
     )
@@ -264,15 +239,39 @@ async def _open(url: str, which: str, *, create: bool) -> End:
         return await open_end(url, create=create)
     except StorageOpenError as err:
         detail = f" ({err.detail})" if err.detail else ""
-        raise CopyError(f"{which} {_where(url)}: {err.problem.value}{detail}") from None
+        raise CopyError(f"{which} {shown_url(url)}: {err.problem.value}{detail}") from None
 
 
-async def _prepare(url: str) -> None:
+async def _prepare_target(url: str) -> None:
+    """Refuse a TO that holds a program; else create its schema (the bot's own migrations),
+    opened without a key check so that no key row is written (FROM's is copied)."""
+    from storage import StorageURLError, storage_from_url
+
+    filled: list[str] = []
+    if is_postgres(url) or sqlite_path(url).exists():
+        probe = await _open(url, "TO", create=False)
+        try:
+            tables = await probe.tables()
+            filled = [n for n in sorted(tables) if n != "key_check" and await probe.count(n)]
+        finally:
+            await probe.end()
+    if filled:
+        shown = ", ".join(filled[:4]) + (f" and {len(filled) - 4} more" if len(filled) > 4 else "")
+        raise CopyError(
+            f"TO {shown_url(url)} is not empty ({shown} hold rows): copy-db only writes into an "
+            "empty database. Make a new one (a new file, or `createdb`), or empty it first. "
+            "Nothing was written."
+        )
+    store_url = url if is_postgres(url) else f"sqlite:///{sqlite_path(url)}"
     try:
-        await prepare_target(url)
+        store = storage_from_url(store_url, check_key=False)
+        await store.open()
+    except StorageURLError as err:
+        raise CopyError(f"TO: {err}") from None
     except StorageOpenError as err:
         detail = f" ({err.detail})" if err.detail else ""
-        raise CopyError(f"TO {_where(url)}: {err.problem.value}{detail}") from None
+        raise CopyError(f"TO {shown_url(url)}: {err.problem.value}{detail}") from None
+    await store.close()
 
 
 async def _check_versions(end: End, which: str) -> None:

@@ -223,7 +223,7 @@ def test_bad_urls_and_unreachable_servers_are_one_line_without_the_password(
     unreachable = f"postgresql://bot:s3cret@127.0.0.1:{port}/peerbot"
     cases = [
         (["copy-db", "mysql://bot@db/x", str(tmp_path / "a.db")], 2, "not a database URL"),
-        (["copy-db", str(demo), "postgresql:///peerbot"], 2, "names no server"),
+        (["copy-db", str(demo), "postgresql://bot:s3cret@db:port/x"], 1, "cannot be opened"),
         (["copy-db", str(tmp_path / "missing.db"), str(tmp_path / "b.db")], 1, "no such file"),
         (["copy-db", str(demo), unreachable], 1, f"127.0.0.1:{port}/peerbot"),
         (["copy-db", unreachable, str(tmp_path / "c.db")], 1, "bot:***@"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 
@@ -37,9 +38,13 @@ class PostgresEnd:
     async def connect(cls, url: str) -> PostgresEnd:
         try:
             conn: asyncpg.Connection[Any] = await asyncpg.connect(url)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            # What the server or the system said: never the password, which is not in it.
+        except (OSError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            # What the server, the system or the URL parser said, which never quotes the
+            # password; hidden all the same should one ever do.
             detail = str(exc) or type(exc).__name__
+            password = urlsplit(url).password
+            if password:
+                detail = detail.replace(password, "***")
             raise StorageOpenError(OpenProblem.CANNOT_OPEN, shown_url(url), detail) from None
         return cls(url, conn)
 
