@@ -91,7 +91,6 @@ def _report(capsys: pytest.CaptureFixture[str], *where: str) -> dict[str, Any]:
     return dict(figures)
 
 
-@pytest.mark.e2e
 def test_demo_program_goes_to_postgres_and_back_and_reports_the_same_figures(
     demo: Path,
     postgres_cluster: pg.PostgresCluster,
