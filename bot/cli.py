@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot import cli_mentoring, cli_privacy, cli_report
+from bot import cli_mentoring, cli_ops, cli_privacy, cli_report
 from bot.commands import Lazy
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ OUR_PACKAGES = ("bot", "handlers", "scheduling", "storage")
 
 # Modules that add subcommands: each has ``add_commands(subparsers)``, and every parser it adds
 # sets ``handler``, an ``async (config, args) -> exit status``.
-COMMAND_MODULES: list[CommandModule] = [cli_mentoring, cli_report, cli_privacy]
+COMMAND_MODULES: list[CommandModule] = [cli_mentoring, cli_report, cli_privacy, cli_ops]
 
 
 class CommandModule(Protocol):
@@ -39,8 +39,9 @@ class CommandModule(Protocol):
 CONFIG_HELP = "config file (default: ./config.toml if present, else built-in defaults)"
 ROLES = ("mentee", "mentor", "facilitator", "coordinator")
 """The roles an invite grants (``storage.people.Role``; a test keeps them equal)."""
-WITHOUT_PROGRAM_DATA = frozenset({"new-data-key", "resources", "demo-data"})
-"""Commands that never open the program's database (demo-data writes its own file)."""
+WITHOUT_PROGRAM_DATA = frozenset({"new-data-key", "resources", "demo-data", "copy-db"})
+"""Commands that never open the program's database (demo-data writes its own file, copy-db
+names both of its own)."""
 
 
 def _version() -> str:

@@ -78,6 +78,9 @@ class Config:
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     cipher: TextCipher | None = field(default=None, repr=False)
     """Encrypts free text at rest; built from ``PEERBOT_DATA_KEY``, None without it."""
+    ops_listen: str | None = None
+    """``[ops] listen``: where ``/healthz`` and ``/metrics`` are served (``bot.ops``); off
+    when None."""
 
 
 # The schema: section -> key -> (parser, default). A parser raises ValueError with the phrase
@@ -242,6 +245,7 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
     "queue": {"lease_seconds": (_number(3, 3600), 300.0)},
     "crisis": {"region": (_string(10), "US"), "resources": (lambda v: v, {})},
     "logging": {"level": (_choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")},
+    "ops": {"listen": (_optional(_host_port), None)},
     "resources": {"file": (_optional(_string(500)), None)},
     "escalation": {
         "craving_threshold": (_whole(0, 10), EscalationSettings().craving_threshold),
@@ -352,6 +356,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             ),
         ),
         discord=DiscordSettings(**values["discord"]),
+        ops_listen=values["ops"]["listen"],
     )
 
 

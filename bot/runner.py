@@ -26,6 +26,7 @@ from bot.adapters import console_texts
 from bot.adapters.console import ConsoleAdapter, ConsoleMessenger
 from bot.config import Config
 from bot.errors import AdapterStartError
+from bot.ops import Heartbeat, OpsMetrics, OpsServer
 from handlers.account.help import personal_menu
 from handlers.app import assemble, build_dispatcher
 from handlers.checkins.fanout import lateness_warning
@@ -35,6 +36,7 @@ from handlers.dispatcher import Dispatcher
 from handlers.logsafe import describe_exception
 from handlers.mentoring.roster import duty_warning
 from handlers.messaging import Messengers
+from handlers.telemetry import NO_TELEMETRY
 from scheduling.due import DueWorker
 from scheduling.housekeeping import housekeeping
 from scheduling.scheduler import build_scheduler
@@ -159,14 +161,25 @@ async def run(
     # The crisis screen's learned stage, before any adapter can accept a message.
     await crisis_model.load()
     messengers = Messengers()
-    ctx = assemble(Context(storage=storage, program=config.program, messengers=messengers))
+    metrics = OpsMetrics() if config.ops_listen else None
+    ctx = assemble(
+        Context(
+            storage=storage,
+            program=config.program,
+            messengers=messengers,
+            telemetry=metrics or NO_TELEMETRY,
+        )
+    )
     if (gap := await duty_warning(ctx)) is not None:
         log.warning(gap)
     dispatcher = build_dispatcher(ctx)
     owner = process_identity()
     worker = DueWorker(ctx, owner=owner, lease=timedelta(seconds=config.lease_seconds))
+    heartbeat = Heartbeat(config.tick_seconds)
     scheduler = build_scheduler(
-        worker.tick, config.tick_seconds, housekeeping=functools.partial(housekeeping, ctx, owner)
+        heartbeat.wrap(worker.tick),
+        config.tick_seconds,
+        housekeeping=functools.partial(housekeeping, ctx, owner),
     )
 
     stop = stop or asyncio.Event()
@@ -179,6 +192,7 @@ async def run(
     console_task: asyncio.Task[None] | None = None
     inbound: asyncio.Task[None] | None = None
     started: list[PlatformAdapter] = []
+    ops: OpsServer | None = None
     try:
         if config.secrets.telegram_token:
             holder = WEBHOOK_HOLDER if config.telegram.webhook_url else owner
@@ -205,6 +219,18 @@ async def run(
             console_task = asyncio.create_task(
                 ConsoleAdapter(dispatcher, console, stdin, banner_extra=note).run()
             )
+        if config.ops_listen and metrics is not None:
+            # The platform adapters that run (none for the console, which is always there).
+            ops = OpsServer(config.ops_listen, storage, metrics, heartbeat, lambda: started)
+            try:
+                await ops.start()
+            except OSError as exc:
+                ops = None
+                raise AdapterStartError(
+                    console_texts.OPS_DID_NOT_START.format(
+                        listen=config.ops_listen, error=exc.strerror or type(exc).__name__
+                    )
+                ) from None
         scheduler.start()
         waiter = asyncio.create_task(stop.wait())
         waited: list[asyncio.Task[Any]] = [waiter]
@@ -214,6 +240,8 @@ async def run(
         waiter.cancel()
     finally:
         log.info("shutting down")
+        if ops is not None:
+            await ops.stop()
         # Stop firing, let the tick in flight finish, then shut the scheduler down: its
         # shutdown cancels the jobs still running (APScheduler's asyncio executor), which
         # would cut a tick off between its sends and their ledger marks.

@@ -21,6 +21,7 @@ from handlers.calendars import CalendarMirrors
 from handlers.i18n import gettext
 from handlers.messaging import IncomingEvent, Messengers, OutgoingMessage
 from handlers.program import ProgramSettings
+from handlers.telemetry import NO_TELEMETRY, Telemetry
 from storage.base import Storage
 from storage.conversations import ConversationState
 from storage.due_queue import DueWork
@@ -49,6 +50,8 @@ class Context:
     unless an adapter registers one."""
     registry: Registry | None = None
     """The program's capabilities; set by ``handlers.app.assemble``."""
+    telemetry: Telemetry = NO_TELEMETRY
+    """Where sends, 429s and acknowledgements are counted (``[ops] listen``'s metrics)."""
 
     @property
     def capabilities(self) -> Registry:

@@ -23,7 +23,7 @@ from handlers.messaging import (
     Text,
     well_formed_kind,
 )
-from handlers.outbox import send_with_retries
+from handlers.outbox import send_once, send_with_retries
 from handlers.profile import language_of_sender
 from handlers.screening import NOT_CRISIS, CrisisAssessment, Late, SafetyNet, Told, stronger
 from handlers.texts import common as texts
@@ -258,7 +258,7 @@ class Dispatcher:
         try:
             async with asyncio.timeout(PRIVATE_SEND_SECONDS):
                 for reply in replies:
-                    await self.ctx.messengers.send(private, reply)
+                    await send_once(self.ctx, private, reply)
         except (DeliveryError, TimeoutError) as exc:
             log.info("event %s: no private chat (%s)", event.event_id, describe_exception(exc))
             return [OutgoingMessage(texts.ASK_PRIVATELY.format(name=spec.name))]

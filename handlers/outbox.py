@@ -20,7 +20,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from handlers.context import Context
-from handlers.messaging import ConversationRef, DeliveryError, OutgoingMessage
+from handlers.messaging import (
+    ConversationRef,
+    DeliveryError,
+    DeliveryFailure,
+    OutgoingMessage,
+    SentRef,
+)
+from handlers.pacing import current_lane
 from handlers.profile import PAUSED_INDEFINITELY, language_of
 from storage.deliveries import DeliveryStatus
 from storage.people import Account, Settings
@@ -34,6 +41,19 @@ FIRST_BACKOFF_SECONDS = 1.0
 MAX_RETRY_AFTER_SECONDS = 60.0
 
 
+async def send_once(ctx: Context, ref: ConversationRef, message: OutgoingMessage) -> SentRef:
+    """One attempt, no retry (a private copy of a group's answer, which falls back in the
+    group at once if it fails), counted like every other send."""
+    try:
+        sent = await ctx.messengers.send(ref, message)
+    except DeliveryError as err:
+        if err.failure is DeliveryFailure.RATE_LIMITED:
+            ctx.telemetry.rate_limited(ref.platform)
+        raise
+    ctx.telemetry.sent(ref.platform, current_lane())
+    return sent
+
+
 async def send_with_retries(ctx: Context, ref: ConversationRef, message: OutgoingMessage) -> None:
     """Send, retrying transient failures with backoff; re-raise the last or a permanent one."""
     await with_retries(ctx, lambda: ctx.messengers.send(ref, message), ref.platform)
@@ -45,13 +65,18 @@ async def with_retries(ctx: Context, attempt: Callable[[], Awaitable[_T]], where
     last failure, or a permanent one at once. ``where`` names the platform in logs."""
     for number in range(1, MAX_ATTEMPTS + 1):
         try:
-            return await attempt()
+            result = await attempt()
         except DeliveryError as err:
+            if err.failure is DeliveryFailure.RATE_LIMITED:
+                ctx.telemetry.rate_limited(where)
             if err.permanent or number == MAX_ATTEMPTS:
                 raise
             wait = err.retry_after or FIRST_BACKOFF_SECONDS * 2 ** (number - 1)
             log.info("send to %s failed (%s); retry %d in %.1fs", where, err.reason, number, wait)
             await ctx.sleep(min(wait, MAX_RETRY_AFTER_SECONDS))
+        else:
+            ctx.telemetry.sent(where, current_lane())
+            return result
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
@@ -87,6 +112,7 @@ async def deliver(
             )
         raise
     await ctx.storage.finish_delivery(kind, subject, occurrence, DeliveryStatus.SENT, ctx.clock())
+    ctx.telemetry.proactive_sent(kind)
     return DeliveryStatus.SENT
 
 

@@ -75,6 +75,7 @@ class ComposedStorage:
     claim_due = forward("due_queue", DueQueueStore.claim_due)
     due_per_minute = forward("due_queue", DueQueueStore.due_per_minute)
     renew_due_leases = forward("due_queue", DueQueueStore.renew_due_leases)
+    oldest_due = forward("due_queue", DueQueueStore.oldest_due)
     advance_due = forward("due_queue", DueQueueStore.advance_due)
 
     # Check-ins and the sober-day counter (storage.checkins) ---------------------------------------

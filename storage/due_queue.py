@@ -65,6 +65,12 @@ class DueQueueStore(Protocol):
         none left out): what a fan-out will ask of the platform's rate."""
         ...
 
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        """When the longest-waiting row due at ``now`` fell due (leased or not: a row being
+        worked is still waiting); None when nothing is due. ``now`` minus it is the queue's
+        lag, which ``/metrics`` shows."""
+        ...
+
     async def advance_due(self, claimed: DueWork, next_work: DueWork | None) -> bool:
         """Replace a row this owner claimed with its next occurrence (or delete it).
 

@@ -22,13 +22,23 @@ class OpenProblem(enum.Enum):
 
 
 def shown_url(url: str) -> str:
-    """A database URL as it may be printed or logged: a password in it becomes ``***``."""
+    """A database URL as it may be printed or logged: a password in it becomes ``***``
+    (``user:password@`` or libpq's ``?password=`` parameter)."""
     parts = urlsplit(url)
     userinfo, at, host = parts.netloc.rpartition("@")  # as urllib and asyncpg read it
-    if not at or ":" not in userinfo:
-        return url
-    user = userinfo.split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    hidden = bool(at and ":" in userinfo) or "password=" in parts.query
+    if not hidden:
+        return url  # urlunsplit would rewrite sqlite:/// as sqlite:/
+    if at and ":" in userinfo:
+        user = userinfo.split(":", 1)[0]
+        parts = parts._replace(netloc=f"{user}:***@{host}")
+    if "password=" in parts.query:
+        query = "&".join(
+            "password=***" if pair.startswith("password=") else pair
+            for pair in parts.query.split("&")
+        )
+        parts = parts._replace(query=query)
+    return urlunsplit(parts)
 
 
 class StorageOpenError(Exception):

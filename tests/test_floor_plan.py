@@ -32,6 +32,7 @@ KERNEL = {
     "replies",
     "routes",
     "screening",
+    "telemetry",
     "texts",
     "timing",
 }

@@ -20,6 +20,10 @@ LOG_FILE = "\nLog lines go to {path}, not here."
 YOU = "you"
 """How the default speaker (the console's single person before any @name) is shown."""
 
+OPS_DID_NOT_START = (
+    "Could not serve /healthz and /metrics on {listen} ({error}): another program may use that "
+    "port. Set [ops] listen to a free host:port (or remove it), then start again."
+)
 ADAPTER_DID_NOT_START = (
     "Could not start the {platform} adapter ({error}): its API did not answer or refused. Check "
     "the network, {token} and the [{section}] settings in the config, then start again."

@@ -178,6 +178,12 @@ class DiscordAdapter:
         await self.stop()
         raise failure or TimeoutError("Discord did not become ready in time")
 
+    def connected(self) -> bool:
+        """Whether the gateway connection is up and READY: ``/healthz``'s adapter check
+        (discord.py reconnects by itself; while it does, this is False)."""
+        client = self.client
+        return client.is_ready() and not client.is_closed() and client.ws is not None
+
     async def stop(self, drain_timeout: float = 30.0) -> None:
         """Let interactions in flight finish, then close the connection."""
         await self.drain(drain_timeout)

@@ -176,6 +176,9 @@ class TelegramAdapter:
         if base_url.endswith("/bot"):
             builder = builder.base_file_url(base_url[: -len("/bot")] + "/file/bot")
         self.rate_limiter = PacedRateLimiter(settings.limits)
+        self.rate_limiter.on_retried_429 = lambda: self.dispatcher.ctx.telemetry.rate_limited(
+            PLATFORM
+        )
         self.app: AnyApplication = (
             builder.rate_limiter(self.rate_limiter)
             .concurrent_updates(_InOrderPerPerson(MAX_CONCURRENT_UPDATES, self.replies))
@@ -234,6 +237,12 @@ class TelegramAdapter:
             )
         await app.start()
         log.info("telegram adapter started as @%s", app.bot.username)
+
+    def connected(self) -> bool:
+        """Whether updates are being fetched (polling or the webhook) and the app runs:
+        ``/healthz``'s adapter check."""
+        updater = self.app.updater
+        return self.app.running and updater is not None and updater.running
 
     async def stop(self) -> None:
         """Stop fetching, let every fetched update finish (replies sent), then disconnect."""

@@ -75,6 +75,13 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         )
         self.rate_limited = 0
         """How many 429s Telegram answered (the bench reads it; the goal is none)."""
+        self.on_retried_429: Callable[[], None] | None = None
+        """Told of each 429 retried here (the metrics' count); one that is given up on
+        reaches the core as a ``RATE_LIMITED`` delivery error, which the core counts."""
+
+    def _retried_429(self) -> None:
+        if self.on_retried_429 is not None:
+            self.on_retried_429()
 
     async def initialize(self) -> None:
         pass
@@ -109,6 +116,7 @@ class PacedRateLimiter(BaseRateLimiter[int]):
                     self.pacer.hold(key, seconds)
                     if attempt == retries:
                         raise
+                    self._retried_429()
                     log.info("telegram: 429 for one chat; it waits %.1fs, others go on", seconds)
                 finally:
                     data.pop("allow_paid_broadcast", None)
@@ -130,6 +138,7 @@ class PacedRateLimiter(BaseRateLimiter[int]):
                 self.pacer.hold_all(seconds)
                 if attempt == retries:
                     raise
+                self._retried_429()
                 log.info("telegram: 429 without a chat; every send waits %.1fs", seconds)
                 await self._sleep(seconds)
         raise AssertionError("unreachable: the last attempt returns or raises")

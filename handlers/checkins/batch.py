@@ -254,6 +254,7 @@ async def _send(
             log.error("due checkin for %s failed: %s", row.subject, describe_exception(exc))
             outcome = DueOutcome(row, None, advance=False, marks=counted)
         else:
+            ctx.telemetry.proactive_sent(row.kind)
             reminder_at = outside_quiet_hours(
                 ctx, facts.settings, row.due_at + ctx.program.checkin.reminder_after
             )

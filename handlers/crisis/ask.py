@@ -38,6 +38,7 @@ from handlers.dispatcher import stale_button
 from handlers.logsafe import describe_exception
 from handlers.messaging import ChatKind, ConversationRef, IncomingEvent, OutgoingMessage
 from handlers.numbers import read_id
+from handlers.outbox import send_once
 from handlers.routes import Route, decode_any
 from handlers.screening import CrisisAssessment, Level, Told
 from storage.due_queue import DueWork
@@ -153,7 +154,7 @@ class SafetyQuestion:
             )
             try:
                 async with asyncio.timeout(PRIVATE_SEND_SECONDS):
-                    await ctx.messengers.send(private, message)
+                    await send_once(ctx, private, message)
                 return []
             except Exception as exc:
                 log.info("safety question not sent privately: %s", describe_exception(exc))

@@ -16,6 +16,7 @@ from handlers.crisis.safety_plan import plan_lines
 from handlers.crisis.screen import CATEGORIES, CrisisAssessment, assess
 from handlers.logsafe import describe_exception
 from handlers.messaging import ChatKind, ConversationRef, IncomingEvent, OutgoingMessage
+from handlers.outbox import send_once
 from handlers.program import ProgramSettings
 from handlers.screening import Told
 from storage.mentoring import SafetyPlan
@@ -128,7 +129,7 @@ async def respond(
             platform=event.ref.platform, chat_id=event.ref.user_id, user_id=event.ref.user_id
         )
         async with asyncio.timeout(PRIVATE_SEND_SECONDS):
-            await ctx.messengers.send(private, reply)
+            await send_once(ctx, private, reply)
         # Who was told is personal and said privately; "nobody was alerted" here would be false.
         public = crisis_reply(ctx.program, assessment, told=None, helplines=where)
         return OutgoingMessage(f"{public.text}\n{texts.CRISIS_SENT_PRIVATELY}")

@@ -208,6 +208,8 @@ class AckFlow:
             when = await local_when(ctx, person.id, alert.acked_at or ctx.clock())
             return [OutgoingMessage(texts.ALREADY_ACKED.format(who=who, when=when))]
         log.info("alert %s acknowledged by person %s", alert.id, person.id)
+        waited = (alert.acked_at or ctx.clock()) - alert.created_at
+        ctx.telemetry.alert_acknowledged(alert.severity.value, waited.total_seconds())
         await ctx.storage.clear_due(ESCALATION, str(alert.id))
         await audit.record_alert_views(ctx, person, [alert], audit.ACK_ALERT)
         await _tell_others(ctx, alert, person)

@@ -87,6 +87,12 @@ class SqliteDueQueue(Repository):
         )
         return [(from_db(f"{minute}:00.000000Z"), count) for minute, count in rows]
 
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        row = await self._db.fetchone(  # the due_at index's first entry
+            "SELECT min(due_at) FROM due_work WHERE due_at <= ?", (to_db(now),)
+        )
+        return None if row is None or row[0] is None else from_db(row[0])
+
     async def advance_due(self, claimed: DueWork, next_work: DueWork | None) -> bool:
         still_ours = (
             "kind = ? AND subject = ? AND due_at = ? AND occurrence = ? AND lease_owner = ?"

@@ -295,6 +295,21 @@ class StorageContract:
         ]
         assert await store.due_per_minute("nothing") == []
 
+    async def test_oldest_due_is_the_longest_waiting_row_leased_or_not(
+        self, store: Storage
+    ) -> None:
+        assert await store.oldest_due(NOW) is None
+        await store.set_due(DueWork("checkin", "later", NOW + timedelta(minutes=1), "d"))
+        assert await store.oldest_due(NOW) is None  # not due yet: no lag
+        await store.set_due(DueWork("checkin", "a", NOW - timedelta(minutes=5), "d"))
+        await store.set_due(DueWork("reminder", "b", NOW - timedelta(minutes=9), "d"))
+        await store.claim_due(
+            NOW, owner="w", lease_until=NOW + timedelta(hours=1), limit=9, kinds=("reminder",)
+        )
+        assert await store.oldest_due(NOW) == NOW - timedelta(minutes=9)
+        await store.clear_due("reminder", "b")
+        assert await store.oldest_due(NOW) == NOW - timedelta(minutes=5)
+
     async def test_set_due_moves_row_and_drops_lease(self, store: Storage) -> None:
         await store.set_due(DueWork("checkin", "p", NOW, "d1"))
         await store.claim_due(
