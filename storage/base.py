@@ -20,6 +20,7 @@ from storage.attempts import CodeAttemptStore
 from storage.checkins import CheckinStore
 from storage.circles import CircleStore
 from storage.conversations import ConversationStore
+from storage.dashboard import DashboardStore
 from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
 from storage.goals import GoalStore
@@ -45,6 +46,7 @@ class Storage(
     CodeAttemptStore,
     PrivacyStore,
     PromptBatchStore,
+    DashboardStore,
     Protocol,
 ):
     """What the core may ask of a database: every area's protocol together."""

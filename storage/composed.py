@@ -14,6 +14,7 @@ from storage.attempts import CodeAttemptStore
 from storage.checkins import CheckinStore
 from storage.circles import CircleStore
 from storage.conversations import ConversationStore
+from storage.dashboard import DashboardStore
 from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
 from storage.forwarding import forward
@@ -42,6 +43,7 @@ class ComposedStorage:
     attempts: CodeAttemptStore
     privacy: PrivacyStore
     prompt_batches: PromptBatchStore
+    dashboard: DashboardStore
 
     # People, accounts, roles, consent, settings, invites (storage.people) -------------------------
     create_person = forward("people", PeopleStore.create_person)
@@ -211,3 +213,10 @@ class ComposedStorage:
     prompt_batch_facts = forward("prompt_batches", PromptBatchStore.prompt_batch_facts)
     prepare_prompts = forward("prompt_batches", PromptBatchStore.prepare_prompts)
     finish_due_batch = forward("prompt_batches", PromptBatchStore.finish_due_batch)
+
+    # The coordinator dashboard: login links, open invites, recent alerts (storage.dashboard) -----
+    create_login_link = forward("dashboard", DashboardStore.create_login_link)
+    use_login_link = forward("dashboard", DashboardStore.use_login_link)
+    open_invites = forward("dashboard", DashboardStore.open_invites)
+    revoke_invite = forward("dashboard", DashboardStore.revoke_invite)
+    recent_alerts = forward("dashboard", DashboardStore.recent_alerts)

@@ -12,6 +12,7 @@ import pytest
 from storage.base import Storage
 from tests.support.storage_contract import (
     CircleContract,
+    DashboardContract,
     MentoringContract,
     PromptBatchContract,
     StorageContract,
@@ -26,5 +27,7 @@ def store(storage: Storage) -> Storage:
     return storage
 
 
-class TestStorageContract(StorageContract, MentoringContract, CircleContract, PromptBatchContract):
+class TestStorageContract(
+    StorageContract, MentoringContract, CircleContract, PromptBatchContract, DashboardContract
+):
     pass

@@ -15,6 +15,7 @@ from storage.circles import CircleStore
 from storage.composed import ComposedStorage
 from storage.conversations import ConversationStore
 from storage.crypto import TextCipher
+from storage.dashboard import DashboardStore
 from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
 from storage.goals import GoalStore
@@ -26,6 +27,7 @@ from storage.postgres.checkins import PostgresCheckins
 from storage.postgres.circles import PostgresCircles
 from storage.postgres.connection import PostgresConnection
 from storage.postgres.conversations import PostgresConversations
+from storage.postgres.dashboard import PostgresDashboard
 from storage.postgres.deliveries import PostgresDeliveries
 from storage.postgres.due_queue import PostgresDueQueue
 from storage.postgres.goals import PostgresGoals
@@ -61,6 +63,7 @@ class PostgresStorage(ComposedStorage):
         self.attempts: CodeAttemptStore = PostgresCodeAttempts(self.db)
         self.privacy: PrivacyStore = PostgresPrivacy(self.db)
         self.prompt_batches: PromptBatchStore = PostgresPromptBatches(self.db)
+        self.dashboard: DashboardStore = PostgresDashboard(self.db)
 
     @property
     def path(self) -> str:

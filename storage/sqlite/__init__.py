@@ -31,6 +31,7 @@ from storage.circles import CircleStore
 from storage.composed import ComposedStorage
 from storage.conversations import ConversationStore
 from storage.crypto import TextCipher
+from storage.dashboard import DashboardStore
 from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
 from storage.goals import GoalStore
@@ -45,6 +46,7 @@ from storage.sqlite.checkins import SqliteCheckins
 from storage.sqlite.circles import SqliteCircles
 from storage.sqlite.connection import BUSY_TIMEOUT_S, SqliteConnection
 from storage.sqlite.conversations import SqliteConversations
+from storage.sqlite.dashboard import SqliteDashboard
 from storage.sqlite.deliveries import SqliteDeliveries
 from storage.sqlite.due_queue import SqliteDueQueue
 from storage.sqlite.goals import SqliteGoals
@@ -84,6 +86,7 @@ class SqliteStorage(ComposedStorage):
         self.attempts: CodeAttemptStore = SqliteCodeAttempts(self.db)
         self.privacy: PrivacyStore = SqlitePrivacy(self.db)
         self.prompt_batches: PromptBatchStore = SqlitePromptBatches(self.db)
+        self.dashboard: DashboardStore = SqliteDashboard(self.db)
 
     @property
     def path(self) -> Path:

@@ -8,12 +8,14 @@ classes hold ``test_*`` methods, so pytest collects them only through such a sub
 from tests.support.storage_contract.batches import PromptBatchContract
 from tests.support.storage_contract.circles import CircleContract
 from tests.support.storage_contract.core import ADDRESS, NOW, StorageContract, make_person
+from tests.support.storage_contract.dashboard import DashboardContract
 from tests.support.storage_contract.mentoring import MentoringContract
 
 __all__ = [
     "ADDRESS",
     "NOW",
     "CircleContract",
+    "DashboardContract",
     "MentoringContract",
     "PromptBatchContract",
     "StorageContract",
