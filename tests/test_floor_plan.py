@@ -44,6 +44,7 @@ CAPABILITIES = {
     "checkins",
     "circles",
     "crisis",
+    "dashboard",
     "goals",
     "mentoring",
     "privacy",

@@ -24,3 +24,7 @@ ADAPTER_DID_NOT_START = (
     "Could not start the {platform} adapter ({error}): its API did not answer or refused. Check "
     "the network, {token} and the [{section}] settings in the config, then start again."
 )
+DASHBOARD_DID_NOT_START = (
+    "Could not start the dashboard on {listen} ({error}): is another program using that port?"
+    " Change [dashboard] listen in the config, or remove it to run without the dashboard."
+)
