@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
@@ -19,6 +20,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.cli import main as cli_main
 from bot.config import load_config
@@ -26,6 +29,7 @@ from bot.dashboard.app import COOKIE, build_app
 from bot.dashboard.settings import DashboardServerSettings, SessionKey
 from bot.database import assembled
 from bot.runner import run
+from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.dashboard import login
 from handlers.dashboard import texts as dash_texts
@@ -35,6 +39,7 @@ from handlers.program import DashboardSettings, ProgramSettings
 from storage.dashboard import LoginLinkError
 from storage.mentoring import Trigger
 from storage.people import Role
+from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock
 from tests.support.mentoring import mentee_of, staff
 
@@ -358,3 +363,69 @@ async def test_without_listen_peerbot_run_serves_nothing(tmp_path: Path) -> None
     config = load_config(None, env={"PEERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
     assert config.dashboard.listen is None and config.program.dashboard.public_url is None
     assert timedelta(hours=config.dashboard.session_hours) == config.dashboard.session_length
+
+
+# Bad input: whatever a form or a query holds, a clear page, never an error page ----------------
+
+FORMS = ("/roster/pair", "/roster/unpair", "/roster/duty", "/invites", "/invites/revoke")
+QUERIES = ("/outcomes", "/audit", "/invites", "/roster")
+FIELDS = ("mentee", "mentor", "backup", "person", "role", "uses", "days", "code", "over_capacity")
+QUERY_FIELDS = ("from", "to", "person", "actor", "days", "show", "done", "problem")
+junk = st.one_of(
+    st.text(max_size=30),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.sampled_from(["", "0", "1", "2", "mentee", "coordinator", "2026-02-30", "９", "1e3"]),
+)
+requests = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("post"), st.sampled_from(FORMS), st.dictionaries(st.sampled_from(FIELDS), junk)
+        ),
+        st.tuples(
+            st.just("get"),
+            st.sampled_from(QUERIES),
+            st.dictionaries(st.sampled_from(QUERY_FIELDS), junk),
+        ),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+async def _poke(folder: Path, steps: list[tuple[str, str, dict[str, str]]]) -> list[str]:
+    storage = SqliteStorage(folder / "fuzz.db")
+    await storage.open()
+    ctx = assemble(
+        Context(
+            storage=storage,
+            program=ProgramSettings(dashboard=DashboardSettings(public_url=URL)),
+            clock=FakeClock(),
+        )
+    )
+    broken = []
+    try:
+        dispatcher = build_dispatcher(ctx)
+        await staff(ctx, dispatcher, Role.MENTOR, "m1", "Mo")
+        _, coordinator = await staff(ctx, dispatcher, Role.COORDINATOR, "c1", "Cy")
+        app = build_app(ctx, DashboardServerSettings(), KEY)
+        async with TestClient(TestServer(app)) as client:
+            await sign_in(client, token_of((await login.issue_link(ctx, coordinator)).url))
+            csrf = csrf_of(await (await client.get("/roster")).text())
+            for method, path, fields in steps:
+                if method == "post":
+                    response = await client.post(path, data={**fields, "csrf": csrf})
+                else:
+                    response = await client.get(path, params=fields)
+                body = await response.text()
+                if response.status >= 500 or "Traceback" in body or "went wrong" in body:
+                    broken.append(f"{method} {path} {fields!r}: {response.status}")
+    finally:
+        await storage.close()
+    return broken
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(requests)
+def test_no_form_or_query_gets_an_error_page(steps: list[tuple[str, str, dict[str, str]]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        assert asyncio.run(_poke(Path(folder), steps)) == []

@@ -64,6 +64,10 @@ SETTINGS: web.AppKey[DashboardServerSettings] = web.AppKey("settings", Dashboard
 SERIALIZER: web.AppKey[URLSafeTimedSerializer] = web.AppKey("serializer", URLSafeTimedSerializer)
 TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("templates", jinja2.Environment)
 
+PERSON: web.RequestKey[Person] = web.RequestKey("person", Person)
+CSRF: web.RequestKey[str] = web.RequestKey("csrf", str)
+FORM: web.RequestKey[Mapping[str, Any]] = web.RequestKey("form", Mapping)
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 OPEN_PATHS = ("/login", "/static/", "/signed-out")
 """Paths anyone may reach: signing in, the stylesheet, the page that says how to sign in."""
@@ -107,14 +111,14 @@ def build_app(ctx: Context, settings: DashboardServerSettings, key: SessionKey) 
 
 
 def render(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
-    person: Person | None = request.get("person")
+    person: Person | None = request.get(PERSON)
     page = (
         request.app[TEMPLATES]
         .get_template(template)
         .render(
             program=request.app[CTX].program.name,
             person=person,
-            csrf=request.get("csrf", ""),
+            csrf=request.get(CSRF, ""),
             csrf_field=CSRF_FIELD,
             path=request.path,
             **values,
@@ -195,13 +199,13 @@ async def _signed_in(request: web.Request, handler: Handler) -> web.StreamRespon
         response = render(request, "refused.html", status=403, reason="not_a_coordinator")
         response.del_cookie(COOKIE, path="/")
         return response
-    request["person"], request["csrf"] = person, session[1]
+    request[PERSON], request[CSRF] = person, session[1]
     if request.method == "POST":
         form = await request.post()
         sent = form.get(CSRF_FIELD)
         if not isinstance(sent, str) or not hmac.compare_digest(sent, session[1]):
             return render(request, "refused.html", status=403, reason="csrf")
-        request["form"] = form
+        request[FORM] = form
     return await handler(request)
 
 
@@ -237,7 +241,7 @@ def _start_session(request: web.Request, response: web.StreamResponse, person: P
 
 
 def _form(request: web.Request) -> Mapping[str, Any]:
-    form: Mapping[str, Any] = request["form"]
+    form: Mapping[str, Any] = request[FORM]
     return form
 
 
@@ -333,7 +337,7 @@ async def _outcomes(request: web.Request) -> web.StreamResponse:
 
 async def _roster(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CTX]
-    team = await roster.roster(ctx, viewer=request["person"])
+    team = await roster.roster(ctx, viewer=request[PERSON])
     coordinators = await ctx.storage.people_with_role(Role.COORDINATOR)
     return render(
         request,
@@ -384,7 +388,7 @@ async def _duty(request: web.Request) -> web.StreamResponse:
 
 
 async def _alerts(request: web.Request) -> web.StreamResponse:
-    found = await pages.alerts(request.app[CTX], request["person"])
+    found = await pages.alerts(request.app[CTX], request[PERSON])
     return render(
         request,
         "alerts.html",
@@ -404,7 +408,7 @@ def _qr_svg(text: str) -> str:
 
 async def _invites(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CTX]
-    found = await pages.open_invites(ctx, request["person"])
+    found = await pages.open_invites(ctx, request[PERSON])
     shown = request.query.get("show", "")
     selected = next((i for i in found if i.invite.code == shown), None)
     qr = None
@@ -457,7 +461,7 @@ async def _revoke_invite(request: web.Request) -> web.StreamResponse:
 
 
 async def _circles(request: web.Request) -> web.StreamResponse:
-    overview = await pages.circles_overview(request.app[CTX], request["person"])
+    overview = await pages.circles_overview(request.app[CTX], request[PERSON])
     return render(request, "circles.html", overview=overview)
 
 
@@ -472,7 +476,7 @@ async def _audit(request: web.Request) -> web.StreamResponse:
     days = days if days in AUDIT_WINDOWS else 7
     lines = await pages.audit_log(
         request.app[CTX],
-        request["person"],
+        request[PERSON],
         subject_id=subject,
         actor_id=actor,
         window=timedelta(days=days),
