@@ -164,12 +164,19 @@ async def test_a_coordinator_signs_in_and_sees_the_demo_programs_outcomes(
     await browser.open("/outcomes?from=2026-13-40")
     assert "could not be used" in await browser.text()
 
-    for page_path in ("/roster", "/circles", "/invites", "/audit"):
+    for page_path in ("/roster", "/circles", "/invites", "/audit", "/alerts", "/outcomes"):
         await browser.open(page_path)
         assert await browser.path() == page_path
-        await shoot(browser, page_path.strip("/"))
-    circles = await browser.text()  # still the audit page: reading it names the viewers
-    assert "dashboard circles" in circles or "roster" in circles
+        # Accessible and phone-readable: every field named, no sideways scrolling at 390 px,
+        # and the keyboard's first stop skips the navigation.
+        assert await browser.unlabelled_fields() == [], page_path
+        assert await browser.fits_a_phone(), page_path
+        assert await browser.first_tab_stop() == "Skip to the page's content", page_path
+        if page_path not in ("/alerts", "/outcomes"):
+            await shoot(browser, page_path.strip("/"))
+    await browser.open("/audit")  # the pages just seen named people: each view was recorded
+    logged = await browser.text("#audit")
+    assert "dashboard circles" in logged and "roster" in logged
 
     # Alerts: read only. No form, no button, nothing to acknowledge with.
     await browser.open("/alerts")

@@ -23,6 +23,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -33,6 +34,8 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 DRIVERS = ("chromedriver", "/usr/lib/chromium/chromedriver", "/usr/bin/chromedriver")
 WINDOW = (1100, 1400)
 """Wide enough for the tables, tall enough that a screenshot holds a page."""
+PHONE_WIDTH = 390
+"""A common phone's CSS width."""
 NAVIGATION_TIMEOUT = 15.0
 """How long a form's next page may take (a failure to arrive, not a speed limit)."""
 
@@ -136,6 +139,43 @@ class Browser:
 
     async def run_script(self, script: str, *args: Any) -> Any:
         return await self.call(lambda: self.driver.execute_script(script, *args))
+
+    async def unlabelled_fields(self) -> list[str]:
+        """Form fields a screen reader could not name: no <label> and no aria-label."""
+        found: list[str] = await self.run_script(
+            "return [...document.querySelectorAll('input, select, textarea, button')]"
+            ".filter(e => e.type !== 'hidden')"
+            ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
+            " && !(e.tagName === 'BUTTON' && e.textContent.trim()))"
+            ".map(e => e.outerHTML.slice(0, 80))"
+        )
+        return found
+
+    async def fits_a_phone(self, width: int = PHONE_WIDTH) -> bool:
+        """Whether the page, at a phone's width, needs no sideways scrolling (wide tables
+        scroll inside their own box)."""
+
+        def measure() -> bool:
+            self.driver.set_window_size(width, WINDOW[1])
+            try:
+                fits = self.driver.execute_script(
+                    "return document.documentElement.scrollWidth"
+                    " <= document.documentElement.clientWidth"
+                )
+            finally:
+                self.driver.set_window_size(*WINDOW)
+            return bool(fits)
+
+        return await self.call(measure)
+
+    async def first_tab_stop(self) -> str:
+        """The text of what the Tab key reaches first (the skip link, for keyboard users)."""
+
+        def tab() -> str:
+            self.driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+            return str(self.driver.switch_to.active_element.text)
+
+        return await self.call(tab)
 
     async def screenshot(self, target: Path) -> None:
         """A PNG of the whole page (the window's width, the page's height, at most 2,400 px)."""
