@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -105,7 +106,14 @@ class Browser:
         def click_and_wait() -> None:
             page = self.driver.find_element(By.TAG_NAME, "html")
             self.driver.find_element(By.CSS_SELECTOR, css).click()
-            WebDriverWait(self.driver, NAVIGATION_TIMEOUT).until(staleness_of(page))
+            # Mid-navigation chromedriver may answer a look at the old page with a passing
+            # "unhandled inspector error" instead of "stale": ask again until the new page is
+            # there and loaded.
+            wait = WebDriverWait(
+                self.driver, NAVIGATION_TIMEOUT, ignored_exceptions=(WebDriverException,)
+            )
+            wait.until(staleness_of(page))
+            wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
         await self.call(click_and_wait)
 
