@@ -1,6 +1,8 @@
 """What the bot says about the coordinators' web dashboard (the pages' own words are in the
 dashboard's templates, ``bot/dashboard/templates``)."""
 
+from handlers.i18n import translated_module
+
 LINK = (
     "Here is your link to the dashboard:\n{url}\n\n"
     "It works once, for {minutes} minutes. Please don't forward it: whoever opens it signs in"
@@ -15,3 +17,6 @@ OFF = (
     " [dashboard] listen and public_url in config.toml; until then the `peerbot` commands do"
     " the same work."
 )
+
+
+translated_module(__name__)
