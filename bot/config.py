@@ -18,11 +18,13 @@ from typing import Any
 
 from bot.adapters.settings import DiscordSettings, TelegramSettings
 from bot.adapters.telegram_limits import PAID_BROADCAST_LIMIT, TelegramLimits
+from bot.dashboard.settings import DEFAULT_SESSION_HOURS, DashboardServerSettings, SessionKey
 from handlers.numbers import read_id
 from handlers.program import (
     CheckinSettings,
     CrisisResource,
     CrisisSettings,
+    DashboardSettings,
     EscalationSettings,
     MentoringSettings,
     PrivacySettings,
@@ -47,6 +49,7 @@ class Secrets:
     discord_token: str | None = field(default=None, repr=False)
     telegram_webhook_secret: str | None = field(default=None, repr=False)
     data_key: str | None = field(default=None, repr=False)
+    dashboard_secret: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Secrets:
@@ -56,6 +59,7 @@ class Secrets:
             discord_token=env.get("PEERBOT_DISCORD_TOKEN") or None,
             telegram_webhook_secret=env.get("PEERBOT_TELEGRAM_WEBHOOK_SECRET") or None,
             data_key=env.get("PEERBOT_DATA_KEY") or None,
+            dashboard_secret=env.get("PEERBOT_DASHBOARD_SECRET") or None,
         )
 
     def __repr__(self) -> str:
@@ -81,6 +85,12 @@ class Config:
     ops_listen: str | None = None
     """``[ops] listen``: where ``/healthz`` and ``/metrics`` are served (``bot.ops``); off
     when None."""
+    dashboard: DashboardServerSettings = field(default_factory=DashboardServerSettings)
+
+    @property
+    def session_key(self) -> SessionKey | None:
+        """What signs the dashboard's cookies (:meth:`SessionKey.choose`)."""
+        return SessionKey.choose(self.secrets.dashboard_secret, self.secrets.data_key)
 
 
 # The schema: section -> key -> (parser, default). A parser raises ValueError with the phrase
@@ -190,6 +200,14 @@ def _host_port(value: Any) -> str:
     return value
 
 
+def _invite_link(value: Any) -> str:
+    if not isinstance(value, str) or "{code}" not in value:
+        raise ValueError(
+            'must be a web address with {code} in it ("https://t.me/YourBot?start={code}")'
+        )
+    return _http_url(value)
+
+
 def _snowflake(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError("is not a Discord id (a whole number, without quotes)")
@@ -274,6 +292,12 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
             _LIMITS.paid_messages_per_second,
         ),
     },
+    "dashboard": {
+        "listen": (_optional(_host_port), None),
+        "public_url": (_optional(_http_url), None),
+        "invite_link": (_optional(_invite_link), None),
+        "session_hours": (_number(0.25, 72), DEFAULT_SESSION_HOURS),
+    },
     "discord": {
         "prompts_in": (_choice("dm", "private_thread"), DiscordSettings.prompts_in),
         "prompt_channel_id": (_optional(_snowflake), None),
@@ -329,6 +353,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         escalation=EscalationSettings(**values["escalation"]),
         mentoring=MentoringSettings(**values["mentoring"]),
         privacy=PrivacySettings(**values["privacy"]),
+        dashboard=_dashboard(values["dashboard"]),
     )
     secrets = Secrets.from_env(env)
     database_url = env.get("PEERBOT_DATABASE_URL") or values["storage"]["url"]
@@ -357,6 +382,10 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         ),
         discord=DiscordSettings(**values["discord"]),
         ops_listen=values["ops"]["listen"],
+        dashboard=DashboardServerSettings(
+            listen=values["dashboard"]["listen"],
+            session_hours=values["dashboard"]["session_hours"],
+        ),
     )
 
 
@@ -372,6 +401,14 @@ def _check_shards(name: str, discord: Mapping[str, Any]) -> None:
             f"{name}: [discord] shard_ids must be below shard_count ({count}): shards are"
             f" numbered 0 to {count - 1}"
         )
+
+
+def _dashboard(section: Mapping[str, Any]) -> DashboardSettings:
+    """Where links point: ``public_url``, or, without one, the address it listens on."""
+    public_url = section["public_url"]
+    if public_url is None and section["listen"] is not None:
+        public_url = f"http://{section['listen']}"
+    return DashboardSettings(public_url=public_url, invite_link=section["invite_link"])
 
 
 def _cipher(secrets: Secrets) -> TextCipher | None:

@@ -206,6 +206,20 @@ async def run(
                 raise AdapterStartError(_start_problem(adapter, exc)) from None
             started.append(adapter)
             log.info("started the %s adapter", type(adapter).__name__)
+        if config.dashboard.listen is not None:
+            # Imported only when on: aiohttp.web and Jinja2 stay out of every other start.
+            from bot.dashboard.server import DashboardServer
+
+            dashboard = DashboardServer(ctx, config.dashboard, config.session_key)
+            try:
+                await dashboard.start()
+            except OSError as exc:
+                raise AdapterStartError(
+                    console_texts.DASHBOARD_DID_NOT_START.format(
+                        listen=config.dashboard.listen, error=exc.strerror or type(exc).__name__
+                    )
+                ) from None
+            started.append(dashboard)
         if (rate := sending_rate(config)) is not None:
             if (late := await lateness_warning(ctx, *rate)) is not None:
                 log.warning(late)

@@ -10,7 +10,17 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from handlers import account, checkins, circles, crisis, goals, mentoring, privacy, resources
+from handlers import (
+    account,
+    checkins,
+    circles,
+    crisis,
+    dashboard,
+    goals,
+    mentoring,
+    privacy,
+    resources,
+)
 from handlers.context import Capability, Context, Registry
 from handlers.dispatcher import Dispatcher
 from handlers.logsafe import describe_exception
@@ -39,6 +49,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     goals.CAPABILITY,
     resources.CAPABILITY,
     circles.CAPABILITY,
+    dashboard.CAPABILITY,
     privacy.CAPABILITY,
 )
 

@@ -149,6 +149,18 @@ class ResourceDirectory:
 
 
 @dataclass(frozen=True, slots=True)
+class DashboardSettings:
+    """``[dashboard]`` as the core needs it: where coordinators' login links point."""
+
+    public_url: str | None = None
+    """The dashboard's address as a coordinator's browser reaches it (behind a proxy, the
+    proxy's); ``None``: the dashboard is off and ``/dashboard`` says so."""
+    invite_link: str | None = None
+    """A join link with ``{code}`` in it (e.g. ``https://t.me/YourBot?start={code}``), which
+    an invite's QR code holds; ``None``: the QR code holds the code itself."""
+
+
+@dataclass(frozen=True, slots=True)
 class ProgramSettings:
     """Everything the core needs to know about the program it serves."""
 
@@ -161,3 +173,4 @@ class ProgramSettings:
     max_message_chars: int = 4000
     resources: ResourceDirectory = field(default_factory=ResourceDirectory)
     """The local services directory (``[resources] file``); empty when none is set."""
+    dashboard: DashboardSettings = field(default_factory=DashboardSettings)

@@ -22,6 +22,7 @@ from storage.checkins import CheckinStore
 from storage.circles import CircleStore
 from storage.conversations import ConversationStore
 from storage.coordination import CoordinationStore
+from storage.dashboard import DashboardStore
 from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
 from storage.goals import GoalStore
@@ -48,6 +49,7 @@ class Storage(
     PrivacyStore,
     PromptBatchStore,
     CoordinationStore,
+    DashboardStore,
     Protocol,
 ):
     """What the core may ask of a database: every area's protocol together."""

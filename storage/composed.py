@@ -15,6 +15,7 @@ from storage.checkins import CheckinStore
 from storage.circles import CircleStore
 from storage.conversations import ConversationStore
 from storage.coordination import CoordinationStore
+from storage.dashboard import DashboardStore
 from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
 from storage.forwarding import forward
@@ -44,6 +45,7 @@ class ComposedStorage:
     privacy: PrivacyStore
     prompt_batches: PromptBatchStore
     coordination: CoordinationStore
+    dashboard: DashboardStore
 
     # People, accounts, roles, consent, settings, invites (storage.people) -------------------------
     create_person = forward("people", PeopleStore.create_person)
@@ -221,3 +223,9 @@ class ComposedStorage:
     hold_lease = forward("coordination", CoordinationStore.hold_lease)
     release_lease = forward("coordination", CoordinationStore.release_lease)
     person_turn = forward("coordination", CoordinationStore.person_turn)
+    # The coordinator dashboard: login links, open invites, recent alerts (storage.dashboard) -----
+    create_login_link = forward("dashboard", DashboardStore.create_login_link)
+    use_login_link = forward("dashboard", DashboardStore.use_login_link)
+    open_invites = forward("dashboard", DashboardStore.open_invites)
+    revoke_invite = forward("dashboard", DashboardStore.revoke_invite)
+    recent_alerts = forward("dashboard", DashboardStore.recent_alerts)

@@ -45,6 +45,7 @@ CAPABILITIES = {
     "checkins",
     "circles",
     "crisis",
+    "dashboard",
     "goals",
     "mentoring",
     "privacy",

@@ -54,6 +54,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "circles": ONBOARDED,
     "circle": LEADERS,
     "next": LEADERS,
+    "dashboard": frozenset({COORDINATOR}),
     "mydata": ANYONE,
     "deleteme": ANYONE,
 }
@@ -102,7 +103,7 @@ async def test_role_by_command_matrix(ctx: Context, dispatcher: Dispatcher) -> N
             elif said != [refusal]:
                 wrong.append(f"/{name} for {who} should be refused clearly: {said}")
     assert wrong == []
-    assert len(EXPECTED) * len(chats) == 27 * 5  # every cell was checked
+    assert len(EXPECTED) * len(chats) == 28 * 5  # every cell was checked
 
 
 async def test_a_mentor_sees_only_their_own_mentees_within_consent(

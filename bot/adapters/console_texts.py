@@ -48,3 +48,8 @@ WEBHOOK_BESIDE_POLLING = (
     " would stop its polling. Stop it (or restart it in webhook mode), then start again. (A"
     " process that ended without shutting down gives polling up within {seconds} seconds.)"
 )
+
+DASHBOARD_DID_NOT_START = (
+    "Could not start the dashboard on {listen} ({error}): is another program using that port?"
+    " Change [dashboard] listen in the config, or remove it to run without the dashboard."
+)

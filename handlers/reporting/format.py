@@ -122,3 +122,9 @@ def to_json(report: Report) -> str:
         for s in report.sections
     ]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def cell_text(row: ReportRow, column: str) -> str:
+    """One cell as the table shows it (a rate as a percentage; a withheld value's reason),
+    for other renderings of the report such as the dashboard's page."""
+    return _cell(row, column, percent=True)

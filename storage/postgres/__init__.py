@@ -16,6 +16,7 @@ from storage.composed import ComposedStorage
 from storage.conversations import ConversationStore
 from storage.coordination import CoordinationStore
 from storage.crypto import TextCipher
+from storage.dashboard import DashboardStore
 from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
 from storage.goals import GoalStore
@@ -28,6 +29,7 @@ from storage.postgres.circles import PostgresCircles
 from storage.postgres.connection import PostgresConnection
 from storage.postgres.conversations import PostgresConversations
 from storage.postgres.coordination import PostgresCoordination
+from storage.postgres.dashboard import PostgresDashboard
 from storage.postgres.deliveries import PostgresDeliveries
 from storage.postgres.due_queue import PostgresDueQueue
 from storage.postgres.goals import PostgresGoals
@@ -64,6 +66,7 @@ class PostgresStorage(ComposedStorage):
         self.privacy: PrivacyStore = PostgresPrivacy(self.db)
         self.prompt_batches: PromptBatchStore = PostgresPromptBatches(self.db)
         self.coordination: CoordinationStore = PostgresCoordination(self.db)
+        self.dashboard: DashboardStore = PostgresDashboard(self.db)
 
     @property
     def path(self) -> str:

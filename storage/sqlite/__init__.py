@@ -32,6 +32,7 @@ from storage.composed import ComposedStorage
 from storage.conversations import ConversationStore
 from storage.coordination import CoordinationStore
 from storage.crypto import TextCipher
+from storage.dashboard import DashboardStore
 from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
 from storage.goals import GoalStore
@@ -47,6 +48,7 @@ from storage.sqlite.circles import SqliteCircles
 from storage.sqlite.connection import BUSY_TIMEOUT_S, SqliteConnection
 from storage.sqlite.conversations import SqliteConversations
 from storage.sqlite.coordination import SqliteCoordination
+from storage.sqlite.dashboard import SqliteDashboard
 from storage.sqlite.deliveries import SqliteDeliveries
 from storage.sqlite.due_queue import SqliteDueQueue
 from storage.sqlite.goals import SqliteGoals
@@ -87,6 +89,7 @@ class SqliteStorage(ComposedStorage):
         self.privacy: PrivacyStore = SqlitePrivacy(self.db)
         self.prompt_batches: PromptBatchStore = SqlitePromptBatches(self.db)
         self.coordination: CoordinationStore = SqliteCoordination(self.db)
+        self.dashboard: DashboardStore = SqliteDashboard(self.db)
 
     @property
     def path(self) -> Path:

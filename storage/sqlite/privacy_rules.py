@@ -87,6 +87,7 @@ PERSONAL_TABLES: dict[str, TableRule] = {
         erase=(f"DELETE FROM code_failures WHERE (platform, platform_user_id) IN ({_ADDRESSES})",),
     ),
     "invite_codes": _own("invite_codes", "created_by"),
+    "dashboard_logins": _own("dashboard_logins"),
     "checkins": _own("checkins"),
     "milestones": _own("milestones"),
     "checkin_answers": TableRule(

@@ -17,7 +17,7 @@ from handlers.app import REGISTRY, assemble, build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.messaging import Messengers
-from handlers.program import ProgramSettings
+from handlers.program import DashboardSettings, ProgramSettings
 from scheduling.due import DueWorker
 from storage.base import Storage
 from storage.circles import Circle, Recurrence, RsvpStatus, SpeakingOrder
@@ -72,7 +72,9 @@ def make_ctx(storage: Storage, clock: FakeClock) -> tuple[Context, Messengers]:
     messengers = Messengers(
         {"test": RecordingMessenger("test"), "discord": RecordingMessenger("discord")}
     )
-    return assemble(Context(storage, ProgramSettings(), messengers, clock)), messengers
+    # With the dashboard on, so the subject's /dashboard leaves a login link row to erase.
+    program = ProgramSettings(dashboard=DashboardSettings(public_url="http://dash.test"))
+    return assemble(Context(storage, program, messengers, clock)), messengers
 
 
 async def build_world(storage: Storage, clock: FakeClock) -> World:
@@ -127,6 +129,8 @@ async def build_world(storage: Storage, clock: FakeClock) -> World:
 
     await storage.grant_role(sid, Role.MENTOR, clock())  # a mentee who also mentors
     await subject.command("invite")
+    await storage.grant_role(sid, Role.COORDINATOR, clock())
+    await subject.command("dashboard")  # a one-time login link (its hash) for the subject
     await storage.grant_role(sid, Role.FACILITATOR, clock())
     await _circles(storage, clock, sid, facilitator_id)
 
