@@ -13,6 +13,7 @@ from storage.base import Storage
 from tests.support.storage_contract import (
     CircleContract,
     CoordinationContract,
+    MatchingContract,
     MentoringContract,
     PromptBatchContract,
     StorageContract,
@@ -28,6 +29,11 @@ def store(storage: Storage) -> Storage:
 
 
 class TestStorageContract(
-    StorageContract, MentoringContract, CircleContract, PromptBatchContract, CoordinationContract
+    StorageContract,
+    MentoringContract,
+    CircleContract,
+    PromptBatchContract,
+    CoordinationContract,
+    MatchingContract,
 ):
     pass

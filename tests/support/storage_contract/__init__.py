@@ -9,6 +9,7 @@ from tests.support.storage_contract.batches import PromptBatchContract
 from tests.support.storage_contract.circles import CircleContract
 from tests.support.storage_contract.coordination import CoordinationContract
 from tests.support.storage_contract.core import ADDRESS, NOW, StorageContract, make_person
+from tests.support.storage_contract.matching import MatchingContract
 from tests.support.storage_contract.mentoring import MentoringContract
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "NOW",
     "CircleContract",
     "CoordinationContract",
+    "MatchingContract",
     "MentoringContract",
     "PromptBatchContract",
     "StorageContract",
