@@ -10,7 +10,18 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from handlers import account, checkins, circles, crisis, goals, mentoring, privacy, resources
+from handlers import (
+    account,
+    checkins,
+    circles,
+    crisis,
+    goals,
+    matching,
+    mentoring,
+    privacy,
+    resources,
+    training,
+)
 from handlers.context import Capability, Context, Registry
 from handlers.dispatcher import Dispatcher
 from handlers.logsafe import describe_exception
@@ -35,6 +46,8 @@ CAPABILITIES: tuple[Capability, ...] = (
     account.CAPABILITY,
     checkins.CAPABILITY,
     mentoring.CAPABILITY,
+    matching.CAPABILITY,
+    training.CAPABILITY,
     crisis.capability(SAFETY_QUESTION),
     goals.CAPABILITY,
     resources.CAPABILITY,

@@ -45,10 +45,12 @@ CAPABILITIES = {
     "circles",
     "crisis",
     "goals",
+    "matching",
     "mentoring",
     "privacy",
     "reporting",
     "resources",
+    "training",
 }
 
 
