@@ -80,7 +80,7 @@ async def test_a_mentee_sets_their_wishes_with_buttons_after_saying_yes(
 async def test_profile_stays_out_of_groups(
     ctx: Context, dispatcher: Dispatcher, messenger: RecordingMessenger
 ) -> None:
-    sam, _ = await mentee(dispatcher, ctx, "u1", "Sam")
+    await mentee(dispatcher, ctx, "u1", "Sam")
     in_group = Room(dispatcher, user_id="u1")
     said = await in_group.command("profile")
     assert in_group.chat_kind is ChatKind.GROUP
