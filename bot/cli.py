@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot import cli_mentoring, cli_privacy, cli_report
+from bot import cli_matching, cli_mentoring, cli_privacy, cli_report
 from bot.commands import Lazy
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ OUR_PACKAGES = ("bot", "handlers", "scheduling", "storage")
 
 # Modules that add subcommands: each has ``add_commands(subparsers)``, and every parser it adds
 # sets ``handler``, an ``async (config, args) -> exit status``.
-COMMAND_MODULES: list[CommandModule] = [cli_mentoring, cli_report, cli_privacy]
+COMMAND_MODULES: list[CommandModule] = [cli_mentoring, cli_matching, cli_report, cli_privacy]
 
 
 class CommandModule(Protocol):

@@ -68,13 +68,15 @@ def read_name(text: str) -> tuple[str | None, str | None]:
 
 
 def standing_lines(status: TrainingStatus, asked: bool) -> str:
-    if not asked:
-        return texts.STANDING_NOTHING_ASKED
+    if status.standing is Standing.OK:
+        return texts.STANDING_OK if asked else texts.STANDING_NOTHING_ASKED
     lines = []
     if status.lapsed:
         lines.append(texts.LAPSED.format(courses=", ".join(status.lapsed)))
     if status.missing:
         lines.append(texts.MISSING.format(courses=", ".join(status.missing)))
+    if status.expired:
+        lines.append(texts.EXPIRED_OTHER.format(courses=", ".join(status.expired)))
     if status.expiring:
         soon = [
             texts.EXPIRING_ONE.format(course=c, date=format_date(d, DateStyle.DAY_MONTH_YEAR_LONG))
@@ -91,7 +93,7 @@ def standing_lines(status: TrainingStatus, asked: bool) -> str:
                 count=status.supervision, needed=status.supervision_needed
             )
         )
-    return "\n".join(lines) if status.standing is not Standing.OK else texts.STANDING_OK
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)

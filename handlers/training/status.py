@@ -1,9 +1,11 @@
 """Where a mentor stands against the program's ``[training]`` requirements: pure, no I/O.
 
 A required course is *lapsed* when its latest entry has expired, *missing* when there is none;
-it is *expiring* when its latest entry expires within ``SOON``. Hours count trainings completed
+any other logged course whose latest entry expired is *expired*; any course is *expiring* when
+its latest entry expires within ``SOON``. Hours count trainings completed
 in the last 365 days, supervision the sessions of the last 30 days. The standing is ``lapsed``
-when any required course lapsed, ``due`` when anything else is short or soon, else ``ok``.
+when any required course lapsed, ``due`` when anything else is missing, expired, short or
+soon, else ``ok``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class TrainingStatus:
     standing: Standing
     lapsed: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    expired: tuple[str, ...] = ()
+    """Courses the program does not require whose latest entry expired (worth renewing)."""
     expiring: tuple[tuple[str, date], ...] = ()
     hours: float = 0.0
     hours_needed: float = 0.0
@@ -68,27 +72,32 @@ def training_status(
     today: date,
 ) -> TrainingStatus:
     latest = latest_by_course(trainings)
-    lapsed, missing, expiring = [], [], []
+    lapsed, missing, expired, expiring = [], [], [], []
+    required = {_key(course): course for course in settings.required}
     for course in settings.required:
-        entry = latest.get(_key(course))
-        if entry is None:
+        if _key(course) not in latest:
             missing.append(course)
-        elif entry.expires_on is not None and entry.expires_on < today:
-            lapsed.append(course)
-        elif entry.expires_on is not None and entry.expires_on - today <= SOON:
-            expiring.append((course, entry.expires_on))
+    for key, entry in sorted(latest.items()):
+        name = required.get(key, entry.course)
+        if entry.expires_on is None:
+            continue
+        if entry.expires_on < today:
+            (lapsed if key in required else expired).append(name)
+        elif entry.expires_on - today <= SOON:
+            expiring.append((name, entry.expires_on))
     hours = sum(t.hours for t in trainings if today - t.completed_on < HOURS_WINDOW)
     sessions = sum(1 for s in supervision if today - s.held_on < SUPERVISION_WINDOW)
     standing = Standing.OK
     short = hours < settings.hours_per_year or sessions < settings.supervision_per_month
     if lapsed:
         standing = Standing.LAPSED
-    elif missing or expiring or short:
+    elif missing or expired or expiring or short:
         standing = Standing.DUE
     return TrainingStatus(
         standing,
         tuple(lapsed),
         tuple(missing),
+        tuple(expired),
         tuple(expiring),
         round(hours, 2),
         settings.hours_per_year,
