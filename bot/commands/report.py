@@ -166,9 +166,15 @@ async def demo_data_command(config: Config, args: argparse.Namespace) -> int:
     print(
         f"{path}: {summary.staff} staff, {summary.mentees} mentees, {summary.prompts} prompts, "
         f"{summary.checkins} check-ins, {summary.goals} goals, {summary.alerts} alerts, "
-        f"{summary.circles if summary.circles is not None else 'no'} circle sessions."
+        f"{summary.circles if summary.circles is not None else 'no'} circle sessions, "
+        f"{summary.waiting} mentees waiting for a mentor, {summary.trainings} trainings logged."
     )
     print(f"See it with: peerbot report --database {path} --since 90d", file=sys.stderr)
+    print(
+        f"Matching and training: peerbot match --suggest --database {path}; "
+        f"peerbot training --database {path}",
+        file=sys.stderr,
+    )
     return 0
 
 

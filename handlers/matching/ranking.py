@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handlers.matching import texts
+from handlers.texts.plurals import counted
 from storage.matching import MatchProfile
 
 DAY_PARTS: dict[str, tuple[int, ...]] = {
@@ -191,7 +192,7 @@ def score(mentee: MenteeFacts, mentor: MentorFacts, on: date) -> tuple[float, tu
     others = mentor.rematch_requests - (1 if mentor.mentor_id in mentee.left_mentors else 0)
     if others > 0:
         points += REMATCH_POINTS * min(others, REMATCH_MAX)
-        reasons.append(texts.REASON_REMATCHES.format(count=others))
+        reasons.append(counted(texts.REASON_REMATCHES, others))
     return points, tuple(reasons)
 
 

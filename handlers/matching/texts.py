@@ -142,7 +142,8 @@ REASON_PLACES = "{free} of {limit} places free"
 REASON_OVERLAP = "overlapping {part}"
 REASON_CLOSE_ZONE = "close time zone"
 REASON_LEFT_BEFORE = "asked to leave this mentor before"
-REASON_REMATCHES = "{count} re-match requests"
+REASON_REMATCHES = ("{n} re-match request", "{n} re-match requests")
+"""Singular and plural, through ``handlers.texts.plurals.counted``."""
 REASON_SEPARATOR = " · "
 
 SUGGESTIONS_FOR = "*{mentee}* (#{id}){why}\n{lines}"

@@ -72,7 +72,10 @@ def training_status(
     today: date,
 ) -> TrainingStatus:
     latest = latest_by_course(trainings)
-    lapsed, missing, expired, expiring = [], [], [], []
+    lapsed: list[str] = []
+    missing: list[str] = []
+    expired: list[str] = []
+    expiring: list[tuple[str, date]] = []
     required = {_key(course): course for course in settings.required}
     for course in settings.required:
         if _key(course) not in latest:
