@@ -239,7 +239,7 @@ async def test_a_lapsed_mentor_is_held_back_only_when_the_config_says_so(
 async def test_erasure_removes_the_profile_and_the_logs(
     ctx: Context, dispatcher: Dispatcher, storage: Storage, clock: FakeClock
 ) -> None:
-    _, mentor_id = await staff(ctx, dispatcher, Role.MENTOR, "m1", "Mo")
+    mentor, mentor_id = await staff(ctx, dispatcher, Role.MENTOR, "m1", "Mo")
     await storage.save_match_profile(MatchProfile(mentor_id, languages=frozenset({"en"})), clock())
     entry = await storage.log_training(
         mentor_id,
@@ -254,6 +254,8 @@ async def test_erasure_removes_the_profile_and_the_logs(
     await storage.log_supervision(
         mentor_id, held_on=date(2026, 11, 1), supervisor="Rae", minutes=60, now=clock()
     )
+    [summary] = await mentor.command("mydata")
+    assert "a matching profile: yes; 1 training and 1 supervision session logged" in summary.text
     exported = await storage.export_person(mentor_id, ctx.capabilities.ledger_kinds)
     assert [len(exported[t]) for t in ("match_profiles", "trainings", "supervision_sessions")] == [
         1,

@@ -24,10 +24,13 @@ MYDATA_SUMMARY = (
     "• a safety plan: {plan}\n"
     "• {alerts} raised for your mentor\n"
     "• staff looked at your check-ins or alerts {views} (who and when is in the file)\n"
-    "• {circles}\n\n"
+    "• {circles}\n"
+    "• a matching profile: {match}; {trainings} and {sessions} logged\n\n"
     "{protection}\n"
     "To erase all of it, send /deleteme. Send /help for everything else."
 )
+TRAININGS = ("{n} training", "{n} trainings")
+SESSIONS = ("{n} supervision session", "{n} supervision sessions")
 PLAN_YES = "yes"
 PLAN_NO = "none yet"
 ENCRYPTED = "Your notes, safety plan and goals are stored encrypted."
