@@ -4,6 +4,7 @@ mentors' training and supervision log. Mixed into each backend's contract class 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from storage.base import Storage
@@ -28,7 +29,7 @@ class MatchingContract:
             hours=frozenset({18, 19, 20}),
         )
         saved = await store.save_match_profile(profile, NOW)
-        assert saved == MatchProfile(**{**_fields(profile), "updated_at": NOW})
+        assert saved == replace(profile, updated_at=NOW)
         changed = await store.save_match_profile(
             MatchProfile(mentor, languages=frozenset({"fr"})), NOW + timedelta(hours=1)
         )
@@ -129,7 +130,3 @@ class MatchingContract:
             (date(2026, 11, 20), "Dr Rae", 45)
         ]
         assert await store.supervision_of(other) == []
-
-
-def _fields(profile: MatchProfile) -> dict[str, object]:
-    return {name: getattr(profile, name) for name in profile.__dataclass_fields__}
