@@ -4,19 +4,25 @@ reminders 30 and 7 days before an expiry on a fake clock (once each, kept across
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.config import ConfigError, load_config
 from handlers.app import assemble, build_dispatcher
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
 from handlers.matching import suggest
+from handlers.messaging import Messengers
 from handlers.privacy.data import SELF, erase_person
 from handlers.program import ProgramSettings, TrainingSettings
+from handlers.texts import common
 from handlers.training import reminders
 from handlers.training import texts as training_texts
 from handlers.training.status import Standing, training_status
@@ -289,3 +295,37 @@ def test_the_training_section_of_the_config(tmp_path: Path) -> None:
             load_config(path, env={})
         assert says in str(err.value) and "[training]" in str(err.value)
     assert ProgramSettings().training == TrainingSettings()
+
+
+_STEPS = ("course", "provider", "date", "hours", "expiry")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    step=st.sampled_from(_STEPS),
+    text=st.text(max_size=200) | st.sampled_from(["0", "-1", "1e9", "٣", "2026-02-30", "x" * 500]),
+)
+def test_any_text_at_any_step_gets_a_kind_answer(step: str, text: str) -> None:
+    """Whatever a mentor types at a step of logging a training, the answer is a question or a
+    kind correction (never the something-went-wrong reply), and nothing half-made is stored."""
+
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            store = SqliteStorage(Path(folder) / "t.db")
+            await store.open()
+            try:
+                ctx = assemble(Context(store, messengers=Messengers(), clock=FakeClock()))
+                dispatcher = build_dispatcher(ctx)
+                mentor, mentor_id = await staff(ctx, dispatcher, Role.MENTOR, "m1", "Mo")
+                await mentor.command("training")
+                await mentor.press_label("Log a training")
+                for answer in ("Ethics", "Academy", "today", "6")[: _STEPS.index(step)]:
+                    await mentor.say(answer)
+                replies = await mentor.say(text)
+                assert replies and all(r.text != common.SOMETHING_WENT_WRONG for r in replies)
+                trainings = await store.trainings_of(mentor_id)
+                assert trainings == [] or (step == "expiry" and len(trainings) == 1)
+            finally:
+                await store.close()
+
+    asyncio.run(run())

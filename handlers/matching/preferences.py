@@ -317,7 +317,7 @@ CAPABILITY = Capability(
     commands=(
         CommandSpec(
             "profile",
-            "what helps match you with a mentor (or mentees with you); optional",
+            "what helps the coordinator find a good match for you (optional)",
             profile_command,
             PROFILE_ROLES,
         ),
