@@ -173,21 +173,25 @@ async def test_newmentor_suggestions_leave_out_the_current_mentor(
     _, bo = await staff(ctx, dispatcher, Role.MENTOR, "m2", "Bo")
     sam, sam_id = await mentee(dispatcher, ctx, "u1", "Sam")
     await storage.pair(sam_id, ana, ctx.clock(), default_capacity=5)
-    await sam.command("newmentor")
-    note = messenger.last("c1").text
-    assert f"/match {sam_id}" in note
-    [_, listing] = await coordinator.command("match", str(sam_id))
-    assert "asked for a different mentor" in listing.text
-    assert approve_buttons(listing) == ["Pair with Bo"]
-    await coordinator.press_label("Pair with Bo")
+    [reply] = await sam.command("newmentor")
+    assert "your mentor isn't told" in reply.text
+    # One note to the coordinator: the request and the suggestions, Ana left out.
+    note = messenger.last("c1")
+    assert "has asked for a different mentor" in note.text and f"/match {sam_id}" in note.text
+    assert approve_buttons(note) == ["Pair with Bo"]
+    assert messenger.to("m1") == []  # Ana is not told
+    assert suggest.NOTE_ACTOR in [e.actor_label for e in await storage.audit_log(subject_id=sam_id)]
+    [approved] = await coordinator.press(note.buttons[0].payload)
+    assert approved.text == matching_texts.APPROVED.format(mentee="Sam", mentor="Bo")
     pairing = await storage.pairing_of(sam_id)
     assert pairing is not None and pairing.mentor_id == bo
     # Asked again later, Ana (whom Sam asked to leave) ranks below a fresh mentor.
-    _, cy2 = await staff(ctx, dispatcher, Role.MENTOR, "m3", "Di")
-    await sam.command("newmentor")
+    _, di = await staff(ctx, dispatcher, Role.MENTOR, "m3", "Di")
+    await sam.command("newmentor")  # the day's note was sent already (one a day); /match shows
     [_, again] = await coordinator.command("match", str(sam_id))
+    assert "asked for a different mentor" in again.text
     assert approve_buttons(again) == ["Pair with Di", "Pair with Ana"]
-    assert "asked to leave this mentor before" in again.text and cy2
+    assert "asked to leave this mentor before" in again.text and di
 
 
 async def test_match_with_nobody_waiting_and_bad_ids(ctx: Context, dispatcher: Dispatcher) -> None:

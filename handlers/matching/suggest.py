@@ -4,6 +4,8 @@ list of mentors ranked by :mod:`handlers.matching.ranking`, and the coordinator'
 The facts come from storage (mentors' loads and limits, profiles, zones, re-match history,
 training); the ranking is pure. The coordinator sees the lists with ``/match`` (a button per
 mentor: "Pair with Mo") or ``peerbot match --suggest``; nothing is paired until they approve.
+A ``/newmentor`` request (registered here, run by mentoring) carries the mentee's short list,
+without the current mentor, in the coordinator's note.
 An approval is checked again against the hard constraints at the moment of the press, then goes
 through mentoring's pairing use case (:func:`handlers.mentoring.pairing.pair`), the same path
 as ``peerbot pair``, which tells the mentor and the mentee. Every list names mentees, so it is
@@ -30,7 +32,7 @@ from handlers.profile import display_name
 from handlers.routes import Route, decode_any
 from handlers.timing import local_date
 from handlers.training.status import Standing, training_status
-from storage.mentoring import PairingError, PairingSource
+from storage.mentoring import AuditEntry, PairingError, PairingSource
 from storage.people import Role
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,9 @@ FLOW = "mt"
 COORDINATORS = frozenset({Role.COORDINATOR})
 SHORT_LIST = 3
 AUDIT_ACTION = "match suggestions"
+NOTE_ACTOR = "new-mentor note to the coordinator"
+"""The audit log's actor for suggestions sent with a ``/newmentor`` note."""
+MENTEES = frozenset({Role.MENTEE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +238,23 @@ async def approve(ctx: Context, mentee_id: int, mentor_id: int) -> tuple[str, Wa
     return texts.APPROVED.format(mentee=mentee_name, mentor=mentor_name), None
 
 
+async def note_suggestions(ctx: Context, mentee_id: int) -> OutgoingMessage | None:
+    """The short list that goes in the coordinator's ``/newmentor`` note (current mentor left
+    out), written to the audit log as a view of the mentee."""
+    waiting = await suggest_for(ctx, mentee_id)
+    if waiting is None:
+        return None
+    await ctx.storage.write_audit(
+        [AuditEntry(ctx.clock(), None, NOTE_ACTOR, mentee_id, AUDIT_ACTION)]
+    )
+    return suggestion_message(waiting)
+
+
+async def newmentor(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
+    """``/newmentor``: mentoring's request to the coordinator, with the suggestions in it."""
+    return await pairing.newmentor(ctx, turn, args, suggestions=note_suggestions)
+
+
 class MatchFlow:
     """The approve buttons: they carry everything they need, so there is no state."""
 
@@ -265,6 +287,7 @@ CAPABILITY = Capability(
             COORDINATORS,
             arg_hint="[mentee id]",
         ),
+        CommandSpec("newmentor", "ask the coordinator for a different mentor", newmentor, MENTEES),
     ),
     flows=(MatchFlow(),),
 )

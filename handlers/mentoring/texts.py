@@ -72,12 +72,12 @@ NEW_MENTOR_UNPAIRED_NO_COORDINATOR = (
 )
 NEW_MENTOR_TO_COORDINATOR = (
     "*{name}* (person {id}) has asked for a different mentor; their mentor hasn't been told. "
-    "Send /match {id} for suggested mentors (their current one left out) to approve, or pair "
-    "them yourself with `peerbot pair {id} MENTOR`."
+    "Approve a suggested mentor below (their current one is left out; /match {id} shows fresh "
+    "ones), or pair them yourself with `peerbot pair {id} MENTOR`."
 )
 WANTS_MENTOR_TO_COORDINATOR = (
-    "*{name}* (person {id}) would like a mentor. Send /match {id} for suggested mentors to "
-    "approve, or pair them yourself with `peerbot pair {id} MENTOR`."
+    "*{name}* (person {id}) would like a mentor. Approve a suggested mentor below (/match {id} "
+    "shows fresh ones), or pair them yourself with `peerbot pair {id} MENTOR`."
 )
 
 # What a mentee shares -----------------------------------------------------------------------------
