@@ -177,6 +177,35 @@ async def test_a_renewal_silences_the_old_entrys_reminder(
     assert await storage.get_due(reminders.TRAINING_EXPIRY, str(old.id)) is None
 
 
+async def test_a_new_zone_moves_a_waiting_reminder_and_never_skips_one(
+    ctx: Context, dispatcher: Dispatcher, storage: Storage, clock: FakeClock
+) -> None:
+    mentor, mentor_id = await staff(ctx, dispatcher, Role.MENTOR, "m1", "Mo")  # Denver
+    entry = await storage.log_training(
+        mentor_id,
+        course="Ethics",
+        provider="A",
+        completed_on=date(2026, 1, 1),
+        hours=6,
+        expires_on=date(2027, 1, 31),
+        now=clock(),
+    )
+    row = await reminders.schedule(ctx, entry)
+    assert row is not None and row.due_at == datetime(2027, 1, 1, 17, 0, tzinfo=UTC)
+    await storage.update_settings(mentor_id, timezone="Asia/Tokyo")
+    await ctx.capabilities.schedule_changed(ctx, mentor_id)
+    moved = await storage.get_due(reminders.TRAINING_EXPIRY, str(entry.id))
+    assert moved is not None and moved.due_at == datetime(2027, 1, 1, 1, 0, tzinfo=UTC)
+    assert moved.occurrence == "2027-01-31:30"
+    # Past its time but not yet sent (the bot was down): a change keeps the same mark, due now.
+    clock.set(datetime(2027, 1, 2, tzinfo=UTC))
+    await storage.update_settings(mentor_id, timezone="America/Denver")
+    await ctx.capabilities.schedule_changed(ctx, mentor_id)
+    kept = await storage.get_due(reminders.TRAINING_EXPIRY, str(entry.id))
+    assert kept is not None and kept.occurrence == "2027-01-31:30" and kept.due_at < clock()
+    assert mentor is not None
+
+
 async def test_logging_late_schedules_only_the_marks_still_ahead(clock: FakeClock) -> None:
     entry = training("Ethics", TODAY, expires=TODAY + timedelta(days=20))
     work = reminders.reminder_work(entry, "Europe/Berlin", clock())

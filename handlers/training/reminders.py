@@ -11,11 +11,13 @@ course), nor to a mentor who stopped. The rows are routine work: they wait behin
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.context import Context
 from handlers.messaging import DeliveryError, OutgoingMessage
+from handlers.numbers import read_whole
 from handlers.outbox import deliver, prompt_ref
 from handlers.profile import DateStyle, format_date
 from handlers.texts.plurals import DAY, counted
@@ -34,14 +36,18 @@ MARKS = (30, 7)
 REMINDER_TIME = time(10, 0)
 
 
+def _due_at(expires_on: date, days: int, zone: str | None) -> datetime:
+    tz = ZoneInfo(zone if zone is not None and is_valid_zone(zone) else "UTC")
+    day = expires_on - timedelta(days=days)
+    return datetime.combine(day, REMINDER_TIME, tzinfo=tz).astimezone(UTC)
+
+
 def reminder_work(training: Training, zone: str | None, after: datetime) -> DueWork | None:
     """The first reminder of ``training`` strictly after ``after``, or None."""
     if training.expires_on is None:
         return None
-    tz = ZoneInfo(zone if zone is not None and is_valid_zone(zone) else "UTC")
     for days in MARKS:
-        day = training.expires_on - timedelta(days=days)
-        due = datetime.combine(day, REMINDER_TIME, tzinfo=tz).astimezone(UTC)
+        due = _due_at(training.expires_on, days, zone)
         if due > after:
             return DueWork(
                 TRAINING_EXPIRY,
@@ -65,10 +71,19 @@ async def schedule(ctx: Context, training: Training) -> DueWork | None:
 
 
 async def reschedule_person(ctx: Context, person_id: int) -> None:
-    """The schedule hook: a new zone moves the reminders to 10 am in it."""
+    """The schedule hook: a new zone moves each waiting reminder to 10 am in it. The mark a
+    row waits for is kept, even when it is now in the past (then it goes at once): a reminder
+    is never skipped by a settings change."""
+    zone = (await ctx.storage.get_settings(person_id)).timezone
     for training in await ctx.storage.trainings_of(person_id):
-        if training.expires_on is not None:
-            await schedule(ctx, training)
+        row = await ctx.storage.get_due(TRAINING_EXPIRY, str(training.id))
+        if row is None or training.expires_on is None:
+            continue
+        mark = read_whole(row.occurrence.rpartition(":")[2], max_digits=2)
+        if mark not in MARKS:
+            continue
+        due = _due_at(training.expires_on, mark, zone)
+        await ctx.storage.set_due(replace(row, due_at=due, lease_owner=None, lease_until=None))
 
 
 async def run_reminder(ctx: Context, work: DueWork, now: datetime) -> DueWork | None:
