@@ -11,6 +11,7 @@ text that reaches the flow from a group gets a kind word that it belongs in the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn
@@ -76,12 +77,14 @@ DONE = Route(FLOW, "done:", DonePress)
 DELETE = Route(FLOW, "del:", DeletePress)
 ROUTES = (CONSENT, PART, TOGGLE, GENDER, DONE, DELETE)
 
-CHOICES: dict[str, dict[str, str]] = {
-    "languages": texts.LANGUAGES,
-    "pathways": texts.PATHWAYS,
-    "experience": texts.EXPERIENCE,
-    "hours": texts.DAY_PART_BUTTONS,
+CHOICES: dict[str, Callable[[], dict[str, str]]] = {
+    "languages": lambda: texts.LANGUAGES,
+    "pathways": lambda: texts.PATHWAYS,
+    "experience": lambda: texts.EXPERIENCE,
+    "hours": lambda: texts.DAY_PART_BUTTONS,
 }
+"""Each multi-choice part's values and their button labels, read when a message is built (so
+in the person's language, never frozen at import)."""
 
 
 def in_private(turn: Turn) -> bool:
@@ -175,7 +178,7 @@ async def section(ctx: Context, profile: MatchProfile, part: str, mentor: bool) 
     buttons = [
         TOGGLE.button(texts.CHOSEN.format(label=label) if value in chosen else label,
                       TogglePress(part, value))
-        for value, label in CHOICES[part].items()
+        for value, label in CHOICES[part]().items()
     ]  # fmt: skip
     if part == "languages":
         question = texts.ASK_LANGUAGES.format(who=texts.WHO_MENTOR if mentor else texts.WHO_MENTEE)
@@ -256,7 +259,7 @@ def _fits(press: object) -> bool:
         case PartPress(part):
             return part in (*PARTS, "menu")
         case TogglePress(part, value):
-            return part in CHOICES and value in CHOICES[part]
+            return part in CHOICES and value in CHOICES[part]()
         case GenderPress(which, value):
             return which in ("me", "pref") and (value == NONE or value in texts.GENDER_BUTTONS)
         case DonePress() | DeletePress():

@@ -3,6 +3,8 @@ reasons. Kept apart from the logic so the words can be read (and translated) in 
 
 from __future__ import annotations
 
+from handlers.i18n import Plural, translated_module
+
 LANGUAGES: dict[str, str] = {
     "en": "English",
     "es": "Spanish",
@@ -142,8 +144,8 @@ REASON_PLACES = "{free} of {limit} places free"
 REASON_OVERLAP = "overlapping {part}"
 REASON_CLOSE_ZONE = "close time zone"
 REASON_LEFT_BEFORE = "asked to leave this mentor before"
-REASON_REMATCHES = ("{n} re-match request", "{n} re-match requests")
-"""Singular and plural, through ``handlers.texts.plurals.counted``."""
+REASON_REMATCHES = Plural("{n} re-match request", "{n} re-match requests")
+"""Counted through ``handlers.texts.plurals.counted``, by the language's plural rule."""
 REASON_SEPARATOR = " · "
 
 SUGGESTIONS_FOR = "*{mentee}* (#{id}){why}\n{lines}"
@@ -164,3 +166,6 @@ PAIR_FAILED = "That pairing could not be made: {problem}. Send /match to see fre
 UNKNOWN_MENTEE = "I don't know a mentee #{id}. Send /match to see who is waiting."
 MATCH_USAGE = "Send /match for everyone waiting, or /match ID for one mentee."
 APPROVE_PRIVATELY = "Approvals happen in our private chat. Send /match to me there."
+
+
+translated_module(__name__)

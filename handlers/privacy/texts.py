@@ -1,6 +1,6 @@
 """``/mydata`` and ``/deleteme``: seeing and erasing what is stored."""
 
-from handlers.i18n import translated_module
+from handlers.i18n import Plural, translated_module
 
 HELP_MYDATA = "get a copy of everything I keep about you"
 HELP_DELETEME = "erase everything I keep about you"
@@ -29,8 +29,8 @@ MYDATA_SUMMARY = (
     "{protection}\n"
     "To erase all of it, send /deleteme. Send /help for everything else."
 )
-TRAININGS = ("{n} training", "{n} trainings")
-SESSIONS = ("{n} supervision session", "{n} supervision sessions")
+TRAININGS = Plural("{n} training", "{n} trainings")
+SESSIONS = Plural("{n} supervision session", "{n} supervision sessions")
 PLAN_YES = "yes"
 PLAN_NO = "none yet"
 ENCRYPTED = "Your notes, safety plan and goals are stored encrypted."

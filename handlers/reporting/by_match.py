@@ -55,15 +55,18 @@ def _language(wish: MatchProfile | None, offer: MatchProfile | None) -> str:
     return SHARED if wish.languages & offer.languages else NOT_SHARED
 
 
-FEATURES: dict[str, Callable[[MatchProfile | None, MatchProfile | None], str]] = {
-    texts.FEATURE_PATHWAY: _pathway,
-    texts.FEATURE_LANGUAGE: _language,
-}
-GROUPS = {
-    SHARED: texts.GROUP_SHARED,
-    NOT_SHARED: texts.GROUP_NOT_SHARED,
-    UNKNOWN: texts.GROUP_UNKNOWN,
-}
+Judge = Callable[[MatchProfile | None, MatchProfile | None], str]
+FEATURES: tuple[tuple[Callable[[], str], Judge], ...] = (
+    (lambda: texts.FEATURE_PATHWAY, _pathway),
+    (lambda: texts.FEATURE_LANGUAGE, _language),
+)
+"""Each feature's label (read when the report is built, so in the report's language) and how
+a pair is judged on it."""
+
+
+def _group_label(key: str) -> str:
+    labels = {SHARED: texts.GROUP_SHARED, NOT_SHARED: texts.GROUP_NOT_SHARED}
+    return labels.get(key, texts.GROUP_UNKNOWN)
 
 
 def by_match_sections(data: MatchInputs) -> tuple[Section, Section]:
@@ -71,13 +74,14 @@ def by_match_sections(data: MatchInputs) -> tuple[Section, Section]:
     completion = {c.person_id: c for c in data.completion}
     retention = {r.person_id: r for r in data.retention}
     done_rows, kept_rows = [], []
-    for feature, judge in FEATURES.items():
+    for label, judge in FEATURES:
+        feature = label()
         groups: dict[str, list[int]] = {SHARED: [], NOT_SHARED: [], UNKNOWN: []}
         for pair in data.pairs:
             verdict = judge(data.profiles.get(pair.mentee_id), data.profiles.get(pair.mentor_id))
             groups[verdict].append(pair.mentee_id)
         for key, mentees in groups.items():
-            group = texts.MATCH_GROUP.format(feature=feature, group=GROUPS[key])
+            group = texts.MATCH_GROUP.format(feature=feature, group=_group_label(key))
             counted = [completion[m] for m in mentees if m in completion]
             prompted = sum(c.prompted for c in counted)
             answered = sum(c.answered for c in counted)

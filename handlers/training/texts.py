@@ -3,6 +3,8 @@ standing, and the reminders before a training expires."""
 
 from __future__ import annotations
 
+from handlers.i18n import translated_module
+
 # /training ------------------------------------------------------------------------------------
 
 OVERVIEW = "*Your training*\n{standing}\n\n{entries}\n\n{next}"
@@ -84,3 +86,6 @@ CLI_DUE = "due"
 CLI_LAPSED = "lapsed"
 CLI_HOURS_SHORT = "training hours short"
 CLI_SUPERVISION_SHORT = "supervision short"
+
+
+translated_module(__name__)
