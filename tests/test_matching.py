@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.dispatcher import Dispatcher
+from handlers.i18n import speaking
 from handlers.matching import suggest
 from handlers.matching import texts as matching_texts
 from handlers.mentoring import texts as mentoring_texts
@@ -202,3 +203,41 @@ async def test_match_with_nobody_waiting_and_bad_ids(ctx: Context, dispatcher: D
     assert unknown.text == matching_texts.UNKNOWN_MENTEE.format(id=999)
     [usage] = await coordinator.command("match", "x; DROP")
     assert usage.text == matching_texts.MATCH_USAGE
+
+
+async def test_a_spanish_speaker_gets_the_profile_in_spanish_and_the_coordinator_english(
+    ctx: Context, dispatcher: Dispatcher, storage: Storage, messenger: RecordingMessenger
+) -> None:
+    """The profile's buttons and lines come in the mentee's language (read when the message is
+    built, never at import); the /newmentor note with its suggestions reaches an
+    English-speaking coordinator in English."""
+    coordinator, coordinator_id = await staff(ctx, dispatcher, Role.COORDINATOR, "c1", "Cy")
+    await storage.set_on_duty(coordinator_id, ctx.clock())
+    _, ana = await staff(ctx, dispatcher, Role.MENTOR, "m1", "Ana")
+    _, bo = await staff(ctx, dispatcher, Role.MENTOR, "m2", "Bo")
+    await storage.save_match_profile(MatchProfile(bo, languages=frozenset({"es"})), ctx.clock())
+    sam, sam_id = await mentee(dispatcher, ctx, "u1", "Sam")
+    await storage.update_settings(sam_id, language="es")
+
+    [ask] = await sam.command("profile")
+    assert "nunca otras personas mentoradas" in ask.text
+    await sam.press_label("Sí, hagámoslo")
+    [languages] = await sam.press_label("Idiomas")
+    assert "español" in approve_buttons(languages) and "Spanish" not in approve_buttons(languages)
+    await sam.press_label("español")
+    [menu] = await sam.press_label("Volver")
+    assert "Idiomas: español" in menu.text and "not said" not in menu.text
+    [done] = await sam.press_label("Listo")
+    assert done.text.startswith("Guardado.")
+
+    await storage.pair(sam_id, ana, ctx.clock(), default_capacity=5)
+    [reply] = await sam.command("newmentor")
+    with speaking("es"):
+        assert reply.text == mentoring_texts.NEW_MENTOR_SENT  # Sam's own answer, in Spanish
+    assert reply.text != mentoring_texts.NEW_MENTOR_SENT
+    note = messenger.last("c1")
+    assert "has asked for a different mentor" in note.text and "persona" not in note.text
+    assert "speaks Spanish" in note.text and "habla" not in note.text
+    assert approve_buttons(note) == ["Pair with Bo"]
+    [approved] = await coordinator.press(note.buttons[0].payload)
+    assert approved.text == matching_texts.APPROVED.format(mentee="Sam", mentor="Bo")
