@@ -358,3 +358,35 @@ def test_any_text_at_any_step_gets_a_kind_answer(step: str, text: str) -> None:
                 await store.close()
 
     asyncio.run(run())
+
+
+async def test_a_spanish_speaking_mentor_logs_in_spanish_and_is_reminded_in_spanish(
+    storage: Storage, clock: FakeClock, messenger: RecordingMessenger, trained_ctx: Context
+) -> None:
+    """The flow's questions and buttons, a decimal comma, a date typed in Spanish and the
+    reminder the due worker sends later: all in the mentor's language."""
+    dispatcher = build_dispatcher(trained_ctx)
+    mentor, mentor_id = await staff(trained_ctx, dispatcher, Role.MENTOR, "m1", "Mo")
+    await storage.update_settings(mentor_id, language="es")
+    [overview] = await mentor.command("training")
+    assert "Pendiente: Ethics, Naloxone." in overview.text
+    [ask] = await mentor.press_label("Registrar una capacitación")
+    assert [b.label for b in ask.buttons] == ["Ethics", "Naloxone", "Cancelar"]
+    await mentor.press_label("Naloxone")
+    [when] = await mentor.say("Departamento de salud del condado")
+    assert when.text.startswith("¿Cuándo la completaste?")
+    await mentor.press_label("Hoy")
+    await mentor.say("1,5")
+    [saved] = await mentor.say("15 de enero de 2027")
+    assert "Naloxone (Departamento de salud del condado), 1,5 h." in saved.text
+    assert "Te lo recordaré 30 y 7 días antes de que venza, el 15 de enero de 2027." in saved.text
+    [entry] = await storage.trainings_of(mentor_id)
+    assert entry.hours == 1.5 and entry.expires_on == date(2027, 1, 15)
+
+    row = await storage.get_due(reminders.TRAINING_EXPIRY, str(entry.id))
+    assert row is not None
+    clock.set(row.due_at + timedelta(seconds=5))
+    await DueWorker(trained_ctx).tick()
+    [reminder] = [m.text for m in messenger.to("m1") if "capacitación *Naloxone*" in m.text]
+    assert reminder.startswith("Un aviso: tu capacitación *Naloxone* vence el 15 de enero de 2027")
+    assert "30 días" in reminder

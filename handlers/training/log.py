@@ -18,6 +18,7 @@ from datetime import date
 from handlers import flowstate
 from handlers.context import Capability, CommandSpec, Context, Replies, Turn, end_flow
 from handlers.dispatcher import stale_button
+from handlers.i18n import current_language
 from handlers.messaging import Button, ChatKind, OutgoingMessage
 from handlers.numbers import read_whole
 from handlers.profile import DateStyle, format_date
@@ -34,6 +35,13 @@ NAME_LIMIT = 120
 MIN_HOURS, MAX_HOURS = 0.25, 500.0
 MIN_MINUTES, MAX_MINUTES = 5, 600
 _HOURS = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{1,2})?")
+
+
+def _number(value: float) -> str:
+    """Hours as the language writes a decimal (``1.5`` / ``1,5``), as they may be typed."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, "0.##", locale=current_language())
 
 
 def in_private(turn: Turn) -> bool:
@@ -85,7 +93,9 @@ def standing_lines(status: TrainingStatus, asked: bool) -> str:
         lines.append(texts.EXPIRING.format(courses=", ".join(soon)))
     if status.hours_short:
         lines.append(
-            texts.HOURS_SHORT.format(hours=f"{status.hours:g}", needed=f"{status.hours_needed:g}")
+            texts.HOURS_SHORT.format(
+                hours=_number(status.hours), needed=_number(status.hours_needed)
+            )
         )
     if status.supervision_short:
         lines.append(
@@ -180,7 +190,7 @@ async def overview(ctx: Context, person_id: int) -> OutgoingMessage:
                 course=t.course,
                 provider=t.provider,
                 completed=format_date(t.completed_on, DateStyle.DAY_MONTH_YEAR_LONG),
-                hours=f"{t.hours:g}",
+                hours=_number(t.hours),
                 expiry=expiry,
             )
         )
@@ -362,7 +372,7 @@ class TrainingFlow:
                 texts.TRAINING_SAVED.format(
                     course=training.course,
                     provider=training.provider,
-                    hours=f"{training.hours:g}",
+                    hours=_number(training.hours),
                     reminder=note,
                 )
             )
