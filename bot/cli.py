@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot import cli_dashboard, cli_mentoring, cli_ops, cli_privacy, cli_report
+from bot import cli_dashboard, cli_matching, cli_mentoring, cli_ops, cli_privacy, cli_report
 from bot.commands import Lazy
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ OUR_PACKAGES = ("bot", "handlers", "scheduling", "storage")
 # sets ``handler``, an ``async (config, args) -> exit status``.
 COMMAND_MODULES: list[CommandModule] = [
     cli_mentoring,
+    cli_matching,
     cli_report,
     cli_privacy,
     cli_ops,

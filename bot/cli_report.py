@@ -36,6 +36,11 @@ def add_commands(subparsers: Any) -> None:
         metavar="CODE",
         help="the language of the report and its charts: en (the default) or es",
     )
+    report.add_argument(
+        "--by-match",
+        action="store_true",
+        help="also break completion and retention down by match (same pathway or language)",
+    )
     report.set_defaults(handler=Lazy("bot.commands.report", "report_command"))
 
     resources = subparsers.add_parser("resources", help="work with a resource directory file")

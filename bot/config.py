@@ -30,6 +30,7 @@ from handlers.program import (
     PrivacySettings,
     ProgramSettings,
     ResourceDirectory,
+    TrainingSettings,
 )
 from handlers.resources.directory import ResourceFileError, load_directory
 from handlers.timing import TimingError, parse_duration, parse_quiet_hours, parse_time_of_day
@@ -239,6 +240,17 @@ def _retention(value: Any) -> int:
     return value
 
 
+def _course_names(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError('must be a list of course names (write it like ["Ethics", "Naloxone"])')
+    names = tuple(" ".join(v.split()) for v in value)
+    if any(len(name) > 120 for name in names) or len(names) > 20:
+        raise ValueError("must be at most 20 names of at most 120 characters")
+    if len({name.casefold() for name in names}) != len(names):
+        raise ValueError("names a course twice")
+    return names
+
+
 def _database_url(value: Any) -> str:
     if not isinstance(value, str) or not value.startswith(
         ("sqlite:///", "postgresql://", "postgres://")
@@ -272,6 +284,12 @@ SCHEMA: dict[str, dict[str, tuple[Parser, Any]]] = {
         "normal_ack_hours": (_whole(1, 168), EscalationSettings().normal_ack_hours),
     },
     "mentoring": {"max_mentees": (_whole(1, 100), MentoringSettings().max_mentees)},
+    "training": {
+        "required": (_course_names, ()),
+        "hours_per_year": (_number(0, 1000), 0.0),
+        "supervision_per_month": (_whole(0, 31), 0),
+        "hold_lapsed_from_new_pairings": (_boolean, False),
+    },
     "privacy": {
         "retain_checkins_days": (_retention, PrivacySettings().retain_checkins_days),
         "retain_alerts_days": (_retention, PrivacySettings().retain_alerts_days),
@@ -352,6 +370,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         ),
         escalation=EscalationSettings(**values["escalation"]),
         mentoring=MentoringSettings(**values["mentoring"]),
+        training=TrainingSettings(**values["training"]),
         privacy=PrivacySettings(**values["privacy"]),
         dashboard=_dashboard(values["dashboard"]),
     )

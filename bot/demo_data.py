@@ -4,8 +4,11 @@ API, so the report and the charts can be seen on a fresh machine.
 A few mentors, two facilitators and a coordinator; a few dozen mentees joining over about three
 months, each with their own rhythm: most check in on most days, some drift away, a few slip
 and start a new streak; moods lift and cravings ease slowly, unevenly. Goals with steps, some
-reached; alerts acknowledged after a while; a weekly peer circle. Seeded, so every run with the
-same ``now`` gives the same program. Nobody in it is real.
+reached; alerts acknowledged after a while; a weekly peer circle. Matching profiles for the
+mentors and most mentees, a few new mentees waiting for a mentor (and one who asked for a
+different one), and the mentors' trainings and supervision, one course about to expire and one
+expired, so ``peerbot match --suggest`` and ``peerbot training`` have something to show.
+Seeded, so every run with the same ``now`` gives the same program. Nobody in it is real.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from handlers.training.reminders import reminder_work
 from storage.base import Storage
 from storage.checkins import Answer
 from storage.deliveries import DeliveryStatus
 from storage.goals import GoalTerm
+from storage.matching import Gender, MatchProfile, Pathway
 from storage.mentoring import Trigger
 from storage.people import Account, AccountAddress, Role
 
@@ -50,6 +55,13 @@ GOALS = (
 )
 
 
+WAITING = 4
+"""New mentees at the end of the demo who have no mentor yet."""
+NEWCOMERS = ("Rae", "Jun", "Ola", "Tess")
+MENTOR_LIMITS = (12, 10, 14, 9)
+"""Each demo mentor's own limit (``peerbot capacity``): the last is full."""
+
+
 @dataclass(frozen=True, slots=True)
 class DemoSummary:
     mentees: int
@@ -60,6 +72,8 @@ class DemoSummary:
     alerts: int
     circles: int | None
     sample_person_id: int
+    waiting: int = 0
+    trainings: int = 0
 
 
 Tick = Callable[[str], None]
@@ -94,12 +108,14 @@ async def seed(storage: Storage, now: datetime, tick: Tick | None = None) -> Dem
     mentors = [pid for pid, role in staff if role is Role.MENTOR]
     counts = {"checkins": 0, "prompts": 0, "goals": 0, "alerts": 0}
     sample, most = 0, -1
+    mentee_ids = []
     for n in range(MENTEES):
         offset = rng.uniform(0, 2) if n < FIRST_COHORT else rng.uniform(3, PROGRAM_DAYS - 12)
         zone = rng.choice(ZONES)
         joined = start + timedelta(days=offset)
         name = next(names, f"Friend {n}")
         pid = await _person(storage, f"mentee{n}", name, Role.MENTEE, zone, joined)
+        mentee_ids.append(pid)
         await storage.pair(pid, mentors[n % len(mentors)], joined, default_capacity=20)
         before = counts["checkins"]
         await _mentee_history(storage, rng, pid, zone, joined, now, counts)
@@ -109,8 +125,13 @@ async def seed(storage: Storage, now: datetime, tick: Tick | None = None) -> Dem
         if tick is not None:
             tick(name)
     circles = await _circles(storage, rng, staff, start, now)
+    # Matching and training draw from a generator of their own, so the history above stays
+    # exactly what it was before they existed.
+    matching = random.Random(20261207)
+    waiting = await _matching(storage, matching, mentors, mentee_ids, now)
+    trainings = await _training(storage, matching, mentors, now)
     return DemoSummary(
-        mentees=MENTEES,
+        mentees=MENTEES + waiting,
         staff=len(staff),
         checkins=counts["checkins"],
         prompts=counts["prompts"],
@@ -118,6 +139,8 @@ async def seed(storage: Storage, now: datetime, tick: Tick | None = None) -> Dem
         alerts=counts["alerts"],
         circles=circles,
         sample_person_id=sample,
+        waiting=waiting,
+        trainings=trainings,
     )
 
 
@@ -318,3 +341,147 @@ async def _circles(
 async def _joined_before(storage: Storage, person_id: int, moment: datetime) -> bool:
     person = await storage.get_person(person_id)
     return person is not None and person.onboarded_at is not None and person.onboarded_at < moment
+
+
+LANGUAGE_MIX = (
+    frozenset({"en"}),
+    frozenset({"en", "es"}),
+    frozenset({"en"}),
+    frozenset({"en", "fr"}),
+)
+MENTOR_PATHWAYS = (
+    frozenset({Pathway.TWELVE_STEP, Pathway.FAITH}),
+    frozenset({Pathway.SMART, Pathway.MEDICATION}),
+    frozenset({Pathway.HARM_REDUCTION, Pathway.MEDICATION}),
+    frozenset({Pathway.TWELVE_STEP, Pathway.SMART}),
+)
+MENTOR_EXPERIENCE = (
+    frozenset({"alcohol", "family"}),
+    frozenset({"opioids", "justice"}),
+    frozenset({"stimulants", "lgbtq"}),
+    frozenset({"alcohol", "veterans"}),
+)
+MENTOR_GENDERS = (Gender.WOMAN, Gender.MAN, Gender.NONBINARY, Gender.WOMAN)
+MENTOR_ZONES = ("America/Denver", "America/New_York", "America/Los_Angeles", "America/Chicago")
+EVENINGS = frozenset(range(17, 22))
+MORNINGS = frozenset(range(6, 12))
+AFTERNOONS = frozenset(range(12, 17))
+
+
+async def _matching(
+    storage: Storage,
+    rng: random.Random,
+    mentors: list[int],
+    mentee_ids: list[int],
+    now: datetime,
+) -> int:
+    """Profiles for the mentors and most mentees, limits with places free (one mentor full),
+    a few new mentees waiting for a mentor and one who asked for a different one. Returns how
+    many new mentees wait."""
+    for n, mentor in enumerate(mentors):
+        await storage.update_settings(mentor, timezone=MENTOR_ZONES[n % len(MENTOR_ZONES)])
+        await storage.set_mentor_capacity(mentor, MENTOR_LIMITS[n % len(MENTOR_LIMITS)])
+        hours = (EVENINGS, MORNINGS | EVENINGS, AFTERNOONS | EVENINGS, MORNINGS)[n % 4]
+        await storage.save_match_profile(
+            MatchProfile(
+                mentor,
+                languages=LANGUAGE_MIX[n % 4],
+                pathways=MENTOR_PATHWAYS[n % 4],
+                experience=MENTOR_EXPERIENCE[n % 4],
+                gender=MENTOR_GENDERS[n % 4],
+                hours=hours,
+            ),
+            now - timedelta(days=100),
+        )
+    for pid in mentee_ids:
+        if rng.random() < 0.7:
+            await storage.save_match_profile(_mentee_wishes(rng, pid), now - timedelta(days=60))
+    waiting = []
+    for n in range(WAITING):
+        joined = now - timedelta(days=n + 1, hours=3)
+        name = NEWCOMERS[n % len(NEWCOMERS)]
+        zone = ZONES[n % len(ZONES)]
+        waiting.append(await _person(storage, f"waiting{n}", name, Role.MENTEE, zone, joined))
+    wishes = (
+        MatchProfile(
+            waiting[0],
+            languages=frozenset({"es"}),
+            pathways=frozenset({Pathway.MEDICATION}),
+            experience=frozenset({"opioids"}),
+            gender=Gender.MAN,
+            hours=EVENINGS,
+        ),
+        MatchProfile(
+            waiting[1],
+            pathways=frozenset({Pathway.TWELVE_STEP}),
+            experience=frozenset({"alcohol"}),
+            gender=Gender.WOMAN,
+            gender_preference=Gender.WOMAN,
+            hours=MORNINGS,
+        ),
+        MatchProfile(waiting[2], pathways=frozenset({Pathway.HARM_REDUCTION}), hours=AFTERNOONS),
+    )
+    for wish in wishes:  # the fourth newcomer gave no profile
+        await storage.save_match_profile(wish, now - timedelta(hours=5))
+    for pid in mentee_ids:  # the first mentee still in the program asks for someone new
+        person = await storage.get_person(pid)
+        if person is not None and person.stopped_at is None:
+            await storage.request_new_mentor(pid, now - timedelta(days=2))
+            break
+    return len(waiting)
+
+
+def _mentee_wishes(rng: random.Random, pid: int) -> MatchProfile:
+    return MatchProfile(
+        pid,
+        languages=frozenset({"en"}) if rng.random() < 0.3 else frozenset(),
+        pathways=frozenset(rng.sample(list(Pathway)[:5], rng.choice((1, 1, 2)))),
+        experience=frozenset(rng.sample(["alcohol", "opioids", "stimulants", "family"], 1)),
+        gender=rng.choice(list(Gender)),
+        hours=rng.choice((EVENINGS, MORNINGS, AFTERNOONS, EVENINGS)),
+    )
+
+
+COURSES = (
+    ("Recovery coach academy", "State peer recovery academy", 30.0, None),
+    ("Ethics", "State peer recovery academy", 6.0, None),
+    ("Naloxone", "County health department", 1.5, 730),
+    ("Suicide-prevention gatekeeper", "QPR Institute", 2.0, 1095),
+)
+
+
+async def _training(storage: Storage, rng: random.Random, mentors: list[int], now: datetime) -> int:
+    """Each mentor's courses and monthly supervision; one mentor's naloxone training expires
+    in three weeks (a reminder is queued for the running bot), another's expired last month."""
+    today = now.date()
+    logged = 0
+    for n, mentor in enumerate(mentors):
+        for course, provider, hours, valid_days in COURSES:
+            done = today - timedelta(days=rng.randint(60, 600))
+            expires = done + timedelta(days=valid_days) if valid_days else None
+            if course == "Naloxone" and n == 0:
+                expires = today + timedelta(days=21)
+            elif course == "Naloxone" and n == 1:
+                expires = today - timedelta(days=30)
+            elif expires is not None and expires <= today:
+                expires = today + timedelta(days=rng.randint(90, 400))
+            entry = await storage.log_training(
+                mentor,
+                course=course,
+                provider=provider,
+                completed_on=done,
+                hours=hours,
+                expires_on=expires,
+                now=now,
+            )
+            reminder = reminder_work(entry, MENTOR_ZONES[n % len(MENTOR_ZONES)], now)
+            if reminder is not None:
+                await storage.set_due(reminder)
+            logged += 1
+        months = 3 if n != 2 else 0  # one mentor has had no supervision lately
+        for month in range(months):
+            held = today - timedelta(days=7 + 30 * month)
+            await storage.log_supervision(
+                mentor, held_on=held, supervisor="Dr Imani Reyes", minutes=60, now=now
+            )
+    return logged

@@ -17,9 +17,11 @@ from handlers import (
     crisis,
     dashboard,
     goals,
+    matching,
     mentoring,
     privacy,
     resources,
+    training,
 )
 from handlers.context import Capability, Context, Registry
 from handlers.dispatcher import Dispatcher
@@ -45,6 +47,8 @@ CAPABILITIES: tuple[Capability, ...] = (
     account.CAPABILITY,
     checkins.CAPABILITY,
     mentoring.CAPABILITY,
+    matching.CAPABILITY,
+    training.CAPABILITY,
     crisis.capability(SAFETY_QUESTION),
     goals.CAPABILITY,
     resources.CAPABILITY,

@@ -93,6 +93,20 @@ class MentoringSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class TrainingSettings:
+    """``[training]``: what the program asks of its mentors (0 or empty: nothing asked)."""
+
+    required: tuple[str, ...] = ()
+    """Course names every mentor needs (compared without regard to case)."""
+    hours_per_year: float = 0.0
+    """Training hours in the last 365 days."""
+    supervision_per_month: int = 0
+    """Supervision sessions in the last 30 days."""
+    hold_lapsed_from_new_pairings: bool = False
+    """Suggest no new mentees to a mentor whose required training lapsed."""
+
+
+@dataclass(frozen=True, slots=True)
 class PrivacySettings:
     """How long rows are kept (``[privacy]``); 0 keeps them for ever. A daily job purges."""
 
@@ -169,6 +183,7 @@ class ProgramSettings:
     checkin: CheckinSettings = field(default_factory=CheckinSettings)
     escalation: EscalationSettings = field(default_factory=EscalationSettings)
     mentoring: MentoringSettings = field(default_factory=MentoringSettings)
+    training: TrainingSettings = field(default_factory=TrainingSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     max_message_chars: int = 4000
     resources: ResourceDirectory = field(default_factory=ResourceDirectory)

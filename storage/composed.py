@@ -21,11 +21,13 @@ from storage.due_queue import DueQueueStore
 from storage.forwarding import forward
 from storage.goals import GoalStore
 from storage.links import LinkStore
+from storage.matching import MatchingStore
 from storage.mentoring import MentoringStore
 from storage.people import PeopleStore
 from storage.privacy import PrivacyStore
 from storage.prompt_batches import PromptBatchStore
 from storage.reporting import ReportStore
+from storage.training import TrainingStore
 
 
 class ComposedStorage:
@@ -46,6 +48,9 @@ class ComposedStorage:
     prompt_batches: PromptBatchStore
     coordination: CoordinationStore
     dashboard: DashboardStore
+
+    matching: MatchingStore
+    training: TrainingStore
 
     # People, accounts, roles, consent, settings, invites (storage.people) -------------------------
     create_person = forward("people", PeopleStore.create_person)
@@ -229,3 +234,21 @@ class ComposedStorage:
     open_invites = forward("dashboard", DashboardStore.open_invites)
     revoke_invite = forward("dashboard", DashboardStore.revoke_invite)
     recent_alerts = forward("dashboard", DashboardStore.recent_alerts)
+
+    # Profiles for matching, re-match history, outcomes by person (storage.matching) ---------------
+    match_profile = forward("matching", MatchingStore.match_profile)
+    match_profiles = forward("matching", MatchingStore.match_profiles)
+    save_match_profile = forward("matching", MatchingStore.save_match_profile)
+    delete_match_profile = forward("matching", MatchingStore.delete_match_profile)
+    rematch_requests = forward("matching", MatchingStore.rematch_requests)
+    latest_pairings = forward("matching", MatchingStore.latest_pairings)
+    completion_by_person = forward("matching", MatchingStore.completion_by_person)
+    retention_by_person = forward("matching", MatchingStore.retention_by_person)
+
+    # Mentors' trainings and supervision (storage.training) ----------------------------------------
+    log_training = forward("training", TrainingStore.log_training)
+    get_training = forward("training", TrainingStore.get_training)
+    trainings_of = forward("training", TrainingStore.trainings_of)
+    delete_training = forward("training", TrainingStore.delete_training)
+    log_supervision = forward("training", TrainingStore.log_supervision)
+    supervision_of = forward("training", TrainingStore.supervision_of)

@@ -47,10 +47,12 @@ CAPABILITIES = {
     "crisis",
     "dashboard",
     "goals",
+    "matching",
     "mentoring",
     "privacy",
     "reporting",
     "resources",
+    "training",
 }
 
 

@@ -44,9 +44,13 @@ EXPECTED: dict[str, frozenset[str]] = {
     "sos": ANYONE,
     "invite": frozenset({MENTOR, COORDINATOR}),
     "sharing": frozenset({MENTEE}),
-    "newmentor": frozenset({MENTEE}),
     "mentees": frozenset({MENTOR}),
     "alerts": frozenset({MENTOR, COORDINATOR}),
+    "profile": frozenset({MENTEE, MENTOR}),
+    "match": frozenset({COORDINATOR}),
+    "newmentor": frozenset({MENTEE}),
+    "training": frozenset({MENTOR}),
+    "supervision": frozenset({MENTOR}),
     "safetyplan": ONBOARDED,
     "goals": ONBOARDED,
     "goal": ONBOARDED,
@@ -103,7 +107,7 @@ async def test_role_by_command_matrix(ctx: Context, dispatcher: Dispatcher) -> N
             elif said != [refusal]:
                 wrong.append(f"/{name} for {who} should be refused clearly: {said}")
     assert wrong == []
-    assert len(EXPECTED) * len(chats) == 28 * 5  # every cell was checked
+    assert len(EXPECTED) * len(chats) == 32 * 5  # every cell was checked
 
 
 async def test_a_mentor_sees_only_their_own_mentees_within_consent(

@@ -117,17 +117,20 @@ async def test_routine_kinds_run_in_the_routine_lane_urgent_ones_first(
         seen.append((row.kind, current_lane()))
 
     registry = ctx.capabilities
-    assert {"checkin", "reminder", "goal_review", "circle_reminder"} <= registry.routine_kinds
+    routine = {"checkin", "reminder", "goal_review", "circle_reminder", "training-expiry"}
+    assert routine <= registry.routine_kinds
     assert not {"escalation", "checkin_alert"} & registry.routine_kinds
-    for kind in ("reminder", "escalation", "goal_review", "checkin_alert"):
+    kinds = ("reminder", "escalation", "goal_review", "checkin_alert", "training-expiry")
+    for kind in kinds:
         await storage.set_due(DueWork(kind, "1", clock() - timedelta(minutes=1), "d"))
-    handlers = {k: record for k in ("reminder", "escalation", "goal_review", "checkin_alert")}
+    handlers = {k: record for k in kinds}
     await DueWorker(ctx, handlers, batch_handlers={}).tick()
     assert sorted(seen) == [
         ("checkin_alert", Lane.URGENT),
         ("escalation", Lane.URGENT),
         ("goal_review", Lane.ROUTINE),
         ("reminder", Lane.ROUTINE),
+        ("training-expiry", Lane.ROUTINE),
     ]
     assert {kind for kind, _ in seen[:2]} == {"checkin_alert", "escalation"}  # claimed first
     await storage.close()

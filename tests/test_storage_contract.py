@@ -14,6 +14,7 @@ from tests.support.storage_contract import (
     CircleContract,
     CoordinationContract,
     DashboardContract,
+    MatchingContract,
     MentoringContract,
     PromptBatchContract,
     StorageContract,
@@ -35,5 +36,6 @@ class TestStorageContract(
     PromptBatchContract,
     CoordinationContract,
     DashboardContract,
+    MatchingContract,
 ):
     pass

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -23,6 +24,7 @@ from handlers import charts
 from handlers.checkins.progress import alt_text, gather, progress_png
 from handlers.context import Context
 from handlers.i18n import LANGUAGES, speaking, supported
+from handlers.reporting.by_match import by_match_sections, collect_by_match
 from handlers.reporting.charts import report_charts
 from handlers.reporting.format import render
 from handlers.reporting.report import build_report, collect
@@ -96,7 +98,10 @@ async def _report_in_language(config: Config, args: argparse.Namespace) -> int:
     progress = ProgressBar(REPORT_STEPS + (1 if args.charts else 0))
     async with opened_storage(config) as storage:  # not read whole first: see check-db
         inputs = await collect(storage, config.program.name, now - period, now, progress)
+        matched = await collect_by_match(storage, now - period, now) if args.by_match else None
     report = build_report(inputs)
+    if matched is not None and not report.empty:
+        report = replace(report, sections=(*report.sections, *by_match_sections(matched)))
     written = []
     if args.charts is not None and not report.empty:
         progress("charts")
@@ -161,9 +166,15 @@ async def demo_data_command(config: Config, args: argparse.Namespace) -> int:
     print(
         f"{path}: {summary.staff} staff, {summary.mentees} mentees, {summary.prompts} prompts, "
         f"{summary.checkins} check-ins, {summary.goals} goals, {summary.alerts} alerts, "
-        f"{summary.circles if summary.circles is not None else 'no'} circle sessions."
+        f"{summary.circles if summary.circles is not None else 'no'} circle sessions, "
+        f"{summary.waiting} mentees waiting for a mentor, {summary.trainings} trainings logged."
     )
     print(f"See it with: peerbot report --database {path} --since 90d", file=sys.stderr)
+    print(
+        f"Matching and training: peerbot match --suggest --database {path}; "
+        f"peerbot training --database {path}",
+        file=sys.stderr,
+    )
     return 0
 
 

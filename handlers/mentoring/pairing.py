@@ -12,7 +12,8 @@ coordinator paired them, the mentee) through the delivery ledger.
 What the mentor sees is the mentee's choice, made when they are paired and changed with
 ``/sharing`` at any time: check-in numbers and streak by default, notes and goals only if they
 opt in (goals let the mentor cheer them on: :mod:`handlers.mentoring.goals`).
-``/newmentor`` tells the coordinator, never the mentor.
+``/newmentor`` tells the coordinator, never the mentor; the matching capability registers the
+command, passing its suggestions (without the current mentor) to go in the same note.
 
 The staff views (``/mentees``, ``/alerts``, acknowledging) are in :mod:`handlers.mentoring.views`.
 """
@@ -23,7 +24,7 @@ import asyncio
 import enum
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -299,16 +300,34 @@ async def _notify(
 # Asking for a different mentor ------------------------------------------------------------------
 
 
-async def newmentor(ctx: Context, turn: Turn, args: tuple[str, ...]) -> Replies:
-    """``/newmentor``: tell the coordinator (never the mentor) that they want a change."""
+SuggestionsFor = Callable[[Context, int], Awaitable[OutgoingMessage | None]]
+"""What the coordinator's note adds about a mentee (the matching capability's suggestions,
+with their approve buttons); passed in, so mentoring does not depend on matching."""
+
+
+async def newmentor(
+    ctx: Context, turn: Turn, args: tuple[str, ...], *, suggestions: SuggestionsFor | None = None
+) -> Replies:
+    """``/newmentor``: tell the coordinator (never the mentor) that they want a change, with
+    ``suggestions`` (if given) in the same note."""
     assert turn.person is not None
     mentee = turn.person
     pairing = await ctx.storage.request_new_mentor(mentee.id, ctx.clock())
     name = await display_name(ctx, mentee.id)
 
-    def note() -> OutgoingMessage:  # built for each coordinator, in their language
+    async def note() -> OutgoingMessage:  # built for each coordinator, in their language
         template = texts.NEW_MENTOR_TO_COORDINATOR if pairing else texts.WANTS_MENTOR_TO_COORDINATOR
-        return OutgoingMessage(template.format(name=name, id=mentee.id))
+        message = OutgoingMessage(template.format(name=name, id=mentee.id))
+        if suggestions is None:
+            return message
+        try:
+            extra = await suggestions(ctx, mentee.id)
+        except Exception as exc:  # the note goes without them rather than not at all
+            log.error("suggestions for a new-mentor note failed: %s", describe_exception(exc))
+            return message
+        if extra is None:
+            return message
+        return OutgoingMessage.with_buttons(f"{message.text}\n\n{extra.text}", extra.buttons)
 
     told = await _tell_coordinators(ctx, mentee.id, note)
     # Say what happened: a paired mentee's request is kept (``peerbot roster`` shows it); an
@@ -335,7 +354,7 @@ class _Told(enum.Enum):
 
 
 async def _tell_coordinators(
-    ctx: Context, mentee_id: int, render: Callable[[], OutgoingMessage]
+    ctx: Context, mentee_id: int, render: Callable[[], Awaitable[OutgoingMessage]]
 ) -> _Told:
     """The coordinator on duty, else every coordinator; whether any of them was reached."""
     on_duty = await ctx.storage.on_duty()
@@ -354,7 +373,7 @@ async def _tell_coordinators(
         if ref is None or recipient == mentee_id:
             continue
         async with speaking_to(ctx, recipient):
-            message = render()
+            message = await render()
         try:
             async with asyncio.timeout(INLINE_PING_SECONDS):
                 await deliver(
@@ -478,7 +497,6 @@ CAPABILITY = Capability(
             arg_hint="[mentee|mentor|facilitator|coordinator]",
         ),
         CommandSpec("sharing", "choose what your mentor sees", sharing_command, MENTEES),
-        CommandSpec("newmentor", "ask the coordinator for a different mentor", newmentor, MENTEES),
     ),
     flows=(SharingFlow(),),
 )

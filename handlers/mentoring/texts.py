@@ -72,11 +72,12 @@ NEW_MENTOR_UNPAIRED_NO_COORDINATOR = (
 )
 NEW_MENTOR_TO_COORDINATOR = (
     "*{name}* (person {id}) has asked for a different mentor; their mentor hasn't been told. "
-    "Pair them with someone new with `peerbot pair {id} MENTOR` (see `peerbot roster`)."
+    "Approve a suggested mentor below (their current one is left out; /match {id} shows fresh "
+    "ones), or pair them yourself with `peerbot pair {id} MENTOR`."
 )
 WANTS_MENTOR_TO_COORDINATOR = (
-    "*{name}* (person {id}) would like a mentor. Pair them with `peerbot pair {id} MENTOR` "
-    "(see `peerbot roster`)."
+    "*{name}* (person {id}) would like a mentor. Approve a suggested mentor below (/match {id} "
+    "shows fresh ones), or pair them yourself with `peerbot pair {id} MENTOR`."
 )
 
 # What a mentee shares -----------------------------------------------------------------------------

@@ -84,6 +84,9 @@ def export_message(ctx: Context, document: Mapping[str, Any], encrypted: bool) -
         notes=notes,
         goals=counted(GOAL, len(tables.get("goals", []))),
         plan=texts.PLAN_YES if tables.get("safety_plans") else texts.PLAN_NO,
+        match=texts.PLAN_YES if tables.get("match_profiles") else texts.PLAN_NO,
+        trainings=counted(texts.TRAININGS, len(tables.get("trainings", []))),
+        sessions=counted(texts.SESSIONS, len(tables.get("supervision_sessions", []))),
         alerts=counted(
             ALERT, sum(1 for row in tables.get("alerts", []) if row.get("person_id") == person_id)
         ),

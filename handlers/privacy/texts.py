@@ -1,6 +1,6 @@
 """``/mydata`` and ``/deleteme``: seeing and erasing what is stored."""
 
-from handlers.i18n import translated_module
+from handlers.i18n import Plural, translated_module
 
 HELP_MYDATA = "get a copy of everything I keep about you"
 HELP_DELETEME = "erase everything I keep about you"
@@ -24,10 +24,13 @@ MYDATA_SUMMARY = (
     "• a safety plan: {plan}\n"
     "• {alerts} raised for your mentor\n"
     "• staff looked at your check-ins or alerts {views} (who and when is in the file)\n"
-    "• {circles}\n\n"
+    "• {circles}\n"
+    "• a matching profile: {match}; {trainings} and {sessions} logged\n\n"
     "{protection}\n"
     "To erase all of it, send /deleteme. Send /help for everything else."
 )
+TRAININGS = Plural("{n} training", "{n} trainings")
+SESSIONS = Plural("{n} supervision session", "{n} supervision sessions")
 PLAN_YES = "yes"
 PLAN_NO = "none yet"
 ENCRYPTED = "Your notes, safety plan and goals are stored encrypted."

@@ -75,5 +75,19 @@ WEEK_OF = "Week of"
 RATE = "Still checking in"
 MINUTES = "Minutes"
 
+# Outcomes by match (``peerbot report --by-match``).
+COMPLETION_BY_MATCH = "Check-in completion by match"
+RETENTION_BY_MATCH = "Retention at {days} days by match"
+BY_MATCH_NOTE = (
+    "Mentees by their latest pairing: whether the mentor shares the mentee's stated pathway or "
+    "language (unknown: either gave no profile)."
+)
+MATCH_GROUP = "{feature}: {group}"
+FEATURE_PATHWAY = "pathway"
+FEATURE_LANGUAGE = "language"
+GROUP_SHARED = "same"
+GROUP_NOT_SHARED = "different"
+GROUP_UNKNOWN = "unknown"
+
 
 translated_module(__name__)

@@ -21,6 +21,7 @@ from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
 from storage.goals import GoalStore
 from storage.links import LinkStore
+from storage.matching import MatchingStore
 from storage.mentoring import MentoringStore
 from storage.people import PeopleStore
 from storage.postgres.attempts import PostgresCodeAttempts
@@ -34,14 +35,17 @@ from storage.postgres.deliveries import PostgresDeliveries
 from storage.postgres.due_queue import PostgresDueQueue
 from storage.postgres.goals import PostgresGoals
 from storage.postgres.links import PostgresLinks
+from storage.postgres.matching import PostgresMatching
 from storage.postgres.mentoring import PostgresMentoring
 from storage.postgres.people import PostgresPeople
 from storage.postgres.privacy import PostgresPrivacy
 from storage.postgres.prompt_batches import PostgresPromptBatches
 from storage.postgres.reporting import PostgresReporting
+from storage.postgres.training import PostgresTraining
 from storage.privacy import PrivacyStore
 from storage.prompt_batches import PromptBatchStore
 from storage.reporting import ReportStore
+from storage.training import TrainingStore
 
 
 class PostgresStorage(ComposedStorage):
@@ -67,6 +71,8 @@ class PostgresStorage(ComposedStorage):
         self.prompt_batches: PromptBatchStore = PostgresPromptBatches(self.db)
         self.coordination: CoordinationStore = PostgresCoordination(self.db)
         self.dashboard: DashboardStore = PostgresDashboard(self.db)
+        self.matching: MatchingStore = PostgresMatching(self.db)
+        self.training: TrainingStore = PostgresTraining(self.db)
 
     @property
     def path(self) -> str:

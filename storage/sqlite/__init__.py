@@ -5,8 +5,8 @@ writer connection behind an asyncio lock, every write inside ``BEGIN IMMEDIATE``
 on aiosqlite's thread for reads that scan whole tables, the background checkpoints and the
 cipher) and one repository object per area, each built on that same connection:
 ``people``, ``conversations``, ``due_queue``, ``checkins``, ``deliveries``, ``goals``,
-``reporting``, ``mentoring``, ``circles``, ``links``, ``attempts``, ``privacy`` and
-``prompt_batches``, one
+``reporting``, ``mentoring``, ``circles``, ``links``, ``attempts``, ``privacy``,
+``prompt_batches``, ``matching`` and ``training``, one
 module each in this package, each typed as its area's Protocol (so mypy checks every
 repository against its area, area by area). Small statements run inline on the event loop
 (why: :mod:`storage.sqlite.connection`).
@@ -37,6 +37,7 @@ from storage.deliveries import DeliveryStore
 from storage.due_queue import DueQueueStore
 from storage.goals import GoalStore
 from storage.links import LinkStore
+from storage.matching import MatchingStore
 from storage.mentoring import MentoringStore
 from storage.people import PeopleStore
 from storage.privacy import PrivacyStore
@@ -53,11 +54,14 @@ from storage.sqlite.deliveries import SqliteDeliveries
 from storage.sqlite.due_queue import SqliteDueQueue
 from storage.sqlite.goals import SqliteGoals
 from storage.sqlite.links import SqliteLinks
+from storage.sqlite.matching import SqliteMatching
 from storage.sqlite.mentoring import SqliteMentoring
 from storage.sqlite.people import SqlitePeople
 from storage.sqlite.privacy import SqlitePrivacy
 from storage.sqlite.prompt_batches import SqlitePromptBatches
 from storage.sqlite.reporting import SqliteReporting
+from storage.sqlite.training import SqliteTraining
+from storage.training import TrainingStore
 
 
 class SqliteStorage(ComposedStorage):
@@ -90,6 +94,8 @@ class SqliteStorage(ComposedStorage):
         self.prompt_batches: PromptBatchStore = SqlitePromptBatches(self.db)
         self.coordination: CoordinationStore = SqliteCoordination(self.db)
         self.dashboard: DashboardStore = SqliteDashboard(self.db)
+        self.matching: MatchingStore = SqliteMatching(self.db)
+        self.training: TrainingStore = SqliteTraining(self.db)
 
     @property
     def path(self) -> Path:

@@ -157,6 +157,9 @@ PERSONAL_TABLES: dict[str, TableRule] = {
             " WHERE current_speaker_id = :pid",
         ),
     ),
+    "match_profiles": _own("match_profiles"),
+    "trainings": _own("trainings"),
+    "supervision_sessions": _own("supervision_sessions"),
     "circle_rsvps": _own("circle_rsvps"),
     "circle_attendance": _own("circle_attendance"),
     "circle_pulses": _own("circle_pulses"),
@@ -200,6 +203,9 @@ ENCRYPTED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("goal_steps", "title", ""),
     ("goal_comments", "text", ""),
     ("conversation_state", "data", ""),
+    ("trainings", "course", ""),
+    ("trainings", "provider", ""),
+    ("supervision_sessions", "supervisor", ""),
 )
 """(table, column, which rows): the free text stored encrypted when a key is set. Check-in
 answers are encrypted only for free-text questions (yes/no answers carry a number too)."""

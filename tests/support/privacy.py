@@ -43,7 +43,10 @@ GOAL = "GOAL-violet-harbor-2291"
 STEP = "STEP-amber-kite-5530"
 COMMENT = "COMMENT-teal-meadow-6641"
 CRISIS = "I want to kill myself tonight, QX-crisis-7752"
-FREE_TEXT = (NOTE, *PLAN, GOAL, STEP, COMMENT)
+COURSE = "COURSE-indigo-gatekeeper-7731"
+PROVIDER = "PROVIDER-russet-academy-8842"
+SUPERVISOR = "SUPERVISOR-jade-9953"
+FREE_TEXT = (NOTE, *PLAN, GOAL, STEP, COMMENT, COURSE, PROVIDER, SUPERVISOR)
 """What is encrypted at rest when a key is set."""
 
 
@@ -131,6 +134,7 @@ async def build_world(storage: Storage, clock: FakeClock) -> World:
     await subject.command("invite")
     await storage.grant_role(sid, Role.COORDINATOR, clock())
     await subject.command("dashboard")  # a one-time login link (its hash) for the subject
+    await _matching_and_training(subject)
     await storage.grant_role(sid, Role.FACILITATOR, clock())
     await _circles(storage, clock, sid, facilitator_id)
 
@@ -153,6 +157,23 @@ async def build_world(storage: Storage, clock: FakeClock) -> World:
         coordinator_id,
         facilitator_id,
     )
+
+
+async def _matching_and_training(subject: Chat) -> None:
+    """A matching profile, a training with an expiry (its reminder waits in the due queue)
+    and a supervision session, each made in the chat."""
+    await subject.command("profile")
+    await subject.press_label("Yes")
+    await subject.press_label("Languages")
+    await subject.press_label("Spanish")
+    await subject.command("training")
+    await subject.press_label("Log a training")
+    for answer in (COURSE, PROVIDER, "today", "6", "2027-06-01"):
+        await subject.say(answer)
+    await subject.command("supervision")
+    await subject.press_label("Today")
+    await subject.say(SUPERVISOR)
+    await subject.say("60")
 
 
 async def _circles(storage: Storage, clock: FakeClock, sid: int, fac_id: int) -> None:

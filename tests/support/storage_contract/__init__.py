@@ -10,6 +10,7 @@ from tests.support.storage_contract.circles import CircleContract
 from tests.support.storage_contract.coordination import CoordinationContract
 from tests.support.storage_contract.core import ADDRESS, NOW, StorageContract, make_person
 from tests.support.storage_contract.dashboard import DashboardContract
+from tests.support.storage_contract.matching import MatchingContract
 from tests.support.storage_contract.mentoring import MentoringContract
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "CircleContract",
     "CoordinationContract",
     "DashboardContract",
+    "MatchingContract",
     "MentoringContract",
     "PromptBatchContract",
     "StorageContract",
