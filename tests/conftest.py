@@ -23,6 +23,7 @@ from storage.base import Storage
 from tests.support import Chat, FakeClock, RecordingMessenger
 from tests.support import postgres as pg
 from tests.support.clock import START
+from tests.support.emulator import EmulatorHandle, launch_emulator
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -131,3 +132,25 @@ def dispatcher(ctx: Context) -> Dispatcher:
 @pytest.fixture
 def chat(dispatcher: Dispatcher) -> Chat:
     return Chat(dispatcher)
+
+
+# The Telegram Bot API emulator (Node, loopback) for the modules that drive the real adapter:
+# one per module, emptied before each test.
+@pytest.fixture(scope="module")
+def emulator_process() -> Iterator[EmulatorHandle]:
+    with launch_emulator() as handle:
+        yield handle
+
+
+@pytest.fixture
+async def emu(emulator_process: EmulatorHandle) -> EmulatorHandle:
+    await emulator_process.reset()
+    return emulator_process
+
+
+@pytest.fixture
+def tg_ctx(storage: Storage, clock: FakeClock) -> Context:
+    """The core as ``peerbot run`` builds it, before any messenger is added."""
+    return assemble(
+        Context(storage=storage, program=ProgramSettings(), messengers=Messengers(), clock=clock)
+    )

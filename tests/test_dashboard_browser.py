@@ -37,7 +37,7 @@ from storage.people import AccountAddress, Role
 from storage.sqlite import SqliteStorage
 from tests.support import Chat, FakeClock, onboard
 from tests.support.browser import Browser, chromium_or_skip, start_chromium
-from tests.support.emulator import EmulatorHandle, launch_emulator
+from tests.support.emulator import EmulatorHandle
 from tests.support.mentoring import staff
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -54,12 +54,6 @@ def chromium() -> Iterator[webdriver.Chrome]:
         yield started
     finally:
         started.quit()
-
-
-@pytest.fixture(scope="module")
-def emulator_process() -> Iterator[EmulatorHandle]:
-    with launch_emulator() as handle:
-        yield handle
 
 
 def free_port() -> int:

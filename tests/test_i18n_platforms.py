@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -19,13 +19,7 @@ from storage.people import Role
 from storage.sqlite import SqliteStorage
 from tests.support import FakeClock
 from tests.support.discord_world import World, discord_world
-from tests.support.emulator import EmulatorHandle, launch_emulator
-
-
-@pytest.fixture(scope="module")
-def emulator_process() -> Iterator[EmulatorHandle]:
-    with launch_emulator() as handle:
-        yield handle
+from tests.support.emulator import EmulatorHandle
 
 
 @pytest.mark.e2e

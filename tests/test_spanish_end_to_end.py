@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import string
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,16 +25,14 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
 from bot.adapters.telegram import TelegramAdapter, TelegramSettings
-from handlers.app import assemble, build_dispatcher
+from handlers.app import build_dispatcher
 from handlers.context import Context
 from handlers.i18n import gettext
-from handlers.messaging import Messengers
-from handlers.program import ProgramSettings
 from scheduling.due import DueWorker
 from storage.people import AccountAddress, InviteCode, Role
 from storage.sqlite import SqliteStorage
 from tests.support import FakeClock
-from tests.support.emulator import EmulatorHandle, launch_emulator
+from tests.support.emulator import EmulatorHandle
 
 ROOT = Path(__file__).resolve().parent.parent
 SPANISH_MONTHS = (
@@ -79,25 +77,6 @@ def labels(message: Msg) -> list[str]:
     return [
         b["text"] for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row
     ]
-
-
-@pytest.fixture(scope="module")
-def emulator_process() -> Iterator[EmulatorHandle]:
-    with launch_emulator() as handle:
-        yield handle
-
-
-@pytest.fixture
-async def emu(emulator_process: EmulatorHandle) -> EmulatorHandle:
-    await emulator_process.reset()
-    return emulator_process
-
-
-@pytest.fixture
-def tg_ctx(storage: SqliteStorage, clock: FakeClock) -> Context:
-    return assemble(
-        Context(storage=storage, program=ProgramSettings(), messengers=Messengers(), clock=clock)
-    )
 
 
 @pytest.fixture

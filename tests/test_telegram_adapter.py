@@ -11,7 +11,7 @@ import re
 import struct
 import time
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -32,17 +32,15 @@ from handlers.messaging import (
     Document,
     Image,
     IncomingEvent,
-    Messengers,
     OutgoingMessage,
 )
-from handlers.program import ProgramSettings
 from handlers.texts import common
 from handlers.texts import profile as profile_texts
 from scheduling.due import DueWorker
 from storage.people import AccountAddress, InviteCode, Role
 from storage.sqlite import SqliteStorage
 from tests.support import FakeClock
-from tests.support.emulator import EmulatorHandle, launch_emulator
+from tests.support.emulator import EmulatorHandle
 
 USER = 5151
 MENTOR = 6161
@@ -128,25 +126,6 @@ async def onboard(person: Person, start: str = "/start", since: str | None = Non
         await person.say(since)
     await person.expect(says("You're all set"))
     return welcome
-
-
-@pytest.fixture(scope="module")
-def emulator_process() -> Iterator[EmulatorHandle]:
-    with launch_emulator() as handle:
-        yield handle
-
-
-@pytest.fixture
-async def emu(emulator_process: EmulatorHandle) -> EmulatorHandle:
-    await emulator_process.reset()
-    return emulator_process
-
-
-@pytest.fixture
-def tg_ctx(storage: SqliteStorage, clock: FakeClock) -> Context:
-    return assemble(
-        Context(storage=storage, program=ProgramSettings(), messengers=Messengers(), clock=clock)
-    )
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import contextlib
 import struct
 import time
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,7 +29,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.support.emulator import EmulatorHandle, launch_emulator
+from tests.support.emulator import EmulatorHandle
 
 pytestmark = pytest.mark.e2e  # the Node Telegram emulator
 
@@ -54,12 +54,6 @@ def png(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
-
-
-@pytest.fixture(scope="module")
-def emulator_process() -> Iterator[EmulatorHandle]:
-    with launch_emulator() as handle:
-        yield handle
 
 
 @pytest.fixture
